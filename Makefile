@@ -1,0 +1,133 @@
+# SPDX-License-Identifier: MIT
+# tinymlp: one non-recursive Makefile. `make help` lists the targets.
+
+CC      ?= cc
+BUILDDIR ?= build
+PORT    ?= host
+
+LIB_SRCS  := $(wildcard lib/*.c)
+LIB_HDRS  := $(wildcard lib/*.h) port/tmlp_port.h
+PORT_SRCS := port/$(PORT)/tmlp_port.c
+TEST_SRCS := $(wildcard tests/*.c)
+TEST_HDRS := $(wildcard tests/*.h)
+EXAMPLES  := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
+
+# Warnings are errors, for the library, the tests and the examples alike.
+WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wcast-qual \
+        -Wundef -Wmissing-prototypes -Werror
+# -ffp-contract=off is required for bit-identical results on every target
+# (no fused multiply-add); users building the library themselves need it too.
+LIB_FLAGS := -std=c99 -ffp-contract=off
+INCLUDES  := -Ilib -Iport -Itests
+
+OPT ?= -O2
+LIB_OBJS := $(patsubst lib/%.c,$(BUILDDIR)/obj/%.o,$(LIB_SRCS))
+
+.PHONY: all lib examples test test-host demo clean help deps check-syms
+all: lib examples
+
+lib: $(BUILDDIR)/libtinymlp.a
+
+$(BUILDDIR)/obj/%.o: lib/%.c $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) -c $< -o $@
+
+$(BUILDDIR)/libtinymlp.a: $(LIB_OBJS)
+	rm -f $@
+	ar rcs $@ $^
+
+examples: $(addprefix $(BUILDDIR)/,$(EXAMPLES))
+
+$(BUILDDIR)/%: examples/%.c $(BUILDDIR)/libtinymlp.a $(PORT_SRCS) $(LIB_HDRS)
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $< $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
+
+demo: examples
+	@for e in $(EXAMPLES); do echo "=== $$e"; ./$(BUILDDIR)/$$e || exit 1; done
+
+# ---------------------------------------------------------------------------
+# Tests. Each host configuration builds the whole suite (library, host port,
+# tests) with its own compiler and flags, runs it and keeps its log in
+# $(BUILDDIR)/host-<config>.log; `make test` then checks that every
+# configuration printed the same weights-hash lines, runs the Cortex-M suites
+# when the cross tools are installed, and prints the total.
+
+HOST_CONFIGS := gcc-O0 gcc-O2 gcc-O3-native clang-O2 clang-O3-native gcc-asan
+cc_gcc-O0          := gcc
+flags_gcc-O0       := -O0
+cc_gcc-O2          := gcc
+flags_gcc-O2       := -O2
+cc_gcc-O3-native   := gcc
+flags_gcc-O3-native := -O3 -march=native
+cc_clang-O2        := clang
+flags_clang-O2     := -O2
+cc_clang-O3-native := clang
+flags_clang-O3-native := -O3 -march=native
+cc_gcc-asan        := gcc
+flags_gcc-asan     := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+
+TEST_INPUTS := $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c $(TEST_SRCS) $(TEST_HDRS)
+
+$(BUILDDIR)/host-%/tests: $(TEST_INPUTS)
+	@mkdir -p $(@D)
+	$(cc_$*) $(LIB_FLAGS) $(flags_$*) $(WARN) $(INCLUDES) -DTMLP_TEST_CONFIG='"host-$*"' \
+	    $(LIB_SRCS) port/host/tmlp_port.c $(TEST_SRCS) -o $@ -lm
+
+# One configuration: build and run, log kept; a missing compiler is one
+# visible line, not a failure.
+$(BUILDDIR)/host-%.log: $(TEST_INPUTS)
+	@mkdir -p $(BUILDDIR)
+	@if command -v $(cc_$*) >/dev/null 2>&1; then \
+	    $(MAKE) --no-print-directory $(BUILDDIR)/host-$*/tests && \
+	    { ./$(BUILDDIR)/host-$*/tests > $@.tmp 2>&1; rc=$$?; cat $@.tmp; mv $@.tmp $@; \
+	      echo "[host-$*] `tail -n 1 $@`"; exit $$rc; }; \
+	else echo "SKIPPED host-$*: $(cc_$*) is not installed (apt-get install $(cc_$*))"; \
+	     echo "0 passed, 0 failed" > $@; fi
+
+HOST_LOGS := $(addprefix $(BUILDDIR)/host-,$(addsuffix .log,$(HOST_CONFIGS)))
+
+test-host:
+	@rm -f $(HOST_LOGS)
+	@fail=0; for c in $(HOST_CONFIGS); do \
+	    $(MAKE) --no-print-directory $(BUILDDIR)/host-$$c.log || fail=1; done; exit $$fail
+
+test:
+	@fail=0; \
+	$(MAKE) --no-print-directory test-host || fail=1; \
+	$(MAKE) --no-print-directory test-readme || fail=1; \
+	$(MAKE) --no-print-directory test-qemu || fail=1; \
+	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log || fail=1; \
+	exit $$fail
+
+# The README's first program, extracted and run, so it never rots.
+test-readme: $(BUILDDIR)/libtinymlp.a
+	@sed -n '/<!-- readme-example:begin -->/,/<!-- readme-example:end -->/p' README.md \
+	    | sed '1,2d;$$d' | sed '$$d' > $(BUILDDIR)/readme_example.c
+	@$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $(BUILDDIR)/readme_example.c \
+	    $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $(BUILDDIR)/readme_example
+	@if ./$(BUILDDIR)/readme_example > $(BUILDDIR)/readme.out; then \
+	    echo "1 passed, 0 failed" > $(BUILDDIR)/readme.log; \
+	else echo "0 passed, 1 failed" > $(BUILDDIR)/readme.log; cat $(BUILDDIR)/readme.out; fi
+	@echo "[readme] `cat $(BUILDDIR)/readme.log`"
+	@grep -q "0 failed" $(BUILDDIR)/readme.log
+
+include tests/qemu/qemu.mk
+
+# The library must not call the heap, print, or do double arithmetic.
+check-syms: $(BUILDDIR)/libtinymlp.a
+	@bad=$$(nm -u $(BUILDDIR)/libtinymlp.a | grep -wE 'malloc|calloc|realloc|free|printf|fprintf|puts|rand|exp|expf|log|logf|sqrt|sqrtf|tanh|tanhf|cos|cosf|pow|powf' || true); \
+	if [ -n "$$bad" ]; then echo "check-syms: forbidden symbols: $$bad"; exit 1; fi; \
+	echo "check-syms: ok (no heap, no stdio, no libm)"
+
+deps:
+	apt-get update && apt-get install -y gcc clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind
+
+clean:
+	rm -rf $(BUILDDIR)
+
+help:
+	@echo "make            library and examples (build/)"
+	@echo "make demo       run the examples"
+	@echo "make test       every test configuration, host and Cortex-M (QEMU)"
+	@echo "make check-syms no heap/stdio/libm symbols in the library"
+	@echo "make deps       install the Debian packages the tests need (root)"

@@ -1,0 +1,419 @@
+/* SPDX-License-Identifier: MIT */
+/* tinymlp: multi-layer perceptrons that run and train on microcontrollers,
+ * in single precision, in one caller-owned arena whose size is known at
+ * compile time.
+ *
+ * The one public header. Conventions that hold for every function below:
+ * - Every function returns a tmlp_status_t (TMLP_OK = 0, errors < 0) and
+ *   writes its results through out-parameters. tmlp_status_str() is the one
+ *   exception: it can not fail and returns a string.
+ * - Arguments are checked at entry. On any error nothing observable changes:
+ *   parameters, optimizer state, step counts and accumulated gradients are
+ *   exactly as before the call (scratch buffers in the arena may differ).
+ * - Sizes are in bytes when named *_bytes, otherwise in elements (floats).
+ * - The library keeps no state of its own: everything lives in the handles
+ *   and the arena the caller provides. Calls on different handles may run
+ *   concurrently (threads, interrupts); calls on the same handle may not.
+ * - Results are bit-identical on every IEEE-754 target when the library is
+ *   built with -ffp-contract=off (no fused multiply-add) and without
+ *   -ffast-math: every sum has a fixed order, and the library carries its own
+ *   exp/log/tanh/sqrt instead of the C library's.
+ */
+#ifndef TINYMLP_H
+#define TINYMLP_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tmlp_config.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+#define TMLP_VERSION_MAJOR 0
+#define TMLP_VERSION_MINOR 1
+#define TMLP_VERSION_PATCH 0
+/* Single number for comparisons: major * 10000 + minor * 100 + patch. */
+#define TMLP_VERSION 100
+
+/* ------------------------------------------------------------------------ */
+/* Status                                                                    */
+/* ------------------------------------------------------------------------ */
+
+typedef enum {
+    TMLP_OK = 0,
+    TMLP_ERR_ARG = -1,     /* NULL pointer, unknown enum value, bad hyperparameter */
+    TMLP_ERR_SHAPE = -2,   /* zero or too large width, too many layers, size mismatch */
+    TMLP_ERR_NOMEM = -3,   /* arena smaller than tmlp_arena_size() (size reported) */
+    TMLP_ERR_STATE = -4,   /* wrong order of calls, e.g. step before backward, training
+                              an inference-only net, a loss the output layer can't take */
+    TMLP_ERR_NUMERIC = -5, /* NaN/Inf in an input, target, parameter, loss, gradient or update */
+    TMLP_ERR_FORMAT = -6,  /* malformed serialized data */
+    TMLP_ERR_LABEL = -7    /* class label out of range */
+} tmlp_status_t;
+
+/* Short English description of a status ("ok", "bad argument", ...); never
+ * NULL. With TMLP_NO_STRINGS it returns "" for every code. */
+const char *tmlp_status_str(tmlp_status_t status);
+
+/* ------------------------------------------------------------------------ */
+/* Model description                                                         */
+/* ------------------------------------------------------------------------ */
+
+typedef enum {
+    TMLP_ACT_IDENTITY = 0,
+    TMLP_ACT_SIGMOID = 1,    /* 1 / (1 + exp(-lambda z)); param = lambda, default 1 */
+    TMLP_ACT_TANH = 2,
+    TMLP_ACT_RELU = 3,
+    TMLP_ACT_LEAKY_RELU = 4, /* z > 0 ? z : slope z; param = slope in (0, 1), default 0.01 */
+    TMLP_ACT_SOFTMAX = 5     /* output layer only */
+} tmlp_act_t;
+
+/* One dense layer: y = act(W x + b), W of shape [units][previous width]. */
+typedef struct {
+    uint16_t units;  /* output width, 1..TMLP_MAX_WIDTH */
+    uint8_t act;     /* a tmlp_act_t */
+    uint8_t flags;   /* must be 0 (reserved) */
+    float act_param; /* sigmoid lambda or leaky ReLU slope; 0 selects the default */
+} tmlp_layer_desc_t;
+
+/* The shape of a model. Zero-initialise, then fill n_in, n_layers and
+ * layer[0..n_layers-1]; layer[n_layers-1] is the output layer. Copied by
+ * tmlp_net_init(): the caller may discard it afterwards. */
+typedef struct {
+    uint16_t n_in;    /* input width, 1..TMLP_MAX_WIDTH */
+    uint8_t n_layers; /* 1..TMLP_MAX_LAYERS */
+    uint8_t reserved; /* must be 0 */
+    tmlp_layer_desc_t layer[TMLP_MAX_LAYERS];
+} tmlp_desc_t;
+
+/* ------------------------------------------------------------------------ */
+/* Optimizers (work on any flat float vector, not only on a model)          */
+/* ------------------------------------------------------------------------ */
+
+typedef enum {
+    /* torch.optim.SGD: g' = g + wd w; v = g' on the first step, then
+     * v = mu v + (1 - dampening) g'; w -= lr v, or with Nesterov
+     * w -= lr (g' + mu v). momentum = 0 is plain SGD and keeps no state. */
+    TMLP_OPT_SGD = 0,
+    /* The seeds' moving-average momentum: v = beta v + (1 - beta) g' (v starts
+     * at 0); w -= lr v. beta is the `momentum` field. */
+    TMLP_OPT_EMA = 1,
+    /* torch.optim.Adam (bias-corrected); decoupled_wd selects AdamW. */
+    TMLP_OPT_ADAM = 2,
+    /* torch.optim.RMSprop (not centered); momentum > 0 adds a buffer. */
+    TMLP_OPT_RMSPROP = 3
+} tmlp_opt_kind_t;
+
+/* Optimizer hyperparameters. Zero-initialise, then set kind and lr. Fields
+ * documented "0 = default" can not be set to exactly 0 (use a tiny value). */
+typedef struct {
+    uint8_t kind;         /* a tmlp_opt_kind_t */
+    uint8_t nesterov;     /* SGD: Nesterov momentum (needs momentum > 0, dampening 0) */
+    uint8_t maximize;     /* step up the gradient instead of down (as torch) */
+    uint8_t decoupled_wd; /* Adam: AdamW's w -= lr wd w instead of g += wd w */
+    float lr;             /* learning rate, > 0 */
+    float momentum;       /* SGD/RMSprop momentum or EMA beta, in [0, 1) */
+    float dampening;      /* SGD, in [0, 1] */
+    float weight_decay;   /* L2 penalty on weights and biases, >= 0 */
+    float beta1;          /* Adam, 0 = default 0.9 */
+    float beta2;          /* Adam, 0 = default 0.999 */
+    float alpha;          /* RMSprop smoothing, 0 = default 0.99 */
+    float eps;            /* Adam/RMSprop denominator term, 0 = default 1e-8 */
+    float clip_norm;      /* > 0: scale the gradient so its L2 norm is at most this,
+                             as torch.nn.utils.clip_grad_norm_ (0 = no clipping) */
+} tmlp_optim_t;
+
+/* State vectors each optimizer keeps per parameter (the `slots` argument of
+ * the arena macros). */
+#define TMLP_SLOTS_SGD 0u               /* SGD without momentum */
+#define TMLP_SLOTS_MOMENTUM 1u          /* SGD with momentum, EMA */
+#define TMLP_SLOTS_RMSPROP 1u           /* RMSprop without momentum */
+#define TMLP_SLOTS_RMSPROP_MOMENTUM 2u  /* RMSprop with momentum */
+#define TMLP_SLOTS_ADAM 2u              /* Adam, AdamW */
+
+/* Number of state vectors `opt` keeps per parameter (0, 1 or 2).
+ * Errors: TMLP_ERR_ARG (NULL, unknown kind, hyperparameter out of range). */
+tmlp_status_t tmlp_optim_slots(const tmlp_optim_t *opt, uint32_t *slots);
+
+/* One optimizer step on a flat vector: w[0..n) moves along g[0..n).
+ * state: slots * n floats, zeroed by the caller before the first step, laid
+ * out vector after vector; may be NULL when slots is 0. *step counts the
+ * steps taken (0 before the first) and is incremented on success. The
+ * arrays must not overlap. Nothing is written unless every new value is
+ * finite.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NUMERIC (non-finite gradient or result). */
+tmlp_status_t tmlp_optim_step(const tmlp_optim_t *opt, float *w, const float *g, float *state,
+                              size_t n, uint32_t *step);
+
+/* ------------------------------------------------------------------------ */
+/* Memory: the arena                                                         */
+/* ------------------------------------------------------------------------ */
+
+/* Modes of a net, each with its own arena layout. */
+typedef enum {
+    TMLP_MODE_INFER = 0,       /* parameters in the arena; forward only */
+    TMLP_MODE_INFER_CONST = 1, /* parameters stay in the caller's const array (flash) */
+    TMLP_MODE_TRAIN = 2        /* parameters, gradients, optimizer state, caches */
+} tmlp_mode_t;
+
+/* Parameters (floats) of one dense layer: weights [n_out][n_in] then biases. */
+#define TMLP_DENSE_PARAMS(n_in, n_out) ((size_t)(n_out) * ((size_t)(n_in) + 1u))
+
+/* Arena bytes, as constant expressions usable to declare the arena. With
+ *   n_params  = sum over layers of TMLP_DENSE_PARAMS(in, out)
+ *   n_units   = sum over layers of units (the output layer included)
+ *   max_units = largest layer width (the input width not included)
+ *   n_in, n_out = input and output widths
+ *   slots     = TMLP_SLOTS_* of the optimizer
+ * the arena holds, in floats:
+ *   inference:        n_params + 2 max_units          (ping-pong activations)
+ *   inference, const: 2 max_units                      (parameters stay in flash)
+ *   training:         n_params (2 + slots)             (parameters, gradient, state)
+ *                   + n_in + n_units + 2 n_out          (input copy, activations,
+ *                                                        output logits, target)
+ *                   + 2 max_units                       (back-propagated deltas)
+ * Nothing else: the handle tmlp_net_t holds the bookkeeping. */
+#define TMLP_ARENA_INFER_BYTES(n_params, max_units) \
+    (sizeof(float) * ((size_t)(n_params) + 2u * (size_t)(max_units)))
+#define TMLP_ARENA_INFER_CONST_BYTES(max_units) (sizeof(float) * 2u * (size_t)(max_units))
+#define TMLP_ARENA_TRAIN_BYTES(n_params, n_in, n_units, n_out, max_units, slots)                 \
+    (sizeof(float) * ((size_t)(n_params) * (2u + (size_t)(slots)) + (size_t)(n_in) +              \
+                      (size_t)(n_units) + 2u * (size_t)(n_out) + 2u * (size_t)(max_units)))
+
+/* The same for the common shapes: MLP2 = input i, one hidden layer h, output
+ * o; MLP3 = two hidden layers h1, h2. */
+#define TMLP_MAX2(a, b) ((a) > (b) ? (a) : (b))
+#define TMLP_MLP2_PARAMS(i, h, o) (TMLP_DENSE_PARAMS(i, h) + TMLP_DENSE_PARAMS(h, o))
+#define TMLP_MLP2_INFER_BYTES(i, h, o) TMLP_ARENA_INFER_BYTES(TMLP_MLP2_PARAMS(i, h, o), TMLP_MAX2(h, o))
+#define TMLP_MLP2_TRAIN_BYTES(i, h, o, slots) \
+    TMLP_ARENA_TRAIN_BYTES(TMLP_MLP2_PARAMS(i, h, o), i, (h) + (o), o, TMLP_MAX2(h, o), slots)
+#define TMLP_MLP3_PARAMS(i, h1, h2, o) \
+    (TMLP_DENSE_PARAMS(i, h1) + TMLP_DENSE_PARAMS(h1, h2) + TMLP_DENSE_PARAMS(h2, o))
+#define TMLP_MLP3_INFER_BYTES(i, h1, h2, o) \
+    TMLP_ARENA_INFER_BYTES(TMLP_MLP3_PARAMS(i, h1, h2, o), TMLP_MAX2(TMLP_MAX2(h1, h2), o))
+#define TMLP_MLP3_TRAIN_BYTES(i, h1, h2, o, slots)                                        \
+    TMLP_ARENA_TRAIN_BYTES(TMLP_MLP3_PARAMS(i, h1, h2, o), i, (h1) + (h2) + (o), o, \
+                           TMLP_MAX2(TMLP_MAX2(h1, h2), o), slots)
+
+/* Arena bytes for `desc` in `mode` (the formula above, at run time). `opt`
+ * is needed for TMLP_MODE_TRAIN and ignored otherwise.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE. */
+tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
+                              size_t *n_bytes);
+
+/* ------------------------------------------------------------------------ */
+/* The net                                                                   */
+/* ------------------------------------------------------------------------ */
+
+/* The handle. Caller-owned (static, stack or a struct of the caller's);
+ * every field is private. About 200 bytes with the default TMLP_MAX_LAYERS. */
+typedef struct {
+    tmlp_desc_t desc;
+    tmlp_optim_t opt;
+    const float *params; /* canonical order: per layer W [out][in] then b */
+    float *params_rw;    /* == params, or NULL when the parameters are const */
+    float *grad;         /* training: gradient sums, n_params */
+    float *opt_state;    /* training: slots * n_params */
+    float *input;        /* training: copy of the last input, n_in */
+    float *acts;         /* training: every layer's output; inference: 2 x max_units */
+    float *logits;       /* output layer pre-activation of the last forward */
+    float *output;       /* output layer activation of the last forward */
+    float *target;       /* training: target vector scratch, n_out */
+    float *delta;        /* training: 2 x max_units */
+    uint32_t n_params;
+    uint32_t steps;       /* optimizer steps taken */
+    uint32_t batch_count; /* samples accumulated in grad since the last step */
+    uint16_t max_units;
+    uint8_t mode;        /* a tmlp_mode_t */
+    uint8_t have_output; /* 1 after a successful forward */
+    uint8_t backward_ready; /* training: 1 after a forward, 0 after its backward */
+    uint8_t reserved[3];
+    float grad_norm; /* L2 norm of the mean gradient used by the last step */
+} tmlp_net_t;
+
+/* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
+ * the easy way). mode is TMLP_MODE_INFER or TMLP_MODE_TRAIN; opt (copied) is
+ * required for training and ignored for inference. Parameters start at 0:
+ * call tmlp_net_init_weights() or tmlp_net_set_params() next. The arena must
+ * outlive the net; nothing is freed, ever.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_NOMEM
+ * (arena_bytes too small: *needed_bytes, if not NULL, gets the size). */
+tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
+                            const tmlp_optim_t *opt, void *arena, size_t arena_bytes,
+                            size_t *needed_bytes);
+
+/* Builds an inference-only net whose parameters stay in `params` (borrowed,
+ * canonical order, must outlive the net; typically a const array in flash).
+ * The arena holds only activations (TMLP_ARENA_INFER_CONST_BYTES).
+ * Errors: as tmlp_net_init(); TMLP_ERR_NUMERIC if a parameter is not finite. */
+tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, const float *params,
+                                  size_t n_params, void *arena, size_t arena_bytes,
+                                  size_t *needed_bytes);
+
+/* Replaces the optimizer of a training net (e.g. a new learning rate). The
+ * new one must need no more state slots than the one given at init, and be
+ * of the same kind (the state means something different to each kind).
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE. */
+tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt);
+
+/* Read-only view of the parameters in canonical order (per layer: W
+ * [out][in] row-major, then b [out]); valid while the net lives.
+ * Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params);
+
+/* Copies n_params floats (canonical order) into the net's parameters.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (const parameters), TMLP_ERR_SHAPE
+ * (n_params differs), TMLP_ERR_NUMERIC (a value is not finite). */
+tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params);
+
+/* Widths: input, output, parameter count. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out, size_t *n_params);
+
+/* ------------------------------------------------------------------------ */
+/* Random numbers and initialisation                                         */
+/* ------------------------------------------------------------------------ */
+
+/* xoshiro128** generator; caller-owned state, 16 bytes. */
+typedef struct {
+    uint32_t s[4];
+} tmlp_rng_t;
+
+/* Seeds the generator: the same seed gives the same sequence on every
+ * target. Pass tmlp_port_entropy() for a different run each boot.
+ * Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_rng_seed(tmlp_rng_t *rng, uint32_t seed);
+/* Next 32 random bits. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_rng_u32(tmlp_rng_t *rng, uint32_t *out);
+/* Uniform in [0, 1), a multiple of 2^-24. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_rng_uniform(tmlp_rng_t *rng, float *out);
+/* Standard normal (Marsaglia's polar method). Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_rng_normal(tmlp_rng_t *rng, float *out);
+
+typedef enum {
+    TMLP_INIT_AUTO = 0,       /* HE_UNIFORM for (leaky) ReLU layers, XAVIER_UNIFORM otherwise */
+    TMLP_INIT_ZEROS = 1,
+    TMLP_INIT_CONST = 2,      /* every weight = a */
+    TMLP_INIT_UNIFORM = 3,    /* uniform in [a, b) */
+    TMLP_INIT_NORMAL = 4,     /* mean a, standard deviation b */
+    TMLP_INIT_FANIN_UNIFORM = 5,  /* the seeds' rule: uniform in +-1/sqrt(fan_in) */
+    TMLP_INIT_XAVIER_UNIFORM = 6, /* +-gain sqrt(6 / (fan_in + fan_out)) */
+    TMLP_INIT_XAVIER_NORMAL = 7,  /* std gain sqrt(2 / (fan_in + fan_out)) */
+    TMLP_INIT_HE_UNIFORM = 8,     /* +-gain sqrt(6 / fan_in) */
+    TMLP_INIT_HE_NORMAL = 9       /* std gain sqrt(2 / fan_in) */
+} tmlp_init_kind_t;
+
+/* How to initialise parameters. Zero-initialised it means TMLP_INIT_AUTO
+ * with zero biases. */
+typedef struct {
+    uint8_t kind;      /* a tmlp_init_kind_t */
+    uint8_t init_bias; /* 0: biases = 0; 1: biases drawn like the weights */
+    uint8_t reserved[2];
+    float a;           /* CONST value, UNIFORM low, NORMAL mean, scaled kinds: gain (0 = 1) */
+    float b;           /* UNIFORM high, NORMAL standard deviation */
+} tmlp_init_t;
+
+/* Initialises every layer's parameters, drawing from rng in canonical order
+ * (per layer: weights row by row, then biases when init_bias is set).
+ * Resets the optimizer state, step count and gradients of a training net.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (const parameters). */
+tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tmlp_rng_t *rng);
+
+/* ------------------------------------------------------------------------ */
+/* Forward, loss, backward, step                                             */
+/* ------------------------------------------------------------------------ */
+
+typedef enum {
+    /* The seeds' 1/2 sum_k (y_k - yhat_k)^2 per sample. */
+    TMLP_LOSS_HALF_SSE = 0,
+    /* torch.nn.MSELoss: mean over the outputs of (y_k - yhat_k)^2. */
+    TMLP_LOSS_MSE = 1,
+    /* torch.nn.BCEWithLogitsLoss on a sigmoid output layer (mean over the
+     * outputs); fused: dL/dz = lambda (yhat - y) / n_out. */
+    TMLP_LOSS_BCE = 2,
+    /* torch.nn.CrossEntropyLoss on a softmax output layer; fused: dL/dz =
+     * yhat - onehot(label) (or yhat - y for a probability vector). */
+    TMLP_LOSS_CE = 3
+} tmlp_loss_t;
+
+/* What a sample should produce: a target vector (n_out floats) or, when
+ * `values` is NULL, a class label (one-hot for HALF_SSE/MSE/BCE). */
+typedef struct {
+    const float *values; /* borrowed for the duration of the call */
+    uint32_t label;      /* used when values is NULL; 0..n_out-1 */
+} tmlp_target_t;
+
+/* Runs the net on one input x[n_in] and writes y[n_out] (y may be NULL for a
+ * training net). A training net keeps a copy of x and every activation for
+ * tmlp_net_backward().
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NUMERIC (x or the output is not finite). */
+tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y);
+
+/* Runs the net on n inputs X[n][n_in], writing Y[n][n_out]. Stops at the first
+ * sample that fails; *n_done (if not NULL) says how many succeeded.
+ * Errors: as tmlp_net_forward(). */
+tmlp_status_t tmlp_net_forward_batch(tmlp_net_t *net, const float *X, size_t n, float *Y,
+                                     size_t *n_done);
+
+/* Loss of the last forward's output against target (one sample).
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no forward yet, or BCE without a
+ * sigmoid / CE without a softmax output), TMLP_ERR_LABEL, TMLP_ERR_NUMERIC. */
+tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
+                            float *value);
+
+/* Back-propagates the last forward's sample and adds its gradient to the
+ * net's gradient sums (the mean over the batch is taken by tmlp_net_step()).
+ * *value (if not NULL) gets the sample's loss. Needs one forward before each
+ * backward.
+ * Errors: as tmlp_net_loss(), TMLP_ERR_STATE (inference net, no forward). */
+tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
+                                float *value);
+
+/* Applies the optimizer to the mean of the gradients accumulated since the
+ * last step, then clears them. All or nothing: if the gradient or any new
+ * parameter or state value would be non-finite, nothing changes (the
+ * accumulated gradients stay; clear them with tmlp_net_zero_grad()).
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (inference net, nothing accumulated),
+ * TMLP_ERR_NUMERIC. */
+tmlp_status_t tmlp_net_step(tmlp_net_t *net);
+
+/* Forgets the gradients accumulated since the last step. Errors: TMLP_ERR_ARG,
+ * TMLP_ERR_STATE (inference net). */
+tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net);
+
+/* L2 norm of the mean gradient of the last successful step (before
+ * clipping). Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm);
+
+/* Index of the largest of y[0..n) (the first one on ties). Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index);
+
+/* Compares back-propagated gradients with central finite differences
+ * (L(w + h) - L(w - h)) / 2h for every parameter on one sample; reports the
+ * largest |analytic - numeric| / max(1, |analytic|, |numeric|). Needs a
+ * training net with no accumulated gradient; parameters are restored bit for
+ * bit and the gradient sums cleared afterwards. Cost: 2 n_params forwards.
+ * Errors: as tmlp_net_backward(); TMLP_ERR_ARG if h is not > 0. */
+tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
+                                 const tmlp_target_t *target, float h, float *max_error);
+
+/* ------------------------------------------------------------------------ */
+/* Checksums                                                                 */
+/* ------------------------------------------------------------------------ */
+
+/* CRC-32 (zlib polynomial 0xEDB88320, reflected) of len bytes, continuing
+ * from crc (0 to start): tmlp_crc32(0, "123456789", 9) gives 0xcbf43926.
+ * Errors: TMLP_ERR_ARG (data NULL with len > 0). */
+tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *out);
+
+/* CRC-32 of the parameters in canonical order, each as its 4 little-endian
+ * IEEE-754 bytes: the "weights-hash", equal on every target for equal
+ * parameters. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif

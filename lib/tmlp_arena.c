@@ -1,0 +1,144 @@
+/* SPDX-License-Identifier: MIT */
+/* The model description's rules and the arena layout: the only code that
+ * knows where each buffer lives. */
+#include "tmlp_internal.h"
+
+size_t tmlp_i_layer_in(const tmlp_desc_t *desc, size_t l)
+{
+    return l == 0 ? (size_t)desc->n_in : (size_t)desc->layer[l - 1].units;
+}
+
+size_t tmlp_i_layer_offset(const tmlp_desc_t *desc, size_t l)
+{
+    size_t off = 0;
+    size_t k;
+    for (k = 0; k < l; k++) {
+        off += TMLP_DENSE_PARAMS(tmlp_i_layer_in(desc, k), desc->layer[k].units);
+    }
+    return off;
+}
+
+float tmlp_i_act_param(const tmlp_layer_desc_t *layer)
+{
+    if (layer->act_param != 0.0f) {
+        return layer->act_param;
+    }
+    return layer->act == TMLP_ACT_LEAKY_RELU ? 0.01f : 1.0f;
+}
+
+static tmlp_status_t layer_check(const tmlp_layer_desc_t *layer, int is_output)
+{
+    float p = tmlp_i_act_param(layer);
+    if (layer->units == 0 || layer->units > TMLP_MAX_WIDTH) {
+        return TMLP_ERR_SHAPE;
+    }
+    if (layer->act > TMLP_ACT_SOFTMAX || layer->flags != 0) {
+        return TMLP_ERR_ARG;
+    }
+    if (layer->act == TMLP_ACT_SOFTMAX && !is_output) {
+        return TMLP_ERR_ARG;
+    }
+    if (!tmlp_i_isfinite(p)) {
+        return TMLP_ERR_ARG;
+    }
+    /* The derivative is computed from the output, which needs the slope
+     * positive (so the output's sign tells the input's) and lambda > 0. */
+    if (layer->act == TMLP_ACT_LEAKY_RELU && !(p > 0.0f && p < 1.0f)) {
+        return TMLP_ERR_ARG;
+    }
+    if (layer->act == TMLP_ACT_SIGMOID && !(p > 0.0f)) {
+        return TMLP_ERR_ARG;
+    }
+    return TMLP_OK;
+}
+
+tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc)
+{
+    size_t l;
+    if (desc->n_layers == 0 || desc->n_layers > TMLP_MAX_LAYERS || desc->n_in == 0 ||
+        desc->n_in > TMLP_MAX_WIDTH) {
+        return TMLP_ERR_SHAPE;
+    }
+    if (desc->reserved != 0) {
+        return TMLP_ERR_ARG;
+    }
+    for (l = 0; l < desc->n_layers; l++) {
+        tmlp_status_t st = layer_check(&desc->layer[l], l + 1 == desc->n_layers);
+        if (st != TMLP_OK) {
+            return st;
+        }
+    }
+    return TMLP_OK;
+}
+
+void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
+                   tmlp_i_layout_t *layout)
+{
+    size_t n_units = 0, max_units = 0, n_out, l, at = 0;
+    for (l = 0; l < desc->n_layers; l++) {
+        n_units += desc->layer[l].units;
+        max_units = TMLP_MAX2(max_units, (size_t)desc->layer[l].units);
+    }
+    n_out = desc->layer[desc->n_layers - 1].units;
+    layout->n_params = tmlp_i_layer_offset(desc, desc->n_layers);
+    layout->max_units = max_units;
+
+    /* Same order and sizes as the TMLP_ARENA_*_BYTES macros in tinymlp.h. */
+    layout->params = at;
+    if (mode != TMLP_MODE_INFER_CONST) {
+        at += layout->n_params;
+    }
+    layout->grad = at;
+    layout->state = at;
+    if (mode == TMLP_MODE_TRAIN) {
+        at += layout->n_params;
+        layout->state = at;
+        at += (size_t)slots * layout->n_params;
+    }
+    layout->input = at;
+    if (mode == TMLP_MODE_TRAIN) {
+        at += desc->n_in;
+    }
+    layout->acts = at;
+    at += mode == TMLP_MODE_TRAIN ? n_units : 2u * max_units;
+    layout->logits = at;
+    layout->target = at;
+    if (mode == TMLP_MODE_TRAIN) {
+        at += n_out;
+        layout->target = at;
+        at += n_out;
+    }
+    layout->delta = at;
+    if (mode == TMLP_MODE_TRAIN) {
+        at += 2u * max_units;
+    }
+    layout->total = at;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
+                              size_t *n_bytes)
+{
+    tmlp_i_layout_t layout;
+    uint32_t slots = 0;
+    tmlp_status_t st;
+    if (desc == NULL || n_bytes == NULL || (unsigned)mode > (unsigned)TMLP_MODE_TRAIN) {
+        return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_desc_check(desc);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (mode == TMLP_MODE_TRAIN) {
+        if (opt == NULL) {
+            return TMLP_ERR_ARG;
+        }
+        st = tmlp_i_optim_check(opt, &slots);
+        if (st != TMLP_OK) {
+            return st;
+        }
+    }
+    tmlp_i_layout(desc, mode, slots, &layout);
+    *n_bytes = layout.total * sizeof(float);
+    return TMLP_OK;
+}

@@ -1,0 +1,49 @@
+/* SPDX-License-Identifier: MIT */
+/* CRC-32 with the zlib polynomial, and the weights-hash built on it. */
+#include "tmlp_internal.h"
+
+/* Bitwise, no table: 1 KB of flash saved; checksums are not on a hot path. */
+static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t len)
+{
+    size_t i;
+    int b;
+    crc = ~crc;
+    for (i = 0; i < len; i++) {
+        crc ^= p[i];
+        for (b = 0; b < 8; b++) {
+            crc = (crc >> 1) ^ (0xEDB88320u & (0u - (crc & 1u)));
+        }
+    }
+    return ~crc;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *out)
+{
+    if (out == NULL || (data == NULL && len > 0u)) {
+        return TMLP_ERR_ARG;
+    }
+    *out = len > 0u ? crc_update(crc, (const uint8_t *)data, len) : crc;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc)
+{
+    uint32_t c = 0;
+    size_t i;
+    if (net == NULL || crc == NULL || net->params == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    for (i = 0; i < net->n_params; i++) {
+        uint32_t u = tmlp_i_float_bits(net->params[i]);
+        uint8_t le[4];
+        le[0] = (uint8_t)u;
+        le[1] = (uint8_t)(u >> 8);
+        le[2] = (uint8_t)(u >> 16);
+        le[3] = (uint8_t)(u >> 24);
+        c = crc_update(c, le, sizeof le);
+    }
+    *crc = c;
+    return TMLP_OK;
+}

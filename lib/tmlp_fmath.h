@@ -1,0 +1,24 @@
+/* SPDX-License-Identifier: MIT */
+/* Internal float-only elementary functions of tinymlp (not a public header).
+ * They replace libm so that every target (host gcc/clang at any -O level,
+ * Cortex-M0/M3 soft-float, Cortex-M4F/M7 FPU) computes the same bits: each
+ * result depends only on IEEE-754 binary32 +, -, *, / in round-to-nearest
+ * (compiled with -ffp-contract=off, no excess precision) and on integer
+ * arithmetic. Error bounds are stated in tmlp_fmath.c and checked by
+ * tests/test_fmath.c. NaN results are always the quiet NaN 0x7fc00000. */
+#ifndef TMLP_FMATH_H
+#define TMLP_FMATH_H
+
+#include <stdint.h>
+
+float tmlp_i_expf(float x);    /* e^x; overflow -> +inf, underflow -> 0 (subnormals where representable), NaN -> NaN */
+float tmlp_i_logf(float x);    /* natural log; 0 -> -inf, x<0 -> NaN, +inf -> +inf, subnormals handled */
+float tmlp_i_tanhf(float x);   /* odd, saturates to +-1, tanh(-0) = -0 */
+float tmlp_i_sqrtf(float x);   /* correctly rounded (same bits as IEEE hardware sqrt); x<0 -> NaN */
+float tmlp_i_cosf(float x);    /* cosine for every finite x (see tmlp_fmath.c for the error); +-inf, NaN -> NaN */
+float tmlp_i_powif(float b, uint32_t n); /* b^n by repeated squaring, fixed operation order */
+int   tmlp_i_isfinite(float x); /* from the bit pattern (so it works even under -ffinite-math-only) */
+uint32_t tmlp_i_float_bits(float x); /* memcpy the bits */
+float tmlp_i_bits_float(uint32_t u);
+
+#endif

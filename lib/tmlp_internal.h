@@ -1,0 +1,98 @@
+/* SPDX-License-Identifier: MIT */
+/* Declarations shared between the library's .c files; not installed. */
+#ifndef TMLP_INTERNAL_H
+#define TMLP_INTERNAL_H
+
+#include "tinymlp.h"
+#include "tmlp_fmath.h"
+
+/* Internal invariants only; public entry points check arguments always. */
+#ifndef TMLP_ASSERT
+#ifdef TMLP_DEBUG
+#include <assert.h>
+#define TMLP_ASSERT(x) assert(x)
+#else
+#define TMLP_ASSERT(x) ((void)0)
+#endif
+#endif
+
+/* C99 restrict; the kernels' pointer arguments must not alias. */
+#define TMLP_RESTRICT restrict
+
+/* Arena layout: offsets in floats from the arena's start. A region that a
+ * mode does not have gets the offset `total` and size 0. */
+typedef struct {
+    size_t params, grad, state, input, acts, logits, target, delta;
+    size_t total;     /* floats the arena must hold */
+    size_t n_params;  /* parameters of the whole model */
+    size_t max_units; /* widest layer (input excluded) */
+} tmlp_i_layout_t;
+
+/* Checks a model description (widths, layer count, activations and their
+ * parameters, softmax only at the output). */
+tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc);
+/* Computes the layout of a checked desc; slots as tmlp_optim_slots(). */
+void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
+                   tmlp_i_layout_t *layout);
+
+/* Width of the input of layer l. */
+size_t tmlp_i_layer_in(const tmlp_desc_t *desc, size_t l);
+/* Offset (floats) of layer l's weights in the canonical parameter vector. */
+size_t tmlp_i_layer_offset(const tmlp_desc_t *desc, size_t l);
+/* Activation parameter with the default substituted for 0. */
+float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
+
+/* Training nets: zeroes gradients and optimizer state, clears the step and
+ * batch counters. No effect on an inference net. */
+void tmlp_i_reset_training(tmlp_net_t *net);
+
+/* 1 if every x[0..n) is finite. */
+int tmlp_i_all_finite(const float *x, size_t n);
+
+/* ---- dense kernels (tmlp_kernel.c) ---- */
+
+/* sum_i a[i] b[i] with 8 partial sums combined in a fixed tree. */
+float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n);
+/* sum_i (a[i] s)^2, same summation order as tmlp_i_dot. */
+float tmlp_i_sumsq_scaled(const float *a, float s, size_t n);
+/* z[j] = dot(W[j], x) + b[j] for j < n_out; W is [n_out][n_in]. */
+void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRICT b,
+                          const float *TMLP_RESTRICT x, float *TMLP_RESTRICT z, size_t n_in,
+                          size_t n_out);
+/* Adds d[j] x[i] to gw[j][i] and d[j] to gb[j]; if d_in is not NULL, sets
+ * d_in[i] = sum_j W[j][i] d[j] (summed in order j = 0, 1, ...). */
+void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw,
+                           float *TMLP_RESTRICT gb, const float *TMLP_RESTRICT x,
+                           const float *TMLP_RESTRICT d, float *TMLP_RESTRICT d_in, size_t n_in,
+                           size_t n_out);
+
+/* ---- activations (tmlp_act.c) ---- */
+
+/* y = act(z), elementwise (softmax over all n); y may equal z. */
+void tmlp_i_act_forward(uint8_t act, float param, const float *z, float *y, size_t n);
+/* d = d * act'(z), with act' computed from the output y (softmax: the
+ * Jacobian-vector product y * (d - <d, y>)). */
+void tmlp_i_act_backward(uint8_t act, float param, const float *y, float *d, size_t n);
+
+/* ---- losses (tmlp_loss.c) ---- */
+
+/* Checks that `loss` suits the output layer and `target` its width. */
+tmlp_status_t tmlp_i_loss_check(const tmlp_desc_t *desc, tmlp_loss_t loss,
+                                const tmlp_target_t *target);
+/* Loss of one sample from the output layer's logits z and activations y. */
+float tmlp_i_loss_value(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, const float *z,
+                        const float *y, const tmlp_target_t *target, size_t n);
+/* dL/dz of one sample into delta[0..n). */
+void tmlp_i_loss_delta(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, const float *y,
+                       const tmlp_target_t *target, float *delta, size_t n);
+
+/* ---- optimizers (tmlp_optim.c) ---- */
+
+/* Validates opt and counts its state vectors. */
+tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots);
+/* One all-or-nothing step with gradient g * gscale (opt already checked);
+ * *norm gets the L2 norm of g * gscale before clipping. */
+tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
+                                 float *state, size_t n, uint32_t step, float *norm);
+
+#endif

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/* Building a net in its arena, and access to its parameters. */
+#include "tmlp_internal.h"
+
+#include <string.h>
+
+/* See tmlp_internal.h. */
+int tmlp_i_all_finite(const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (!tmlp_i_isfinite(x[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* See tmlp_internal.h. */
+void tmlp_i_reset_training(tmlp_net_t *net)
+{
+    uint32_t slots = 0;
+    if (net->mode != TMLP_MODE_TRAIN) {
+        return;
+    }
+    (void)tmlp_i_optim_check(&net->opt, &slots);
+    /* The layout keeps the gradient and the state vectors contiguous. */
+    memset(net->grad, 0, (size_t)net->n_params * (1u + slots) * sizeof(float));
+    net->steps = 0;
+    net->batch_count = 0;
+    net->backward_ready = 0;
+    net->grad_norm = 0.0f;
+}
+
+/* Checks everything tmlp_net_init and tmlp_net_init_const share, and
+ * computes the layout. */
+static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
+                             const void *arena, size_t arena_bytes, size_t *needed_bytes,
+                             tmlp_i_layout_t *layout)
+{
+    uint32_t slots = 0;
+    tmlp_status_t st;
+    if (desc == NULL || arena == NULL || ((uintptr_t)arena % sizeof(float)) != 0u) {
+        return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_desc_check(desc);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (mode == TMLP_MODE_TRAIN) {
+        if (opt == NULL) {
+            return TMLP_ERR_ARG;
+        }
+        st = tmlp_i_optim_check(opt, &slots);
+        if (st != TMLP_OK) {
+            return st;
+        }
+    }
+    tmlp_i_layout(desc, mode, slots, layout);
+    if (needed_bytes != NULL) {
+        *needed_bytes = layout->total * sizeof(float);
+    }
+    return arena_bytes / sizeof(float) < layout->total ? TMLP_ERR_NOMEM : TMLP_OK;
+}
+
+static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
+                     const tmlp_optim_t *opt, float *a, const tmlp_i_layout_t *lay)
+{
+    memset(net, 0, sizeof *net);
+    net->desc = *desc;
+    if (opt != NULL) {
+        net->opt = *opt;
+    }
+    net->mode = (uint8_t)mode;
+    net->n_params = (uint32_t)lay->n_params;
+    net->max_units = (uint16_t)lay->max_units;
+    net->params_rw = a + lay->params;
+    net->params = net->params_rw;
+    net->acts = a + lay->acts;
+    if (mode == TMLP_MODE_TRAIN) {
+        net->grad = a + lay->grad;
+        net->opt_state = a + lay->state;
+        net->input = a + lay->input;
+        net->logits = a + lay->logits;
+        net->target = a + lay->target;
+        net->delta = a + lay->delta;
+    }
+    /* Everything the arena holds starts at zero: parameters, gradients,
+     * state, and the activations (so nothing uninitialised is ever read). */
+    memset(a, 0, lay->total * sizeof(float));
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
+                            const tmlp_optim_t *opt, void *arena, size_t arena_bytes,
+                            size_t *needed_bytes)
+{
+    tmlp_i_layout_t lay;
+    tmlp_status_t st;
+    if (net == NULL || (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN)) {
+        return TMLP_ERR_ARG;
+    }
+    st = prepare(desc, mode, opt, arena, arena_bytes, needed_bytes, &lay);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    assemble(net, desc, mode, mode == TMLP_MODE_TRAIN ? opt : NULL, (float *)arena, &lay);
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, const float *params,
+                                  size_t n_params, void *arena, size_t arena_bytes,
+                                  size_t *needed_bytes)
+{
+    tmlp_i_layout_t lay;
+    tmlp_status_t st;
+    if (net == NULL || params == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    st = prepare(desc, TMLP_MODE_INFER_CONST, NULL, arena, arena_bytes, needed_bytes, &lay);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (n_params != lay.n_params) {
+        return TMLP_ERR_SHAPE;
+    }
+    if (!tmlp_i_all_finite(params, n_params)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    assemble(net, desc, TMLP_MODE_INFER_CONST, NULL, (float *)arena, &lay);
+    net->params_rw = NULL;
+    net->params = params;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
+{
+    uint32_t slots = 0, have = 0;
+    tmlp_status_t st;
+    if (net == NULL || opt == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_optim_check(opt, &slots);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (net->mode != TMLP_MODE_TRAIN) {
+        return TMLP_ERR_STATE;
+    }
+    (void)tmlp_i_optim_check(&net->opt, &have);
+    if (opt->kind != net->opt.kind || slots > have) {
+        return TMLP_ERR_STATE;
+    }
+    net->opt = *opt;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params)
+{
+    if (net == NULL || params == NULL || n_params == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    *params = net->params;
+    *n_params = net->n_params;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params)
+{
+    if (net == NULL || params == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->params_rw == NULL) {
+        return TMLP_ERR_STATE;
+    }
+    if (n_params != net->n_params) {
+        return TMLP_ERR_SHAPE;
+    }
+    if (!tmlp_i_all_finite(params, n_params)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    memmove(net->params_rw, params, n_params * sizeof(float));
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out, size_t *n_params)
+{
+    if (net == NULL || n_in == NULL || n_out == NULL || n_params == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    *n_in = net->desc.n_in;
+    *n_out = net->desc.layer[net->desc.n_layers - 1].units;
+    *n_params = net->n_params;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
+{
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->mode != TMLP_MODE_TRAIN) {
+        return TMLP_ERR_STATE;
+    }
+    memset(net->grad, 0, net->n_params * sizeof(float));
+    net->batch_count = 0;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm)
+{
+    if (net == NULL || norm == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    *norm = net->grad_norm;
+    return TMLP_OK;
+}

@@ -1,0 +1,224 @@
+/* SPDX-License-Identifier: MIT */
+/* Optimizers on flat float vectors, in torch.optim's formulas (see
+ * tinymlp.h), plus the seeds' moving-average momentum.
+ *
+ * A step is all or nothing: pass 1 computes the gradient norm (which also
+ * finds a non-finite gradient), pass 2 computes every new value without
+ * storing it and checks that it is finite, pass 3 computes the same values
+ * again and stores them. Passes 2 and 3 run the same float operations, so
+ * they agree bit for bit; the price is one extra pass over the parameters. */
+#include "tmlp_internal.h"
+
+/* Everything one element's update needs, fixed for the whole step. */
+typedef struct {
+    const tmlp_optim_t *opt;
+    float gscale; /* mean over the batch times the clipping factor */
+    float b1, b2, alpha, eps;
+    float step_size;   /* Adam: lr / (1 - beta1^t) */
+    float bc2_sqrt;    /* Adam: sqrt(1 - beta2^t) */
+    float decay;       /* AdamW: 1 - lr wd */
+    int first;         /* SGD: first step, v = g */
+    uint32_t slots;    /* state vectors: 0, 1 or 2 */
+} step_ctx_t;
+
+static int in_unit(float x) /* 0 <= x < 1 */
+{
+    return x >= 0.0f && x < 1.0f;
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots)
+{
+    const float f[] = {opt->lr, opt->momentum, opt->dampening, opt->weight_decay, opt->beta1,
+                       opt->beta2, opt->alpha, opt->eps, opt->clip_norm};
+    if (!tmlp_i_all_finite(f, sizeof f / sizeof f[0]) || !(opt->lr > 0.0f) ||
+        !in_unit(opt->momentum) || !(opt->dampening >= 0.0f && opt->dampening <= 1.0f) ||
+        !(opt->weight_decay >= 0.0f) || !in_unit(opt->beta1) || !in_unit(opt->beta2) ||
+        !in_unit(opt->alpha) || !(opt->eps >= 0.0f) || !(opt->clip_norm >= 0.0f) ||
+        opt->nesterov > 1u || opt->maximize > 1u || opt->decoupled_wd > 1u) {
+        return TMLP_ERR_ARG;
+    }
+    if (opt->nesterov && (opt->kind != TMLP_OPT_SGD || opt->momentum == 0.0f ||
+                          opt->dampening != 0.0f)) {
+        return TMLP_ERR_ARG;
+    }
+    if (opt->decoupled_wd && opt->kind != TMLP_OPT_ADAM) {
+        return TMLP_ERR_ARG;
+    }
+    switch (opt->kind) {
+    case TMLP_OPT_SGD:
+        *slots = opt->momentum != 0.0f ? 1u : 0u;
+        return TMLP_OK;
+    case TMLP_OPT_EMA:
+        *slots = 1u;
+        return TMLP_OK;
+    case TMLP_OPT_ADAM:
+        *slots = 2u;
+        return TMLP_OK;
+    case TMLP_OPT_RMSPROP:
+        *slots = opt->momentum != 0.0f ? 2u : 1u;
+        return TMLP_OK;
+    default:
+        return TMLP_ERR_ARG;
+    }
+}
+
+static float or_default(float v, float def)
+{
+    return v != 0.0f ? v : def;
+}
+
+static void ctx_init(step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slots, float gscale,
+                     uint32_t step)
+{
+    c->opt = opt;
+    c->slots = slots;
+    c->gscale = gscale;
+    c->b1 = or_default(opt->beta1, 0.9f);
+    c->b2 = or_default(opt->beta2, 0.999f);
+    c->alpha = or_default(opt->alpha, 0.99f);
+    c->eps = or_default(opt->eps, 1e-8f);
+    c->first = step == 0u;
+    c->decay = 1.0f - opt->lr * opt->weight_decay;
+    c->step_size = opt->lr;
+    c->bc2_sqrt = 1.0f;
+    if (opt->kind == TMLP_OPT_ADAM) {
+        /* Step t counts from 1; a wrapped counter would make t = 0. */
+        uint32_t t = step == UINT32_MAX ? step : step + 1u;
+        c->step_size = opt->lr / (1.0f - tmlp_i_powif(c->b1, t));
+        c->bc2_sqrt = tmlp_i_sqrtf(1.0f - tmlp_i_powif(c->b2, t));
+    }
+}
+
+/* New values of w[i] and its state s0 (= state[i]), s1 (= state[n + i]). */
+static float update_one(const step_ctx_t *c, float w, float g, float *s0, float *s1)
+{
+    const tmlp_optim_t *o = c->opt;
+    float v, m;
+    g = g * c->gscale;
+    if (o->maximize) {
+        g = -g;
+    }
+    if (o->kind == TMLP_OPT_ADAM && o->decoupled_wd) {
+        w = w * c->decay;
+    } else if (o->weight_decay != 0.0f) {
+        g = g + o->weight_decay * w;
+    }
+    switch (o->kind) {
+    case TMLP_OPT_EMA:
+        *s0 = o->momentum * *s0 + (1.0f - o->momentum) * g;
+        return w - o->lr * *s0;
+    case TMLP_OPT_ADAM:
+        *s0 = c->b1 * *s0 + (1.0f - c->b1) * g;
+        *s1 = c->b2 * *s1 + (1.0f - c->b2) * (g * g);
+        return w - c->step_size * (*s0 / (tmlp_i_sqrtf(*s1) / c->bc2_sqrt + c->eps));
+    case TMLP_OPT_RMSPROP:
+        *s0 = c->alpha * *s0 + (1.0f - c->alpha) * (g * g);
+        m = g / (tmlp_i_sqrtf(*s0) + c->eps);
+        if (o->momentum == 0.0f) {
+            return w - o->lr * m;
+        }
+        *s1 = o->momentum * *s1 + m;
+        return w - o->lr * *s1;
+    default: /* SGD */
+        if (o->momentum == 0.0f) {
+            return w - o->lr * g;
+        }
+        v = c->first ? g : o->momentum * *s0 + (1.0f - o->dampening) * g;
+        *s0 = v;
+        return w - o->lr * (o->nesterov ? g + o->momentum * v : v);
+    }
+}
+
+/* Pass 2 (commit = 0): 1 if every new value is finite. Pass 3 (commit = 1):
+ * stores them. state is only touched when the optimizer has slots. */
+static int update_all(const step_ctx_t *c, float *w, const float *g, float *state, size_t n,
+                      int commit)
+{
+    size_t i;
+    float zero = 0.0f;
+    for (i = 0; i < n; i++) {
+        float s0 = c->slots > 0u ? state[i] : zero;
+        float s1 = c->slots > 1u ? state[n + i] : zero;
+        float wn = update_one(c, w[i], g[i], &s0, &s1);
+        if (!commit) {
+            if (!tmlp_i_isfinite(wn) || !tmlp_i_isfinite(s0) || !tmlp_i_isfinite(s1)) {
+                return 0;
+            }
+            continue;
+        }
+        w[i] = wn;
+        if (c->slots > 0u) {
+            state[i] = s0;
+        }
+        if (c->slots > 1u) {
+            state[n + i] = s1;
+        }
+    }
+    return 1;
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
+                                 float *state, size_t n, uint32_t step, float *norm)
+{
+    step_ctx_t c;
+    uint32_t slots = 0;
+    float nrm = tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale, n));
+    if (!tmlp_i_isfinite(nrm)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    if (opt->clip_norm > 0.0f) {
+        /* torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6)
+         * when that is below 1. */
+        float coef = opt->clip_norm / (nrm + 1e-6f);
+        if (coef < 1.0f) {
+            gscale = gscale * coef;
+        }
+    }
+    (void)tmlp_i_optim_check(opt, &slots);
+    ctx_init(&c, opt, slots, gscale, step);
+    if (!update_all(&c, w, g, state, n, 0)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    (void)update_all(&c, w, g, state, n, 1);
+    if (norm != NULL) {
+        *norm = nrm;
+    }
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_optim_slots(const tmlp_optim_t *opt, uint32_t *slots)
+{
+    if (opt == NULL || slots == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    return tmlp_i_optim_check(opt, slots);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_optim_step(const tmlp_optim_t *opt, float *w, const float *g, float *state,
+                              size_t n, uint32_t *step)
+{
+    uint32_t slots = 0;
+    tmlp_status_t st;
+    if (opt == NULL || w == NULL || g == NULL || step == NULL || n == 0) {
+        return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_optim_check(opt, &slots);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (slots > 0u && state == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (!tmlp_i_all_finite(w, n)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    st = tmlp_i_optim_apply(opt, w, g, 1.0f, state, n, *step, NULL);
+    if (st == TMLP_OK && *step < UINT32_MAX) {
+        (*step)++;
+    }
+    return st;
+}

@@ -1,0 +1,205 @@
+/* SPDX-License-Identifier: MIT */
+/* Forward and backward passes, the loss, and the optimizer step of a net. */
+#include "tmlp_internal.h"
+
+#include <string.h>
+
+/* Runs every layer on x, leaving net->logits and net->output set. A
+ * training net reads its own copy of the input and keeps every layer's
+ * output; an inference net ping-pongs between two max_units buffers. */
+static void run_layers(tmlp_net_t *net, const float *x)
+{
+    const tmlp_desc_t *d = &net->desc;
+    const float *in = x;
+    const float *w = net->params;
+    size_t l, acts_at = 0, last = (size_t)d->n_layers - 1u;
+    float *z = NULL, *out = NULL;
+    if (net->mode == TMLP_MODE_TRAIN) {
+        if (net->input != x) {
+            memcpy(net->input, x, d->n_in * sizeof(float));
+        }
+        in = net->input;
+    }
+    for (l = 0; l <= last; l++) {
+        const tmlp_layer_desc_t *layer = &d->layer[l];
+        size_t n_in = tmlp_i_layer_in(d, l);
+        if (net->mode == TMLP_MODE_TRAIN) {
+            out = net->acts + acts_at;
+            acts_at += layer->units;
+            z = l == last ? net->logits : out;
+        } else {
+            z = net->acts + (l & 1u) * net->max_units;
+            out = l == last ? net->acts + ((l + 1u) & 1u) * net->max_units : z;
+        }
+        tmlp_i_dense_forward(w, w + n_in * layer->units, in, z, n_in, layer->units);
+        tmlp_i_act_forward(layer->act, tmlp_i_act_param(layer), z, out, layer->units);
+        w += TMLP_DENSE_PARAMS(n_in, layer->units);
+        in = out;
+    }
+    net->logits = z;
+    net->output = out;
+}
+
+static size_t n_out_of(const tmlp_net_t *net)
+{
+    return net->desc.layer[net->desc.n_layers - 1].units;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y)
+{
+    if (net == NULL || x == NULL || (y == NULL && net->mode != TMLP_MODE_TRAIN)) {
+        return TMLP_ERR_ARG;
+    }
+    if (!tmlp_i_all_finite(x, net->desc.n_in)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    run_layers(net, x);
+    if (!tmlp_i_all_finite(net->output, n_out_of(net))) {
+        net->have_output = 0;
+        net->backward_ready = 0;
+        return TMLP_ERR_NUMERIC;
+    }
+    net->have_output = 1;
+    net->backward_ready = net->mode == TMLP_MODE_TRAIN;
+    if (y != NULL) {
+        memcpy(y, net->output, n_out_of(net) * sizeof(float));
+    }
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_forward_batch(tmlp_net_t *net, const float *X, size_t n, float *Y,
+                                     size_t *n_done)
+{
+    size_t i;
+    tmlp_status_t st = TMLP_OK;
+    if (net == NULL || X == NULL || Y == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    for (i = 0; i < n && st == TMLP_OK; i++) {
+        st = tmlp_net_forward(net, X + i * net->desc.n_in, Y + i * n_out_of(net));
+    }
+    if (n_done != NULL) {
+        *n_done = st == TMLP_OK ? n : i - 1u;
+    }
+    return st;
+}
+
+/* Loss of the last forward; checks shared by tmlp_net_loss and backward. */
+static tmlp_status_t sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
+                                 const tmlp_target_t *target, float *value)
+{
+    tmlp_status_t st;
+    if (!net->have_output) {
+        return TMLP_ERR_STATE;
+    }
+    st = tmlp_i_loss_check(&net->desc, loss, target);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    *value = tmlp_i_loss_value(&net->desc.layer[net->desc.n_layers - 1], loss, net->logits,
+                               net->output, target, n_out_of(net));
+    return tmlp_i_isfinite(*value) ? TMLP_OK : TMLP_ERR_NUMERIC;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
+                            float *value)
+{
+    if (net == NULL || target == NULL || value == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    return sample_loss(net, loss, target, value);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
+                                float *value)
+{
+    const tmlp_desc_t *d;
+    float *delta, *delta_in, *tmp, v;
+    size_t l, off, acts_at;
+    tmlp_status_t st;
+    if (net == NULL || target == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->mode != TMLP_MODE_TRAIN || !net->backward_ready) {
+        return TMLP_ERR_STATE;
+    }
+    st = sample_loss(net, loss, target, &v);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    d = &net->desc;
+    delta = net->delta;
+    delta_in = net->delta + net->max_units;
+    tmlp_i_loss_delta(&d->layer[d->n_layers - 1], loss, net->output, target, delta, n_out_of(net));
+    /* Walk the layers backwards; off and acts_at start past the end of the
+     * parameters and of the activations. */
+    off = net->n_params;
+    acts_at = (size_t)(net->output - net->acts) + n_out_of(net);
+    for (l = d->n_layers; l-- > 0;) {
+        size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units;
+        const float *a_prev = net->input;
+        off -= TMLP_DENSE_PARAMS(n_in, units);
+        acts_at -= units;
+        if (l > 0) {
+            a_prev = net->acts + acts_at - n_in;
+        }
+        tmlp_i_dense_backward(net->params + off, net->grad + off, net->grad + off + n_in * units,
+                              a_prev, delta, l > 0 ? delta_in : NULL, n_in, units);
+        if (l > 0) {
+            const tmlp_layer_desc_t *prev = &d->layer[l - 1u];
+            tmlp_i_act_backward(prev->act, tmlp_i_act_param(prev), a_prev, delta_in, n_in);
+            tmp = delta;
+            delta = delta_in;
+            delta_in = tmp;
+        }
+    }
+    net->batch_count++;
+    net->backward_ready = 0;
+    if (value != NULL) {
+        *value = v;
+    }
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_step(tmlp_net_t *net)
+{
+    float norm = 0.0f;
+    tmlp_status_t st;
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->mode != TMLP_MODE_TRAIN || net->batch_count == 0u) {
+        return TMLP_ERR_STATE;
+    }
+    st = tmlp_i_optim_apply(&net->opt, net->params_rw, net->grad, 1.0f / (float)net->batch_count,
+                            net->opt_state, net->n_params, net->steps, &norm);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    net->grad_norm = norm;
+    if (net->steps < UINT32_MAX) {
+        net->steps++;
+    }
+    return tmlp_net_zero_grad(net);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index)
+{
+    size_t k, best = 0;
+    if (y == NULL || index == NULL || n == 0u) {
+        return TMLP_ERR_ARG;
+    }
+    for (k = 1; k < n; k++) {
+        if (y[k] > y[best]) {
+            best = k;
+        }
+    }
+    *index = (uint32_t)best;
+    return TMLP_OK;
+}

@@ -1,0 +1,157 @@
+# SPDX-License-Identifier: MIT
+# Cortex-M test runs under QEMU. Included (non-recursively) by the top-level
+# Makefile; paths are relative to the repository root.
+#
+#   make test-qemu          build the test suite for every QEMU_CFGS entry, run
+#                           each under qemu-system-arm (semihosting), log to
+#                           $(BUILDDIR)/qemu-<cfg>.log; fails if any run fails
+#   make test-qemu-m4f      one configuration only (also -m3 -m7 -m33 -m0)
+#   make test-qemu-hashes   test-qemu, then tests/qemu/check_hashes.sh over
+#                           $(BUILDDIR)/host-*.log and the QEMU logs: every
+#                           "weights-hash" must be bit-identical everywhere
+#   make qemu-elfs          build only
+#   make qemu-port-check    compile port/cortex-m for M0+/M3/M4F/M7/M33 with WARN
+#
+# Configurations (config name = qemu-<cfg>, used in weights-hash lines):
+#   m3   mps2-an385  Cortex-M3,  soft float
+#   m4f  mps2-an386  Cortex-M4F, hard float, fpv4-sp-d16
+#   m7   mps2-an500  Cortex-M7,  hard float, fpv5-d16 (double precision FPU)
+#   m33  mps2-an505  Cortex-M33, hard float, fpv5-sp-d16, runs in secure state
+#   m0   microbit    Cortex-M0,  soft float, 16 KB RAM, newlib-nano
+#
+# The Debian packages gcc-arm-none-eabi, libnewlib-arm-none-eabi and
+# qemu-system-arm are needed; without them test-qemu prints one line and
+# succeeds. Tick counts under QEMU follow the host's real time (SysTick at
+# the board's nominal clock); add QEMU_EXTRA='-icount shift=0' for counts
+# that repeat exactly run to run (they count instructions, not cycles).
+
+BUILDDIR     ?= build
+QEMU_CC      ?= arm-none-eabi-gcc
+QEMU_SIZE    ?= arm-none-eabi-size
+QEMU_SYSTEM  ?= qemu-system-arm
+QEMU_TIMEOUT ?= 900
+QEMU_OPT     ?= -O2
+QEMU_EXTRA   ?=
+QEMU_CFLAGS_EXTRA ?=
+QEMU_CFGS    ?= m3 m4f m7 m33 m0
+
+QEMU_DIR := tests/qemu
+QEMU_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion \
+  -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror)
+
+# Sources: the library, the Cortex-M port, the portable tests, the harness.
+QEMU_SRCS = $(or $(LIB_SRCS),$(wildcard lib/*.c)) port/cortex-m/tmlp_port.c \
+  $(or $(TEST_SRCS),$(wildcard tests/*.c)) $(QEMU_DIR)/startup.c
+
+qemu_board_m3  := mps2-an385
+qemu_cpu_m3    := -mcpu=cortex-m3 -mfloat-abi=soft
+qemu_ld_m3     := mps2.ld
+qemu_specs_m3  := -specs=rdimon.specs
+qemu_defs_m3   := -DTMLP_PORT_CPU_HZ=25000000u
+
+qemu_board_m4f := mps2-an386
+qemu_cpu_m4f   := -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16
+qemu_ld_m4f    := mps2.ld
+qemu_specs_m4f := -specs=rdimon.specs
+qemu_defs_m4f  := -DTMLP_PORT_CPU_HZ=25000000u
+
+qemu_board_m7  := mps2-an500
+qemu_cpu_m7    := -mcpu=cortex-m7 -mfloat-abi=hard -mfpu=fpv5-d16
+qemu_ld_m7     := mps2.ld
+qemu_specs_m7  := -specs=rdimon.specs
+qemu_defs_m7   := -DTMLP_PORT_CPU_HZ=25000000u
+
+qemu_board_m33 := mps2-an505
+qemu_cpu_m33   := -mcpu=cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16
+qemu_ld_m33    := an505.ld
+qemu_specs_m33 := -specs=rdimon.specs
+qemu_defs_m33  := -DTMLP_PORT_CPU_HZ=20000000u
+
+qemu_board_m0  := microbit
+qemu_cpu_m0    := -mcpu=cortex-m0 -mfloat-abi=soft
+qemu_ld_m0     := microbit.ld
+qemu_specs_m0  := -specs=nano.specs -specs=rdimon.specs
+qemu_defs_m0   := -DTMLP_PORT_CPU_HZ=16000000u
+
+# Parse-time tool check (a few ms): compiler, newlib's rdimon specs, QEMU.
+QEMU_TOOLS_OK := $(shell command -v $(QEMU_SYSTEM) >/dev/null 2>&1 && \
+  command -v $(QEMU_CC) >/dev/null 2>&1 && \
+  test -f "`$(QEMU_CC) -print-file-name=rdimon.specs`" && echo yes)
+QEMU_MISSING_MSG := test-qemu: SKIPPED: $(QEMU_CC), newlib or $(QEMU_SYSTEM) not found; \
+  install the Debian packages gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
+
+qemu_cflags = -mthumb $(qemu_cpu_$(1)) -std=c99 $(QEMU_OPT) -g -ffp-contract=off \
+  -ffunction-sections -fdata-sections $(QEMU_WARN) -Ilib -Iport -Itests \
+  -DTMLP_TEST_CONFIG=\"qemu-$(1)\" $(qemu_defs_$(1)) $(QEMU_CFLAGS_EXTRA)
+
+# $(1) = cfg
+define QEMU_CFG_RULES
+QEMU_OBJS_$(1) := $$(addprefix $(BUILDDIR)/qemu-$(1)/,$$(QEMU_SRCS:.c=.o))
+
+$(BUILDDIR)/qemu-$(1)/%.o: %.c
+	@mkdir -p $$(@D)
+	$$(QEMU_CC) $$(call qemu_cflags,$(1)) -MMD -MP -c $$< -o $$@
+
+$(BUILDDIR)/qemu-$(1)/tinymlp-test.elf: $$(QEMU_OBJS_$(1)) $(QEMU_DIR)/$(qemu_ld_$(1)) $(QEMU_DIR)/sections.ld
+	$$(QEMU_CC) -mthumb $(qemu_cpu_$(1)) $(qemu_specs_$(1)) -nostartfiles \
+	  -T$(QEMU_DIR)/$(qemu_ld_$(1)) -L$(QEMU_DIR) -Wl,--gc-sections \
+	  -Wl,-Map=$$@.map $$(QEMU_OBJS_$(1)) -lm -o $$@
+	@$$(QEMU_SIZE) $$@
+
+# qemu-run-<cfg> always succeeds and leaves the exit status in qemu-<cfg>.rc,
+# so that test-qemu runs every configuration (all logs exist) before failing.
+.PHONY: qemu-run-$(1) test-qemu-$(1)
+qemu-run-$(1): $(BUILDDIR)/qemu-$(1)/tinymlp-test.elf
+	@echo "== qemu-$(1): $(QEMU_SYSTEM) -M $(qemu_board_$(1)) -nographic -semihosting-config enable=on,target=native $(QEMU_EXTRA) -kernel $$<"
+	@t0=`date +%s`; \
+	{ timeout $(QEMU_TIMEOUT) $(QEMU_SYSTEM) -M $(qemu_board_$(1)) -nographic \
+	    -semihosting-config enable=on,target=native $(QEMU_EXTRA) -kernel $$< 2>&1; \
+	  echo $$$$? > $(BUILDDIR)/qemu-$(1).rc; } | tee $(BUILDDIR)/qemu-$(1).log; \
+	rc=`cat $(BUILDDIR)/qemu-$(1).rc`; t1=`date +%s`; \
+	if [ "$$$$rc" = 124 ]; then why=" (timed out after $(QEMU_TIMEOUT) s)"; else why=; fi; \
+	echo "== qemu-$(1): exit $$$$rc$$$$why, $$$$((t1 - t0)) s"
+
+test-qemu-$(1): qemu-run-$(1)
+	@exit `cat $(BUILDDIR)/qemu-$(1).rc`
+
+-include $$(QEMU_OBJS_$(1):.o=.d)
+endef
+
+$(foreach c,$(QEMU_CFGS),$(eval $(call QEMU_CFG_RULES,$(c))))
+
+.PHONY: test-qemu test-qemu-hashes qemu-elfs qemu-port-check
+
+ifeq ($(QEMU_TOOLS_OK),yes)
+
+qemu-elfs: $(foreach c,$(QEMU_CFGS),$(BUILDDIR)/qemu-$(c)/tinymlp-test.elf)
+
+test-qemu: qemu-port-check $(foreach c,$(QEMU_CFGS),qemu-run-$(c))
+	@fail=; for c in $(QEMU_CFGS); do \
+	  [ "`cat $(BUILDDIR)/qemu-$$c.rc`" = 0 ] || fail="$$fail qemu-$$c"; \
+	done; \
+	if [ -n "$$fail" ]; then echo "test-qemu: FAILED:$$fail"; exit 1; fi; \
+	echo "test-qemu: all passed ($(QEMU_CFGS))"
+
+qemu-port-check:
+	@mkdir -p $(BUILDDIR)/qemu-port
+	@for cpu in "cortex-m0plus -mfloat-abi=soft" "cortex-m3 -mfloat-abi=soft" \
+	  "cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16" "cortex-m7 -mfloat-abi=hard -mfpu=fpv5-d16" \
+	  "cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16"; do \
+	  $(QEMU_CC) -mthumb -mcpu=$$cpu -std=c99 -Os $(QEMU_WARN) -Iport \
+	    -c port/cortex-m/tmlp_port.c -o $(BUILDDIR)/qemu-port/tmlp_port.o || exit 1; \
+	done
+
+test-qemu-hashes: test-qemu
+	@sh $(QEMU_DIR)/check_hashes.sh $(wildcard $(BUILDDIR)/host-*.log) \
+	  $(foreach c,$(QEMU_CFGS),$(BUILDDIR)/qemu-$(c).log)
+
+else
+
+qemu-elfs test-qemu qemu-port-check:
+	@echo "$(QEMU_MISSING_MSG)"
+
+# Without the cross tools, at least the host builds must agree.
+test-qemu-hashes: test-qemu
+	@sh $(QEMU_DIR)/check_hashes.sh $(wildcard $(BUILDDIR)/host-*.log)
+
+endif

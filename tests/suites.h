@@ -1,0 +1,13 @@
+/* SPDX-License-Identifier: MIT */
+#ifndef TMLP_SUITES_H
+#define TMLP_SUITES_H
+
+void suite_fmath(void);     /* test_fmath.c: elementary functions vs libm */
+void suite_core(void);      /* test_core.c: arena sizes, forward, init, rng, crc */
+void suite_optim(void);     /* test_optim.c: optimizers vs hand-computed steps */
+void suite_gradcheck(void); /* test_gradcheck.c: back-propagation vs finite differences */
+void suite_errors(void);    /* test_errors.c: every error path leaves the model unchanged */
+void suite_seeds(void);     /* test_seeds.c: the seed notes' worked examples */
+void suite_train(void);     /* test_train.c: XOR, symmetry, weights-hash */
+
+#endif

@@ -1,0 +1,17 @@
+/* SPDX-License-Identifier: MIT */
+/* Runs every suite; the same file is the entry point on the host and on the
+ * Cortex-M targets under QEMU. */
+#include "suites.h"
+#include "tmlp_test.h"
+
+int main(void)
+{
+    suite_fmath();
+    suite_core();
+    suite_optim();
+    suite_gradcheck();
+    suite_errors();
+    suite_seeds();
+    suite_train();
+    return tmlp_test_report() != 0 ? 1 : 0;
+}

@@ -1,0 +1,289 @@
+/* SPDX-License-Identifier: MIT */
+/* Every optimizer against steps computed here by hand. Each expected value
+ * is written out with the float operations of the formula the header
+ * documents (torch.optim's), so the library must match bit for bit; where
+ * the decimal result is simple it is checked too, within a few ulps. */
+#include <math.h>
+#include <string.h>
+
+#include "suites.h"
+#include "tinymlp.h"
+#include "tmlp_test.h"
+
+static tmlp_optim_t opt_of(uint8_t kind, float lr)
+{
+    tmlp_optim_t o;
+    memset(&o, 0, sizeof o);
+    o.kind = kind;
+    o.lr = lr;
+    return o;
+}
+
+/* Gradients used by the multi-step tests: they vary, so velocity matters. */
+static const float G[3][2] = {{1.0f, -2.0f}, {0.5f, 0.25f}, {-1.5f, 3.0f}};
+
+TMLP_TEST(sgd_plain_and_decimal)
+{
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    float w[2] = {1.0f, -1.0f};
+    uint32_t t = 0;
+    int s;
+    float e0 = 1.0f, e1 = -1.0f;
+    for (s = 0; s < 3; s++) {
+        CHECK_OK(tmlp_optim_step(&o, w, G[s], NULL, 2, &t));
+        e0 = e0 - 0.1f * G[s][0];
+        e1 = e1 - 0.1f * G[s][1];
+        CHECK_BITS(w[0], e0);
+        CHECK_BITS(w[1], e1);
+    }
+    CHECK(t == 3u);
+    CHECK_ULPS(w[0], 1.0f - 0.1f + -0.05f + 0.15f, 2); /* 1.0 */
+    CHECK_ULPS(w[1], -1.0f + 0.2f - 0.025f - 0.3f, 2); /* -1.125 */
+}
+
+TMLP_TEST(sgd_momentum_first_step_is_gradient)
+{
+    /* torch: v1 = g1 (not (1 - dampening) g1), then v = mu v + (1-d) g. */
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    float w[2] = {1.0f, -1.0f}, st[2] = {0.0f, 0.0f};
+    float ew[2] = {1.0f, -1.0f}, ev[2] = {0.0f, 0.0f};
+    uint32_t t = 0;
+    int s, k;
+    o.momentum = 0.9f;
+    o.dampening = 0.5f;
+    for (s = 0; s < 3; s++) {
+        CHECK_OK(tmlp_optim_step(&o, w, G[s], st, 2, &t));
+        for (k = 0; k < 2; k++) {
+            ev[k] = s == 0 ? G[s][k] : 0.9f * ev[k] + (1.0f - 0.5f) * G[s][k];
+            ew[k] = ew[k] - 0.1f * ev[k];
+            CHECK_BITS(st[k], ev[k]);
+            CHECK_BITS(w[k], ew[k]);
+        }
+    }
+    /* Decimal, component 0: v = 1, 0.9 + 0.25 = 1.15, 1.035 - 0.75 = 0.285;
+     * w = 0.9, 0.785, 0.7565. */
+    CHECK_ULPS(w[0], 0.7565f, 4);
+}
+
+TMLP_TEST(sgd_momentum_constant_gradient_decimal)
+{
+    /* mu 0.9, lr 0.1, g = 1: v = 1, 1.9, 2.71; w = 0.9, 0.71, 0.439. */
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    float w = 1.0f, g = 1.0f, v = 0.0f;
+    uint32_t t = 0;
+    o.momentum = 0.9f;
+    CHECK_OK(tmlp_optim_step(&o, &w, &g, &v, 1, &t));
+    CHECK_ULPS(w, 0.9f, 1);
+    CHECK_OK(tmlp_optim_step(&o, &w, &g, &v, 1, &t));
+    CHECK_ULPS(w, 0.71f, 2);
+    CHECK_ULPS(v, 1.9f, 1);
+    CHECK_OK(tmlp_optim_step(&o, &w, &g, &v, 1, &t));
+    CHECK_ULPS(w, 0.439f, 4);
+    CHECK_ULPS(v, 2.71f, 2);
+}
+
+TMLP_TEST(sgd_nesterov_weight_decay_maximize)
+{
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.05f);
+    float w[2] = {2.0f, -0.5f}, st[2] = {0.0f, 0.0f};
+    float ew[2] = {2.0f, -0.5f}, ev[2] = {0.0f, 0.0f}, g;
+    uint32_t t = 0;
+    int s, k, variant;
+    for (variant = 0; variant < 2; variant++) {
+        o.momentum = 0.8f;
+        o.nesterov = 1;
+        o.weight_decay = 0.1f;
+        o.maximize = (uint8_t)variant;
+        for (s = 0; s < 3; s++) {
+            CHECK_OK(tmlp_optim_step(&o, w, G[s], st, 2, &t));
+            for (k = 0; k < 2; k++) {
+                /* torch order: negate (maximize), add wd * w, momentum,
+                 * nesterov g + mu v. */
+                g = variant ? -G[s][k] : G[s][k];
+                g = g + 0.1f * ew[k];
+                ev[k] = (s == 0 && variant == 0) ? g : 0.8f * ev[k] + (1.0f - 0.0f) * g;
+                ew[k] = ew[k] - 0.05f * (g + 0.8f * ev[k]);
+                CHECK_BITS(st[k], ev[k]);
+                CHECK_BITS(w[k], ew[k]);
+            }
+        }
+    }
+    CHECK(t == 6u);
+}
+
+TMLP_TEST(ema_is_the_seeds_moving_average)
+{
+    /* Seed 003: v = beta v + (1 - beta) grad; w -= v (lr = 1), v0 = 0. */
+    tmlp_optim_t o = opt_of(TMLP_OPT_EMA, 1.0f);
+    float w[2] = {1.0f, 3.0f}, v[2] = {0.0f, 0.0f}, ew[2] = {1.0f, 3.0f}, evv[2] = {0, 0};
+    uint32_t t = 0;
+    int s, k;
+    o.momentum = 0.9f;
+    for (s = 0; s < 3; s++) {
+        CHECK_OK(tmlp_optim_step(&o, w, G[s], v, 2, &t));
+        for (k = 0; k < 2; k++) {
+            evv[k] = 0.9f * evv[k] + (1.0f - 0.9f) * G[s][k];
+            ew[k] = ew[k] - 1.0f * evv[k];
+            CHECK_BITS(w[k], ew[k]);
+        }
+    }
+    /* Decimal, component 0: v = 0.1, 0.14, -0.024; w = 0.9, 0.76, 0.784. */
+    CHECK_ULPS(w[0], 0.784f, 8);
+}
+
+/* Correctly rounded float square root: a double square root rounded to
+ * float never double-rounds wrongly (53 >= 2 * 24 + 2). */
+static float sqrt_ref(float x)
+{
+    return (float)sqrt((double)x);
+}
+
+static float powi(float b, int n)
+{
+    float r = 1.0f;
+    while (n-- > 0) {
+        r *= b;
+    }
+    return r;
+}
+
+TMLP_TEST(adam_and_adamw_bias_corrected)
+{
+    int variant, s, k;
+    for (variant = 0; variant < 2; variant++) {
+        tmlp_optim_t o = opt_of(TMLP_OPT_ADAM, 0.01f);
+        float w[2] = {0.5f, -0.5f}, st[4] = {0, 0, 0, 0};
+        float ew[2] = {0.5f, -0.5f}, m[2] = {0, 0}, v[2] = {0, 0};
+        uint32_t t = 0;
+        o.weight_decay = 0.1f;
+        o.decoupled_wd = (uint8_t)variant;
+        for (s = 0; s < 3; s++) {
+            CHECK_OK(tmlp_optim_step(&o, w, G[s], st, 2, &t));
+            for (k = 0; k < 2; k++) {
+                float g = G[s][k], bc1, bc2, ref_sqrt;
+                if (variant) {
+                    ew[k] = ew[k] * (1.0f - 0.01f * 0.1f);
+                } else {
+                    g = g + 0.1f * ew[k];
+                }
+                m[k] = 0.9f * m[k] + (1.0f - 0.9f) * g;
+                v[k] = 0.999f * v[k] + (1.0f - 0.999f) * (g * g);
+                bc1 = 1.0f - powi(0.9f, s + 1);
+                bc2 = 1.0f - powi(0.999f, s + 1);
+                /* sqrt is correctly rounded in the library: the host's
+                 * sqrtf is too (IEEE 754 requires it). */
+                ref_sqrt = (float)sqrt_ref(bc2);
+                ew[k] = ew[k] - (0.01f / bc1) * (m[k] / ((float)sqrt_ref(v[k]) / ref_sqrt + 1e-8f));
+                CHECK_BITS(w[k], ew[k]);
+                CHECK_BITS(st[k], m[k]);
+                CHECK_BITS(st[2 + k], v[k]);
+            }
+        }
+    }
+}
+
+TMLP_TEST(adam_first_step_moves_by_lr)
+{
+    /* Bias correction makes Adam's first step lr * sign(g) (up to eps). */
+    tmlp_optim_t o = opt_of(TMLP_OPT_ADAM, 0.001f);
+    float w = 1.0f, g = 123.0f, st[2] = {0, 0};
+    uint32_t t = 0;
+    CHECK_OK(tmlp_optim_step(&o, &w, &g, st, 1, &t));
+    CHECK_NEAR(w, 0.999f, 2e-7f);
+}
+
+TMLP_TEST(rmsprop_with_and_without_momentum)
+{
+    int variant, s, k;
+    for (variant = 0; variant < 2; variant++) {
+        tmlp_optim_t o = opt_of(TMLP_OPT_RMSPROP, 0.01f);
+        float w[2] = {0.5f, -0.5f}, st[4] = {0, 0, 0, 0};
+        float ew[2] = {0.5f, -0.5f}, sq[2] = {0, 0}, buf[2] = {0, 0};
+        uint32_t t = 0;
+        o.momentum = variant ? 0.9f : 0.0f;
+        for (s = 0; s < 3; s++) {
+            CHECK_OK(tmlp_optim_step(&o, w, G[s], st, 2, &t));
+            for (k = 0; k < 2; k++) {
+                float g = G[s][k], avg;
+                sq[k] = 0.99f * sq[k] + (1.0f - 0.99f) * (g * g);
+                avg = (float)sqrt_ref(sq[k]) + 1e-8f;
+                if (variant) {
+                    buf[k] = 0.9f * buf[k] + g / avg;
+                    ew[k] = ew[k] - 0.01f * buf[k];
+                    CHECK_BITS(st[2 + k], buf[k]);
+                } else {
+                    ew[k] = ew[k] - 0.01f * (g / avg);
+                }
+                CHECK_BITS(w[k], ew[k]);
+                CHECK_BITS(st[k], sq[k]);
+            }
+        }
+    }
+}
+
+TMLP_TEST(clipping_by_global_norm)
+{
+    /* g = (3, 4), norm 5, clip to 1: g' = g * 1/(5 + 1e-6). */
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 1.0f);
+    float w[2] = {0.0f, 0.0f}, g[2] = {3.0f, 4.0f}, c = 1.0f / (5.0f + 1e-6f);
+    uint32_t t = 0;
+    o.clip_norm = 1.0f;
+    CHECK_OK(tmlp_optim_step(&o, w, g, NULL, 2, &t));
+    CHECK_BITS(w[0], 0.0f - 1.0f * ((3.0f * 1.0f) * c));
+    CHECK_ULPS(w[1], -0.8f, 4);
+    /* Below the limit: unchanged gradient. */
+    o.clip_norm = 10.0f;
+    w[0] = 0.0f;
+    CHECK_OK(tmlp_optim_step(&o, w, g, NULL, 2, &t));
+    CHECK_BITS(w[0], -3.0f);
+}
+
+TMLP_TEST(net_step_uses_mean_gradient)
+{
+    /* Two samples through a 1-1 identity net with half squared error:
+     * dL/dw = (w x + b - y) x, dL/db = w x + b - y. Batch of 2, lr 0.5. */
+    static float arena[TMLP_ARENA_TRAIN_BYTES(2, 1, 1, 1, 1, 0) / sizeof(float)];
+    tmlp_desc_t d;
+    tmlp_net_t net;
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.5f);
+    const float p[2] = {2.0f, 1.0f}, x1 = 1.0f, x2 = 3.0f, y1 = 0.0f, y2 = 10.0f;
+    tmlp_target_t t1, t2;
+    const float *q;
+    size_t n;
+    float e1, e2, gw, gb;
+    memset(&d, 0, sizeof d);
+    d.n_in = 1;
+    d.n_layers = 1;
+    d.layer[0].units = 1;
+    t1.values = &y1;
+    t2.values = &y2;
+    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_set_params(&net, p, 2));
+    CHECK_OK(tmlp_net_forward(&net, &x1, NULL));
+    CHECK_OK(tmlp_net_backward(&net, TMLP_LOSS_HALF_SSE, &t1, NULL));
+    CHECK_OK(tmlp_net_forward(&net, &x2, NULL));
+    CHECK_OK(tmlp_net_backward(&net, TMLP_LOSS_HALF_SSE, &t2, NULL));
+    CHECK_OK(tmlp_net_step(&net));
+    e1 = 2.0f * 1.0f + 1.0f - 0.0f; /* 3 */
+    e2 = 2.0f * 3.0f + 1.0f - 10.0f; /* -3 */
+    gw = (e1 * 1.0f + e2 * 3.0f) * (1.0f / 2.0f); /* -3 */
+    gb = (e1 + e2) * (1.0f / 2.0f);               /* 0 */
+    CHECK_OK(tmlp_net_params(&net, &q, &n));
+    CHECK_BITS(q[0], 2.0f - 0.5f * gw);
+    CHECK_BITS(q[1], 1.0f - 0.5f * gb);
+    CHECK_BITS(q[0], 3.5f);
+}
+
+void suite_optim(void)
+{
+    RUN(sgd_plain_and_decimal);
+    RUN(sgd_momentum_first_step_is_gradient);
+    RUN(sgd_momentum_constant_gradient_decimal);
+    RUN(sgd_nesterov_weight_decay_maximize);
+    RUN(ema_is_the_seeds_moving_average);
+    RUN(adam_and_adamw_bias_corrected);
+    RUN(adam_first_step_moves_by_lr);
+    RUN(rmsprop_with_and_without_momentum);
+    RUN(clipping_by_global_norm);
+    RUN(net_step_uses_mean_gradient);
+}
