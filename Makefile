@@ -69,7 +69,8 @@ TEST_INPUTS := $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c $(TEST_SRCS) $(TEST
 
 $(BUILDDIR)/host-%/tests: $(TEST_INPUTS)
 	@mkdir -p $(@D)
-	$(cc_$*) $(LIB_FLAGS) $(flags_$*) $(WARN) $(INCLUDES) -DTMLP_TEST_CONFIG='"host-$*"' \
+	@echo "  CC      host-$* ($(cc_$*) $(flags_$*))"
+	@$(cc_$*) $(LIB_FLAGS) $(flags_$*) $(WARN) $(INCLUDES) -DTMLP_TEST_CONFIG='"host-$*"' \
 	    $(LIB_SRCS) port/host/tmlp_port.c $(TEST_SRCS) -o $@ -lm
 
 # One configuration: build and run, log kept; a missing compiler is one

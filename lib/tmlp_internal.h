@@ -13,7 +13,25 @@
 #define TMLP_ASSERT(x) assert(x)
 #else
 #define TMLP_ASSERT(x) ((void)0)
+/* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
+
+tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched);
+float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch);
+/* Draws the order of the next epoch (no-op without shuffling). */
+void tmlp_i_order_new_epoch(tmlp_trainer_t *tr);
+/* Sample index visited at position i of the current epoch. */
+uint32_t tmlp_i_order_index(const tmlp_trainer_t *tr, uint32_t i);
+
 #endif
+/* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
+
+tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched);
+float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch);
+/* Draws the order of the next epoch (no-op without shuffling). */
+void tmlp_i_order_new_epoch(tmlp_trainer_t *tr);
+/* Sample index visited at position i of the current epoch. */
+uint32_t tmlp_i_order_index(const tmlp_trainer_t *tr, uint32_t i);
+
 #endif
 
 /* C99 restrict; the kernels' pointer arguments must not alias. */
@@ -94,5 +112,14 @@ tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots);
  * *norm gets the L2 norm of g * gscale before clipping. */
 tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
                                  float *state, size_t n, uint32_t step, float *norm);
+
+/* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
+
+tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched);
+float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch);
+/* Draws the order of the next epoch (no-op without shuffling). */
+void tmlp_i_order_new_epoch(tmlp_trainer_t *tr);
+/* Sample index visited at position i of the current epoch. */
+uint32_t tmlp_i_order_index(const tmlp_trainer_t *tr, uint32_t i);
 
 #endif

@@ -48,7 +48,7 @@ static size_t n_out_of(const tmlp_net_t *net)
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y)
 {
-    if (net == NULL || x == NULL || (y == NULL && net->mode != TMLP_MODE_TRAIN)) {
+    if (net == NULL || x == NULL) {
         return TMLP_ERR_ARG;
     }
     if (!tmlp_i_all_finite(x, net->desc.n_in)) {

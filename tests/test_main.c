@@ -13,5 +13,6 @@ int main(void)
     suite_errors();
     suite_seeds();
     suite_train();
+    suite_loop();
     return tmlp_test_report() != 0 ? 1 : 0;
 }

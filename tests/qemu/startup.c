@@ -4,16 +4,15 @@
  *
  * Reset: enable the FPU when the build uses one (CPACR 0xE000ED88 bits
  * 20-23, then dsb/isb, before any float instruction), copy .data from its
- * load address, zero .bss, open the semihosting handles, run main() and pass
- * its return value to exit(), which newlib's rdimon turns into QEMU's exit
- * status (semihosting SYS_EXIT_EXTENDED). Before main() the free RAM between
- * the end of .bss and the stack is painted, and after it one line reports
- * the stack high-water mark and the heap newlib took (printf's buffers):
- *   qemu harness: stack <bytes> B, heap <bytes> B, static <bytes> B, RAM <bytes> B
- * A fault prints its exception
- * number and the faulting pc/lr (for addr2line) through raw semihosting and
- * exits with status 3, so a crash shows
- * as a failed run rather than a hang until the timeout. */
+ * load address, zero .bss, open newlib rdimon's semihosting stdio, paint the
+ * free RAM between the heap and the stack, run main() and pass its return
+ * value to exit(), which rdimon turns into QEMU's exit status (semihosting
+ * SYS_EXIT_EXTENDED). Between main() and exit() one line reports the stack
+ * high-water mark and the heap newlib took (stdio buffers):
+ *   qemu harness: stack <B> B, heap <B> B, static <B> B, RAM <B> B
+ * where static is .data + .bss. A fault prints its exception number and the
+ * stacked pc and lr (for arm-none-eabi-addr2line) through raw semihosting
+ * and exits with status 3, so a crash is a failed run, not a timeout. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
@@ -102,12 +101,13 @@ __attribute__((naked)) void Default_Handler(void)
     __asm__ volatile("mrs r0, msp\n\tbl tmlp_qemu_fault");
 }
 
-/* Fills the unused RAM below this function's frame with PAINT. */
+/* Fills the free RAM between the heap (newlib-nano's stdio already took
+ * some) and this function's frame with PAINT. */
 static __attribute__((noinline)) void paint_stack(void)
 {
     uint32_t *p, *sp;
     __asm__ volatile("mov %0, sp" : "=r"(sp));
-    for (p = end; p < sp - 16; p++) {
+    for (p = (uint32_t *)sbrk(0); p < sp - 16; p++) {
         *p = PAINT;
     }
 }

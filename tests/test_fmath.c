@@ -1,0 +1,311 @@
+/* SPDX-License-Identifier: MIT */
+/* Tests of lib/tmlp_fmath.c against the C library's double functions.
+ * The reference is (float)f((double)x): the correctly rounded float on glibc,
+ * and within a tiny fraction of an ulp of it on newlib (Cortex-M/QEMU).
+ * Sweeps step through float bit patterns with a stride; the QEMU build
+ * multiplies every stride by TMLP_FMATH_STRIDE (e.g. -DTMLP_FMATH_STRIDE=64).
+ * The bounds asserted are the measured maxima stated in tmlp_fmath.c. */
+#include "tmlp_test.h"
+#include "tmlp_fmath.h"
+
+#include <float.h>
+#include <math.h>
+
+#ifndef TMLP_FMATH_STRIDE
+#define TMLP_FMATH_STRIDE 1u
+#endif
+
+/* See test_golden_hash. */
+#define TMLP_FMATH_GOLDEN 0xD4FDCFDAu
+
+void suite_fmath(void);
+
+typedef float (*fn32)(float);
+typedef double (*fn64)(double);
+
+static float F(uint32_t u)
+{
+    return tmlp_i_bits_float(u);
+}
+
+static int is_nan(float x)
+{
+    return (tmlp_i_float_bits(x) & 0x7fffffffu) > 0x7f800000u;
+}
+
+/* Error of y in ulps of the float nearest to ref (subnormal ulp below 2^-126). */
+static double ulp_err(float y, double ref)
+{
+    uint32_t e = (tmlp_i_float_bits((float)ref) >> 23) & 0xffu;
+    double d = (double)y - ref;
+    if (e == 0) {
+        e = 1;
+    }
+    return fabs(d) / ldexp(1.0, (int)e - 150);
+}
+
+/* Sweeps the bit patterns lo, lo+stride, ..., <= hi (and hi itself); checks
+ * that no result exceeds `bound` ulps (and that NaN/inf appear exactly where
+ * the reference has them). Returns the number of points checked. */
+static uint32_t sweep(fn32 f, fn64 g, uint32_t lo, uint32_t hi, uint32_t stride, double bound)
+{
+    double worst = 0.0;
+    uint32_t u = lo, wu = lo, n = 0, bad_special = 0;
+    for (;;) {
+        float x = F(u), y = f(x);
+        double r = g((double)x);
+        float rf = (float)r;
+        n++;
+        if (is_nan(rf) || is_nan(y) || !tmlp_i_isfinite(rf) || !tmlp_i_isfinite(y)) {
+            if (!(is_nan(rf) && is_nan(y)) && tmlp_i_float_bits(rf) != tmlp_i_float_bits(y)) {
+                bad_special++;
+            }
+        } else if (ulp_err(y, r) > worst) {
+            worst = ulp_err(y, r);
+            wu = u;
+        }
+        if (u == hi) {
+            break;
+        }
+        u = (hi - u > stride) ? u + stride : hi;
+    }
+    CHECK(bad_special == 0);
+    CHECK(worst <= bound);
+    CHECK_ULPS(f(F(wu)), (float)g((double)F(wu)), 1);
+    return n;
+}
+
+TMLP_TEST(test_bits_helpers)
+{
+    CHECK(tmlp_i_float_bits(1.0f) == 0x3f800000u);
+    CHECK(tmlp_i_float_bits(-0.0f) == 0x80000000u);
+    CHECK_BITS(tmlp_i_bits_float(0x40490fdbu), 3.14159274f);
+    CHECK(tmlp_i_isfinite(0.0f) && tmlp_i_isfinite(-FLT_MAX) && tmlp_i_isfinite(F(1u)));
+    CHECK(!tmlp_i_isfinite(F(0x7f800000u)) && !tmlp_i_isfinite(F(0xff800000u)));
+    CHECK(!tmlp_i_isfinite(F(0x7fc00000u)) && !tmlp_i_isfinite(F(0xffffffffu)));
+}
+
+TMLP_TEST(test_expf_sweep)
+{
+    /* [-104, 89]: every finite result, subnormal results included. */
+    CHECK(sweep(tmlp_i_expf, exp, 0x00000000u, 0x42b20000u, 2003u * TMLP_FMATH_STRIDE, 0.87) > 100u);
+    CHECK(sweep(tmlp_i_expf, exp, 0x80000000u, 0xc2d00000u, 2003u * TMLP_FMATH_STRIDE, 0.87) > 100u);
+    /* dense around the overflow and underflow thresholds */
+    sweep(tmlp_i_expf, exp, 0x42b17000u, 0x42b17400u, 1u, 0.87);
+    sweep(tmlp_i_expf, exp, 0xc2cff000u, 0xc2d00000u, 1u, 0.87);
+}
+
+TMLP_TEST(test_expf_special)
+{
+    CHECK(is_nan(tmlp_i_expf(F(0x7fc00000u))));
+    CHECK(is_nan(tmlp_i_expf(F(0xffc00001u))));
+    CHECK_BITS(tmlp_i_expf(F(0x7f800000u)), F(0x7f800000u));
+    CHECK_BITS(tmlp_i_expf(F(0xff800000u)), 0.0f);
+    CHECK_BITS(tmlp_i_expf(0.0f), 1.0f);
+    CHECK_BITS(tmlp_i_expf(-0.0f), 1.0f);
+    CHECK_BITS(tmlp_i_expf(F(1u)), 1.0f);
+    CHECK_ULPS(tmlp_i_expf(1.0f), 2.71828183f, 1);
+    /* 88.7228394 is the largest x with e^x < FLT_MAX + ulp/2; one ulp more overflows */
+    CHECK_BITS(tmlp_i_expf(F(0x42b17217u)), (float)exp((double)F(0x42b17217u)));
+    CHECK(tmlp_i_isfinite(tmlp_i_expf(F(0x42b17217u))));
+    CHECK_BITS(tmlp_i_expf(F(0x42b17218u)), F(0x7f800000u));
+    CHECK_BITS(tmlp_i_expf(89.0f), F(0x7f800000u));
+    CHECK_BITS(tmlp_i_expf(FLT_MAX), F(0x7f800000u));
+    /* subnormal results and the last one before 0 */
+    CHECK_ULPS(tmlp_i_expf(-90.0f), (float)exp(-90.0), 1);
+    CHECK(tmlp_i_expf(-103.0f) > 0.0f && tmlp_i_expf(-103.0f) < FLT_MIN);
+    CHECK_BITS(tmlp_i_expf(-103.9f), F(1u)); /* e^-103.9 = 1.07 * 2^-149 */
+    CHECK_BITS(tmlp_i_expf(-104.0f), 0.0f);
+    CHECK_BITS(tmlp_i_expf(-200.0f), 0.0f);
+    CHECK_BITS(tmlp_i_expf(-FLT_MAX), 0.0f);
+}
+
+TMLP_TEST(test_logf_sweep)
+{
+    /* every positive finite float, subnormals included */
+    CHECK(sweep(tmlp_i_logf, log, 0x00000001u, 0x7f7fffffu, 1021u * TMLP_FMATH_STRIDE, 0.84) > 100u);
+    sweep(tmlp_i_logf, log, 0x00000001u, 0x00000400u, 1u, 0.84); /* tiny subnormals */
+    sweep(tmlp_i_logf, log, 0x3f7ff000u, 0x3f801000u, 1u, 0.84); /* around 1 */
+}
+
+TMLP_TEST(test_logf_special)
+{
+    CHECK_BITS(tmlp_i_logf(1.0f), 0.0f);
+    CHECK_BITS(tmlp_i_logf(0.0f), F(0xff800000u));
+    CHECK_BITS(tmlp_i_logf(-0.0f), F(0xff800000u));
+    CHECK_BITS(tmlp_i_logf(F(0x7f800000u)), F(0x7f800000u));
+    CHECK(is_nan(tmlp_i_logf(-1.0f)));
+    CHECK(is_nan(tmlp_i_logf(F(0x80000001u))));
+    CHECK(is_nan(tmlp_i_logf(F(0xff800000u))));
+    CHECK(is_nan(tmlp_i_logf(F(0x7fc00000u))));
+    CHECK_ULPS(tmlp_i_logf(F(1u)), -103.278931f, 1);
+    CHECK_ULPS(tmlp_i_logf(FLT_MAX), 88.7228394f, 1);
+    CHECK_ULPS(tmlp_i_logf(2.0f), 0.693147182f, 1);
+    CHECK_ULPS(tmlp_i_logf(2.71828183f), 1.0f, 1);
+}
+
+TMLP_TEST(test_tanhf_sweep)
+{
+    uint32_t u, odd_bad = 0;
+    CHECK(sweep(tmlp_i_tanhf, tanh, 0x00000000u, 0x41a00000u, 2003u * TMLP_FMATH_STRIDE, 1.05) > 100u);
+    CHECK(sweep(tmlp_i_tanhf, tanh, 0x80000000u, 0xc1a00000u, 2003u * TMLP_FMATH_STRIDE, 1.05) > 100u);
+    /* dense around the switch points 0.75 and 9.1 */
+    sweep(tmlp_i_tanhf, tanh, 0x3f3f0000u, 0x3f410000u, 7u, 1.05);
+    sweep(tmlp_i_tanhf, tanh, 0x410f0000u, 0x41200000u, 7u, 1.05);
+    for (u = 0; u < 0x41a00000u; u += 4099u * TMLP_FMATH_STRIDE) {
+        if (tmlp_i_float_bits(tmlp_i_tanhf(F(u | 0x80000000u))) != (tmlp_i_float_bits(tmlp_i_tanhf(F(u))) ^ 0x80000000u)) {
+            odd_bad++;
+        }
+    }
+    CHECK(odd_bad == 0);
+}
+
+TMLP_TEST(test_tanhf_special)
+{
+    CHECK_BITS(tmlp_i_tanhf(0.0f), 0.0f);
+    CHECK_BITS(tmlp_i_tanhf(-0.0f), -0.0f);
+    CHECK_BITS(tmlp_i_tanhf(F(0x80000001u)), F(0x80000001u));
+    CHECK_BITS(tmlp_i_tanhf(F(0x7f800000u)), 1.0f);
+    CHECK_BITS(tmlp_i_tanhf(F(0xff800000u)), -1.0f);
+    CHECK(is_nan(tmlp_i_tanhf(F(0x7fc00000u))));
+    CHECK(is_nan(tmlp_i_tanhf(F(0xffc00000u))));
+    CHECK_BITS(tmlp_i_tanhf(20.0f), 1.0f);
+    CHECK_BITS(tmlp_i_tanhf(-FLT_MAX), -1.0f);
+    CHECK_BITS(tmlp_i_tanhf(9.0f), F(0x3f7fffffu)); /* 1 - 3.05e-8 rounds down */
+    CHECK_BITS(tmlp_i_tanhf(9.2f), 1.0f);
+    CHECK_ULPS(tmlp_i_tanhf(0.5f), 0.462117157f, 1);
+}
+
+TMLP_TEST(test_sqrtf_exact)
+{
+    uint32_t u, n = 0, bad = 0, wu = 0;
+    /* every result bit for bit equal to the correctly rounded sqrt */
+    for (u = 0; u <= 0x7f800000u; u += 2039u * TMLP_FMATH_STRIDE) {
+        n++;
+        if (tmlp_i_float_bits(tmlp_i_sqrtf(F(u))) != tmlp_i_float_bits((float)sqrt((double)F(u)))) {
+            bad++;
+            wu = u;
+        }
+    }
+    for (u = 1; u < 0x2000u; u++) { /* all small subnormals */
+        if (tmlp_i_float_bits(tmlp_i_sqrtf(F(u))) != tmlp_i_float_bits((float)sqrt((double)F(u)))) {
+            bad++;
+            wu = u;
+        }
+    }
+    CHECK(n > 100u);
+    CHECK(bad == 0);
+    CHECK_BITS(tmlp_i_sqrtf(F(wu)), (float)sqrt((double)F(wu)));
+}
+
+TMLP_TEST(test_sqrtf_special)
+{
+    CHECK_BITS(tmlp_i_sqrtf(0.0f), 0.0f);
+    CHECK_BITS(tmlp_i_sqrtf(-0.0f), -0.0f);
+    CHECK_BITS(tmlp_i_sqrtf(F(0x7f800000u)), F(0x7f800000u));
+    CHECK(is_nan(tmlp_i_sqrtf(-1.0f)));
+    CHECK(is_nan(tmlp_i_sqrtf(F(0x80000001u))));
+    CHECK(is_nan(tmlp_i_sqrtf(F(0xff800000u))));
+    CHECK(is_nan(tmlp_i_sqrtf(F(0x7fc00000u))));
+    CHECK_BITS(tmlp_i_sqrtf(4.0f), 2.0f);
+    CHECK_BITS(tmlp_i_sqrtf(2.0f), 1.41421354f);
+    CHECK_BITS(tmlp_i_sqrtf(F(2u)), F(0x1a800000u)); /* sqrt(2^-148) = 2^-74 */
+    CHECK_BITS(tmlp_i_sqrtf(FLT_MAX), 1.84467430e19f);
+    CHECK_BITS(tmlp_i_sqrtf(F(0x3f7fffffu)), F(0x3f7fffffu)); /* rounds up to it */
+    /* remainder == q, the closest a root gets to a tie: must round down */
+    CHECK_BITS(tmlp_i_sqrtf(F(0x3f800001u)), 1.0f);
+    CHECK_BITS(tmlp_i_sqrtf(F(0x40000001u)), (float)sqrt((double)F(0x40000001u)));
+}
+
+TMLP_TEST(test_cosf_sweep)
+{
+    uint32_t u, even_bad = 0;
+    /* documented range: every finite float; dense over |x| <= 1e4 */
+    CHECK(sweep(tmlp_i_cosf, cos, 0x00000000u, 0x461c4000u, 2003u * TMLP_FMATH_STRIDE, 0.83) > 100u);
+    CHECK(sweep(tmlp_i_cosf, cos, 0x461c4000u, 0x7f7fffffu, 4099u * TMLP_FMATH_STRIDE, 0.83) > 100u);
+    sweep(tmlp_i_cosf, cos, 0x3fc90000u, 0x3fc91000u, 1u, 0.83); /* around pi/2 */
+    sweep(tmlp_i_cosf, cos, 0x3f490000u, 0x3f491000u, 1u, 0.83); /* around pi/4 */
+    for (u = 0; u < 0x7f800000u; u += 65537u * TMLP_FMATH_STRIDE) {
+        if (tmlp_i_float_bits(tmlp_i_cosf(F(u))) != tmlp_i_float_bits(tmlp_i_cosf(F(u | 0x80000000u)))) {
+            even_bad++;
+        }
+    }
+    CHECK(even_bad == 0);
+}
+
+TMLP_TEST(test_cosf_special)
+{
+    CHECK_BITS(tmlp_i_cosf(0.0f), 1.0f);
+    CHECK_BITS(tmlp_i_cosf(-0.0f), 1.0f);
+    CHECK_BITS(tmlp_i_cosf(F(1u)), 1.0f);
+    CHECK(is_nan(tmlp_i_cosf(F(0x7f800000u))));
+    CHECK(is_nan(tmlp_i_cosf(F(0xff800000u))));
+    CHECK(is_nan(tmlp_i_cosf(F(0x7fc00000u))));
+    CHECK_ULPS(tmlp_i_cosf(1.57079637f), -4.37113883e-8f, 1); /* float(pi/2) */
+    CHECK_ULPS(tmlp_i_cosf(3.14159274f), -1.0f, 1);
+    CHECK_ULPS(tmlp_i_cosf(1.0f), 0.540302306f, 1);
+    CHECK_ULPS(tmlp_i_cosf(1e4f), (float)cos(1e4), 1);
+    CHECK_ULPS(tmlp_i_cosf(FLT_MAX), (float)cos((double)FLT_MAX), 1);
+}
+
+TMLP_TEST(test_powif)
+{
+    static const float bases[] = {0.5f, -1.25f, 1.0001f, 3.0f, -0.9f, 1.7f};
+    uint32_t i, n, k;
+    CHECK_BITS(tmlp_i_powif(2.0f, 10u), 1024.0f);
+    CHECK_BITS(tmlp_i_powif(0.5f, 3u), 0.125f);
+    CHECK_BITS(tmlp_i_powif(-2.0f, 3u), -8.0f);
+    CHECK_BITS(tmlp_i_powif(3.0f, 0u), 1.0f);
+    CHECK_BITS(tmlp_i_powif(F(0x7fc00000u), 0u), 1.0f);
+    CHECK_BITS(tmlp_i_powif(-0.0f, 1u), -0.0f);
+    CHECK_BITS(tmlp_i_powif(-0.0f, 2u), 0.0f);
+    CHECK_BITS(tmlp_i_powif(10.0f, 39u), F(0x7f800000u));
+    CHECK_BITS(tmlp_i_powif(0.5f, 149u), F(1u));
+    CHECK_BITS(tmlp_i_powif(0.5f, 151u), 0.0f);
+    CHECK_BITS(tmlp_i_powif(2.0f, 127u), 1.70141183e38f);
+    for (i = 0; i < sizeof bases / sizeof bases[0]; i++) {
+        for (n = 0; n <= 20u; n++) {
+            float rep = 1.0f;
+            for (k = 0; k < n; k++) {
+                rep = rep * bases[i];
+            }
+            /* both round at most n times: allow n ulps between them */
+            CHECK_ULPS(tmlp_i_powif(bases[i], n), rep, n);
+            CHECK_ULPS(tmlp_i_powif(bases[i], n), (float)pow((double)bases[i], (double)n), n);
+        }
+    }
+}
+
+/* Hash of the results on fixed inputs: the constant was computed on x86-64;
+ * every target and optimisation level must reproduce it bit for bit. */
+TMLP_TEST(test_golden_hash)
+{
+    uint32_t h = 2166136261u, u, i;
+    for (i = 0; i < 4096u; i++) {
+        u = i * 1048573u; /* spreads over all bit patterns */
+        h = (h ^ tmlp_i_float_bits(tmlp_i_expf(F(u)))) * 16777619u;
+        h = (h ^ tmlp_i_float_bits(tmlp_i_logf(F(u)))) * 16777619u;
+        h = (h ^ tmlp_i_float_bits(tmlp_i_tanhf(F(u)))) * 16777619u;
+        h = (h ^ tmlp_i_float_bits(tmlp_i_sqrtf(F(u)))) * 16777619u;
+        h = (h ^ tmlp_i_float_bits(tmlp_i_cosf(F(u)))) * 16777619u;
+        h = (h ^ tmlp_i_float_bits(tmlp_i_powif(F(u), i & 31u))) * 16777619u;
+    }
+    CHECK(h == TMLP_FMATH_GOLDEN);
+}
+
+void suite_fmath(void)
+{
+    RUN(test_bits_helpers);
+    RUN(test_expf_sweep);
+    RUN(test_expf_special);
+    RUN(test_logf_sweep);
+    RUN(test_logf_special);
+    RUN(test_tanhf_sweep);
+    RUN(test_tanhf_special);
+    RUN(test_sqrtf_exact);
+    RUN(test_sqrtf_special);
+    RUN(test_cosf_sweep);
+    RUN(test_cosf_special);
+    RUN(test_powif);
+    RUN(test_golden_hash);
+}
