@@ -159,36 +159,47 @@ int main(void)
     printf("mean training loss after each epoch\n");
     printf("epoch");
     for (k = 0; k < N_OPT; k++) {
-        printf("  %-10s", opts[k].name);
+        printf(" %12s", opts[k].name);
     }
-    printf("\n");
-    printf("     ");
-    printf("  %-10s  %-10s  %-10s  %-10s\n", "lr 0.1", "lr 0.1 m.9", "lr 0.1 m.9", "lr 0.01");
+    printf("\n     %12s %12s %12s %12s\n", "lr 0.1", "lr 0.1 m0.9", "lr 0.1 m0.9", "lr 0.01");
     for (e = 0; e < EPOCHS; e++) {
         printf("%5d", e + 1);
         for (k = 0; k < N_OPT; k++) {
-            printf("  %-10.4f", (double)epoch_loss[k][e]);
+            printf(" %12.4f", (double)epoch_loss[k][e]);
         }
         printf("\n");
     }
 
-    printf("\naccuracy   ");
+    printf("\naccuracy ");
     for (k = 0; k < N_OPT; k++) {
-        printf("  %-10s", opts[k].name);
+        printf(" %12s", opts[k].name);
     }
-    printf("\ntraining   ");
+    printf("\ntraining ");
     for (k = 0; k < N_OPT; k++) {
-        printf("  %-10.3f", (double)acc_train[k]);
+        printf(" %12.3f", (double)acc_train[k]);
     }
-    printf("\ntest       ");
+    printf("\ntest     ");
     for (k = 0; k < N_OPT; k++) {
-        printf("  %-10.3f", (double)acc_test[k]);
+        printf(" %12.3f", (double)acc_test[k]);
     }
-    printf("\ntest loss  ");
+    printf("\ntest loss");
     for (k = 0; k < N_OPT; k++) {
-        printf("  %-10.4f", (double)loss_test[k]);
+        printf(" %12.4f", (double)loss_test[k]);
     }
     printf("\n\n");
+
+    printf("first epoch with a mean training loss below 0.4:");
+    for (k = 0; k < N_OPT; k++) {
+        for (e = 0; e < EPOCHS && !(epoch_loss[k][e] < 0.4f); e++) {
+        }
+        if (e < EPOCHS) {
+            printf(" %s %d%s", opts[k].name, e + 1, k + 1 < N_OPT ? "," : "\n");
+        } else {
+            printf(" %s never%s", opts[k].name, k + 1 < N_OPT ? "," : "\n");
+        }
+    }
+    printf("(the momentum buffer lets each step build on the previous ones; Adam's\n"
+           "steps are about lr in size at first, whatever the gradient.)\n\n");
 
     must(tmlp_baseline(&test_data, N_CLASSES, x_buf, counts, &majority, &uniform), "baseline");
     printf("random-guess baselines on the test set (class counts %lu, %lu, %lu, %lu):\n",

@@ -84,9 +84,14 @@ typedef struct {
 typedef struct {
     uint16_t n_in;    /* input width, 1..TMLP_MAX_WIDTH */
     uint8_t n_layers; /* 1..TMLP_MAX_LAYERS */
-    uint8_t reserved; /* must be 0 */
+    uint8_t flags;    /* TMLP_DESC_* bits */
     tmlp_layer_desc_t layer[TMLP_MAX_LAYERS];
 } tmlp_desc_t;
+
+/* The net scales its input, x' = (x - offset) * scale per feature, before
+ * the first layer, so a model carries its own preprocessing (see
+ * tmlp_net_set_input_scale; the arena grows by TMLP_INPUT_SCALE_BYTES). */
+#define TMLP_DESC_INPUT_SCALE 1u
 
 /* ------------------------------------------------------------------------ */
 /* Optimizers (work on any flat float vector, not only on a model)          */
@@ -174,13 +179,20 @@ typedef enum {
  *                   + n_in + n_units + 2 n_out          (input copy, activations,
  *                                                        output logits, target)
  *                   + 2 max_units                       (back-propagated deltas)
- * Nothing else: the handle tmlp_net_t holds the bookkeeping. */
+ * plus TMLP_INPUT_SCALE_BYTES for a net that scales its input. Nothing else:
+ * the handle tmlp_net_t holds the bookkeeping. */
 #define TMLP_ARENA_INFER_BYTES(n_params, max_units) \
     (sizeof(float) * ((size_t)(n_params) + 2u * (size_t)(max_units)))
 #define TMLP_ARENA_INFER_CONST_BYTES(max_units) (sizeof(float) * 2u * (size_t)(max_units))
 #define TMLP_ARENA_TRAIN_BYTES(n_params, n_in, n_units, n_out, max_units, slots)                 \
     (sizeof(float) * ((size_t)(n_params) * (2u + (size_t)(slots)) + (size_t)(n_in) +              \
                       (size_t)(n_units) + 2u * (size_t)(n_out) + 2u * (size_t)(max_units)))
+
+/* Extra arena bytes of a net whose desc has TMLP_DESC_INPUT_SCALE: offset
+ * and scale (2 n_in floats), plus the scaled input (n_in) except in training,
+ * which scales into the input copy it already has. Add it to the sizes above. */
+#define TMLP_INPUT_SCALE_BYTES(n_in, mode) \
+    (sizeof(float) * (size_t)(n_in) * ((mode) == TMLP_MODE_TRAIN ? 2u : 3u))
 
 /* The same for the common shapes: MLP2 = input i, one hidden layer h, output
  * o; MLP3 = two hidden layers h1, h2. */
@@ -222,6 +234,9 @@ typedef struct {
     float *output;       /* output layer activation of the last forward */
     float *target;       /* training: target vector scratch, n_out */
     float *delta;        /* training: 2 x max_units */
+    float *in_offset;    /* input scaling: offset[n_in], scale[n_in], and the */
+    float *in_scale;     /* scaled input x_scaled[n_in] (inference modes) */
+    float *x_scaled;
     uint32_t n_params;
     uint32_t steps;       /* optimizer steps taken */
     uint32_t batch_count; /* samples accumulated in grad since the last step */
@@ -267,6 +282,17 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
  * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (const parameters), TMLP_ERR_SHAPE
  * (n_params differs), TMLP_ERR_NUMERIC (a value is not finite). */
 tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params);
+
+/* Sets the input scaling of a net built with TMLP_DESC_INPUT_SCALE: copies
+ * offset[n_in] and scale[n_in] (finite). A new net starts with offset 0 and
+ * scale 1. Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no TMLP_DESC_INPUT_SCALE),
+ * TMLP_ERR_NUMERIC. */
+tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale);
+
+/* Read-only views of the input scaling (n_in floats each).
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no TMLP_DESC_INPUT_SCALE). */
+tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
+                                   const float **scale);
 
 /* Widths: input, output, parameter count. Errors: TMLP_ERR_ARG. */
 tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out, size_t *n_params);
@@ -604,6 +630,78 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
  * Errors: TMLP_ERR_ARG, TMLP_ERR_LABEL, errors of the read function. */
 tmlp_status_t tmlp_baseline(const tmlp_data_t *data, uint32_t n_classes, float *x_buf,
                             uint32_t *counts, float *majority, float *uniform);
+
+/* ------------------------------------------------------------------------ */
+/* Model files (format: docs/model-format.md)                               */
+/* ------------------------------------------------------------------------ */
+
+/* Current format version written by tmlp_model_save(). */
+#define TMLP_FORMAT_VERSION 1u
+/* Bytes of a file without parameters, scaling or optimizer state:
+ * header (32) + 12 per layer + CRC (4). */
+#define TMLP_MODEL_BASE_BYTES(n_layers) (36u + 12u * (size_t)(n_layers))
+
+/* What to save: the optimizer state (hyperparameters, step count and state
+ * vectors) besides the model, so training resumes exactly. */
+#define TMLP_SAVE_OPTIM 1u
+
+/* Receives the next len bytes of a file being saved. Return TMLP_OK, or an
+ * error that stops the save and is passed on. */
+typedef tmlp_status_t (*tmlp_write_fn)(void *ctx, const void *buf, size_t len);
+/* Reads len bytes at byte offset `offset` of a stored file into buf. */
+typedef tmlp_status_t (*tmlp_pread_fn)(void *ctx, uint32_t offset, void *buf, size_t len);
+
+/* Bytes tmlp_model_save() writes for this net and `what`.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (TMLP_SAVE_OPTIM on a net without
+ * training state). */
+tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes);
+
+/* Serialises the net into buf[0..cap): *len gets the bytes written.
+ * Errors: as tmlp_model_size(); TMLP_ERR_NOMEM (cap too small). */
+tmlp_status_t tmlp_model_save(const tmlp_net_t *net, uint32_t what, void *buf, size_t cap,
+                              size_t *len);
+
+/* The same through a write callback, in pieces of at most 64 bytes.
+ * Errors: as tmlp_model_size(), and the callback's. */
+tmlp_status_t tmlp_model_save_stream(const tmlp_net_t *net, uint32_t what, tmlp_write_fn write,
+                                     void *ctx);
+
+/* What a stored file holds, from tmlp_model_peek(). */
+typedef struct {
+    uint32_t version;   /* format version */
+    uint32_t n_params;
+    uint32_t file_bytes;
+    uint8_t has_scale;  /* input scaling present (desc.flags has TMLP_DESC_INPUT_SCALE) */
+    uint8_t has_optim;  /* optimizer state present */
+    uint8_t reserved[2];
+    tmlp_optim_t optim; /* its hyperparameters, when has_optim */
+    uint32_t steps;     /* its step count, when has_optim */
+} tmlp_model_info_t;
+
+/* Verifies a whole stored file of `len` bytes (magic, version, every size,
+ * the CRC, finite values) and returns its description, so the caller can
+ * size an arena and build a net for it. Reads nothing past len.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_FORMAT (anything malformed, truncated or
+ * corrupt), TMLP_ERR_NUMERIC (a NaN/Inf value), the read callback's. */
+tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_desc_t *desc,
+                              tmlp_model_info_t *info);
+
+/* Loads a stored file into a net built for the same desc: a first pass
+ * verifies everything (as tmlp_model_peek, plus the shape against the net),
+ * a second writes parameters, input scaling and, with TMLP_SAVE_OPTIM, the
+ * optimizer state, step count and hyperparameters (the net's optimizer must
+ * be of the same kind). On any error the net is unchanged. The stored bytes
+ * must not change between the two passes.
+ * Errors: as tmlp_model_peek(); TMLP_ERR_SHAPE (another shape),
+ * TMLP_ERR_STATE (const parameters; TMLP_SAVE_OPTIM asked of a file without
+ * state, or for a net of another optimizer kind or without training state). */
+tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
+                              size_t len);
+
+/* tmlp_model_peek and tmlp_model_load on a file in memory (buf[0..len)). */
+tmlp_status_t tmlp_model_peek_buf(const void *buf, size_t len, tmlp_desc_t *desc,
+                                  tmlp_model_info_t *info);
+tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *buf, size_t len);
 
 /* ------------------------------------------------------------------------ */
 /* Checksums                                                                 */

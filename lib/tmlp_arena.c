@@ -59,7 +59,7 @@ tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc)
         desc->n_in > TMLP_MAX_WIDTH) {
         return TMLP_ERR_SHAPE;
     }
-    if (desc->reserved != 0) {
+    if ((desc->flags & ~TMLP_DESC_INPUT_SCALE) != 0u) {
         return TMLP_ERR_ARG;
     }
     for (l = 0; l < desc->n_layers; l++) {
@@ -111,6 +111,15 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
     layout->delta = at;
     if (mode == TMLP_MODE_TRAIN) {
         at += 2u * max_units;
+    }
+    layout->scale = at;
+    layout->x_scaled = at;
+    if (desc->flags & TMLP_DESC_INPUT_SCALE) {
+        at += 2u * (size_t)desc->n_in;
+        layout->x_scaled = at;
+        if (mode != TMLP_MODE_TRAIN) {
+            at += desc->n_in;
+        }
     }
     layout->total = at;
 }

@@ -3,7 +3,7 @@
  *
  * Rules followed throughout (see tmlp_fmath.h):
  *  - only binary32 +, -, *, / (round-to-nearest, gradual underflow) and
- *    integer arithmetic; no double, no libm, no fused multiply-add
+ *    integer arithmetic; no binary64, no libm, no fused multiply-add
  *    (the file is built with -ffp-contract=off) and every sum is written
  *    with explicit parentheses so its order is fixed;
  *  - special values are recognised from the bit pattern, so the code keeps
@@ -14,7 +14,7 @@
  * Polynomial coefficients were fitted (Chebyshev fits in 50-digit
  * arithmetic) for this file and then rounded to float; the errors quoted
  * below were MEASURED, in ulps of the float result, against the correctly
- * rounded double-precision libm value (glibc), exhaustively over every
+ * rounded value (binary64 glibc libm, rounded to float), exhaustively over every
  * float of the stated range unless said otherwise. */
 #include "tmlp_fmath.h"
 

@@ -41,6 +41,7 @@ uint32_t tmlp_i_order_index(const tmlp_trainer_t *tr, uint32_t i);
  * mode does not have gets the offset `total` and size 0. */
 typedef struct {
     size_t params, grad, state, input, acts, logits, target, delta;
+    size_t scale, x_scaled; /* input scaling: offset then scale; scaled input */
     size_t total;     /* floats the arena must hold */
     size_t n_params;  /* parameters of the whole model */
     size_t max_units; /* widest layer (input excluded) */

@@ -88,6 +88,15 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
     /* Everything the arena holds starts at zero: parameters, gradients,
      * state, and the activations (so nothing uninitialised is ever read). */
     memset(a, 0, lay->total * sizeof(float));
+    if (desc->flags & TMLP_DESC_INPUT_SCALE) {
+        size_t i;
+        net->in_offset = a + lay->scale;
+        net->in_scale = net->in_offset + desc->n_in;
+        net->x_scaled = mode == TMLP_MODE_TRAIN ? net->input : a + lay->x_scaled;
+        for (i = 0; i < desc->n_in; i++) {
+            net->in_scale[i] = 1.0f;
+        }
+    }
 }
 
 /* See tinymlp.h. */
@@ -184,6 +193,38 @@ tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n
         return TMLP_ERR_NUMERIC;
     }
     memmove(net->params_rw, params, n_params * sizeof(float));
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale)
+{
+    if (net == NULL || offset == NULL || scale == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->in_offset == NULL) {
+        return TMLP_ERR_STATE;
+    }
+    if (!tmlp_i_all_finite(offset, net->desc.n_in) || !tmlp_i_all_finite(scale, net->desc.n_in)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    memmove(net->in_offset, offset, net->desc.n_in * sizeof(float));
+    memmove(net->in_scale, scale, net->desc.n_in * sizeof(float));
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
+                                   const float **scale)
+{
+    if (net == NULL || offset == NULL || scale == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->in_offset == NULL) {
+        return TMLP_ERR_STATE;
+    }
+    *offset = net->in_offset;
+    *scale = net->in_scale;
     return TMLP_OK;
 }
 

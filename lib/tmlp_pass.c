@@ -14,7 +14,15 @@ static void run_layers(tmlp_net_t *net, const float *x)
     const float *w = net->params;
     size_t l, acts_at = 0, last = (size_t)d->n_layers - 1u;
     float *z = NULL, *out = NULL;
-    if (net->mode == TMLP_MODE_TRAIN) {
+    if (net->x_scaled != NULL) {
+        /* In training x_scaled is the input copy: scaling in place is fine
+         * when the loop has read the sample straight into it. */
+        size_t i;
+        for (i = 0; i < d->n_in; i++) {
+            net->x_scaled[i] = (x[i] - net->in_offset[i]) * net->in_scale[i];
+        }
+        in = net->x_scaled;
+    } else if (net->mode == TMLP_MODE_TRAIN) {
         if (net->input != x) {
             memcpy(net->input, x, d->n_in * sizeof(float));
         }

@@ -14,5 +14,6 @@ int main(void)
     suite_seeds();
     suite_train();
     suite_loop();
+    suite_model();
     return tmlp_test_report() != 0 ? 1 : 0;
 }

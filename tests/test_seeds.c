@@ -24,6 +24,11 @@ static tmlp_optim_t sgd(float lr)
     return o;
 }
 
+/* One handle and one arena for every net below (the Cortex-M0 has 16 KB of
+ * RAM for all the suites); the arena fits the largest, seed_softmax_ce_delta's. */
+static tmlp_net_t net;
+static float arena[TMLP_ARENA_TRAIN_BYTES(TMLP_DENSE_PARAMS(3, 4), 3, 4, 4, 4, 0) / sizeof(float)];
+
 static float absf(float x)
 {
     return x < 0.0f ? -x : x;
@@ -97,8 +102,6 @@ TMLP_TEST(seed_xy_gradient_ascent)
 static float grad_of_identity_net(const float *w, size_t n_in, const float *x, float upstream,
                                   float *out, float *grads)
 {
-    static float arena[TMLP_ARENA_TRAIN_BYTES(3, 2, 1, 1, 1, 0) / sizeof(float)];
-    static tmlp_net_t net;
     tmlp_desc_t d;
     tmlp_optim_t o = sgd(1.0f);
     tmlp_target_t t;
@@ -176,8 +179,6 @@ TMLP_TEST(seed_gd_step_w_b)
 
 TMLP_TEST(seed_3_4_2_has_26_parameters)
 {
-    static float arena[TMLP_MLP2_INFER_BYTES(3, 4, 2) / sizeof(float)];
-    static tmlp_net_t net;
     tmlp_desc_t d;
     size_t n_in = 0, n_out = 0, n_params = 0, bytes = 0;
     memset(&d, 0, sizeof d);
@@ -192,8 +193,8 @@ TMLP_TEST(seed_3_4_2_has_26_parameters)
     CHECK(TMLP_DENSE_PARAMS(3, 4) == 3u * 4u + 4u); /* 12 weights + 4 biases */
     CHECK(TMLP_DENSE_PARAMS(4, 2) == 4u * 2u + 2u); /* 8 weights + 2 biases */
     CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, &bytes));
-    CHECK(bytes == sizeof arena);
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL));
+    CHECK(bytes == TMLP_MLP2_INFER_BYTES(3, 4, 2));
+    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, bytes, NULL));
     CHECK_OK(tmlp_net_shape(&net, &n_in, &n_out, &n_params));
     CHECK(n_in == 3u);
     CHECK(n_out == 2u);
@@ -205,9 +206,6 @@ TMLP_TEST(seed_3_4_2_has_26_parameters)
 TMLP_TEST(seed_softmax_ce_delta)
 {
     enum { NI = 3, NO = 4 };
-    static float arena[TMLP_ARENA_TRAIN_BYTES(TMLP_DENSE_PARAMS(NI, NO), NI, NO, NO, NO, 0) /
-                       sizeof(float)];
-    static tmlp_net_t net;
     static const float w0[TMLP_DENSE_PARAMS(NI, NO)] = {
         0.5f, -1.0f, 0.25f,  1.5f, 0.0f, -0.75f, -0.5f, 2.0f,
         1.0f, 0.125f, -0.25f, 0.0f, 0.0f, 0.0f,   0.0f,  0.0f}; /* biases 0 */
@@ -258,9 +256,6 @@ TMLP_TEST(seed_softmax_ce_delta)
 
 TMLP_TEST(seed_ce_of_0_8)
 {
-    static float arena[TMLP_ARENA_TRAIN_BYTES(TMLP_DENSE_PARAMS(1, 2), 1, 2, 2, 2, 0) /
-                       sizeof(float)];
-    static tmlp_net_t net;
     tmlp_desc_t d;
     tmlp_optim_t o = sgd(0.1f);
     tmlp_target_t t;

@@ -1,0 +1,350 @@
+/* SPDX-License-Identifier: MIT */
+/* Loading a model file (docs/model-format.md): a first pass verifies the
+ * whole file, a second writes into the net, so a bad file changes nothing. */
+#include "tmlp_format.h"
+#include "tmlp_internal.h"
+
+/* ---- loading ---- */
+
+/* A verified file: its shape and where each section starts. */
+typedef struct {
+    tmlp_desc_t desc;
+    tmlp_model_info_t info;
+    uint32_t slots;
+    uint32_t off_scale, off_params, off_optim, off_state, off_crc;
+} parsed_t;
+
+static tmlp_status_t rd(tmlp_pread_fn read, void *ctx, uint32_t off, void *buf, size_t n)
+{
+    return read(ctx, off, buf, n);
+}
+
+static tmlp_status_t parse_header(const uint8_t *h, size_t len, parsed_t *p, uint32_t *hdr)
+{
+    uint32_t flags = tmlp_i_get_u32(h + 8), k;
+    if (memcmp(h, TMLP_F_MAGIC, 4) != 0 || tmlp_i_get_u16(h + 4) == 0u ||
+        tmlp_i_get_u16(h + 4) > TMLP_FORMAT_VERSION || (flags & ~(TMLP_F_FLAG_SCALE | TMLP_F_FLAG_OPTIM)) != 0u ||
+        h[15] != 0u || tmlp_i_get_u32(h + 20) != len) {
+        return TMLP_ERR_FORMAT;
+    }
+    for (k = 24; k < TMLP_F_HEADER_BYTES; k++) {
+        if (h[k] != 0u) {
+            return TMLP_ERR_FORMAT;
+        }
+    }
+    *hdr = tmlp_i_get_u16(h + 6);
+    if (*hdr < TMLP_F_HEADER_BYTES || h[14] == 0u || h[14] > TMLP_MAX_LAYERS) {
+        return TMLP_ERR_FORMAT;
+    }
+    memset(p, 0, sizeof *p);
+    p->info.version = tmlp_i_get_u16(h + 4);
+    p->info.n_params = tmlp_i_get_u32(h + 16);
+    p->info.file_bytes = (uint32_t)len;
+    p->info.has_scale = (flags & TMLP_F_FLAG_SCALE) != 0u;
+    p->info.has_optim = (flags & TMLP_F_FLAG_OPTIM) != 0u;
+    p->desc.n_in = (uint16_t)tmlp_i_get_u16(h + 12);
+    p->desc.n_layers = h[14];
+    p->desc.flags = p->info.has_scale ? (uint8_t)TMLP_DESC_INPUT_SCALE : 0u;
+    return TMLP_OK;
+}
+
+static tmlp_status_t parse_layers(tmlp_pread_fn read, void *ctx, uint32_t at, parsed_t *p)
+{
+    uint8_t e[TMLP_F_LAYER_BYTES];
+    size_t l;
+    tmlp_status_t st;
+    for (l = 0; l < p->desc.n_layers; l++, at += TMLP_F_LAYER_BYTES) {
+        tmlp_layer_desc_t *ly = &p->desc.layer[l];
+        st = rd(read, ctx, at, e, sizeof e);
+        if (st != TMLP_OK) {
+            return st;
+        }
+        if (e[3] != 0u || tmlp_i_get_u32(e + 8) != 0u || tmlp_i_get_u16(e) > TMLP_MAX_WIDTH ||
+            e[2] > TMLP_ACT_SOFTMAX) {
+            return TMLP_ERR_FORMAT;
+        }
+        ly->units = (uint16_t)tmlp_i_get_u16(e);
+        ly->act = e[2];
+        ly->act_param = tmlp_i_bits_float(tmlp_i_get_u32(e + 4));
+    }
+    return tmlp_i_desc_check(&p->desc) == TMLP_OK ? TMLP_OK : TMLP_ERR_FORMAT;
+}
+
+static tmlp_status_t parse_optim(tmlp_pread_fn read, void *ctx, parsed_t *p)
+{
+    uint8_t b[TMLP_F_OPTIM_BYTES];
+    float hyper[9];
+    tmlp_optim_t *o = &p->info.optim;
+    size_t k;
+    tmlp_status_t st = rd(read, ctx, p->off_optim, b, sizeof b);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    for (k = 0; k < 9; k++) {
+        hyper[k] = tmlp_i_bits_float(tmlp_i_get_u32(b + 8 + 4 * k));
+    }
+    if (!tmlp_i_all_finite(hyper, 9)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    o->kind = b[0];
+    o->nesterov = b[1];
+    o->maximize = b[2];
+    o->decoupled_wd = b[3];
+    o->lr = hyper[0];
+    o->momentum = hyper[1];
+    o->dampening = hyper[2];
+    o->weight_decay = hyper[3];
+    o->beta1 = hyper[4];
+    o->beta2 = hyper[5];
+    o->alpha = hyper[6];
+    o->eps = hyper[7];
+    o->clip_norm = hyper[8];
+    p->info.steps = tmlp_i_get_u32(b + 4);
+    return tmlp_i_optim_check(o, &p->slots) == TMLP_OK ? TMLP_OK : TMLP_ERR_FORMAT;
+}
+
+/* Offsets of the sections, computed in 64 bits so no size can wrap, and
+ * checked against the file's length before they are narrowed. */
+static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, size_t len)
+{
+    uint64_t n_params = tmlp_i_layer_offset(&p->desc, p->desc.n_layers);
+    uint64_t scale = (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * p->desc.n_layers;
+    uint64_t params = scale + (p->info.has_scale ? 8u * (uint64_t)p->desc.n_in : 0u);
+    uint64_t optim = params + 4u * n_params;
+    uint64_t after = optim + (p->info.has_optim ? TMLP_F_OPTIM_BYTES : 0u);
+    if (n_params != p->info.n_params || after + 4u > len) {
+        return TMLP_ERR_FORMAT;
+    }
+    p->off_scale = (uint32_t)scale;
+    p->off_params = (uint32_t)params;
+    p->off_optim = (uint32_t)optim;
+    p->off_state = (uint32_t)after;
+    return TMLP_OK;
+}
+
+/* CRC of bytes [0, off_crc), checking that every float in the scale,
+ * parameter and state sections is finite. */
+static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, const parsed_t *p)
+{
+    uint8_t buf[TMLP_F_CHUNK];
+    uint32_t off = 0, crc = 0, k;
+    tmlp_status_t st;
+    while (off < p->off_crc) {
+        uint32_t n = p->off_crc - off < TMLP_F_CHUNK ? p->off_crc - off : TMLP_F_CHUNK;
+        st = rd(read, ctx, off, buf, n);
+        if (st != TMLP_OK) {
+            return st;
+        }
+        (void)tmlp_crc32(crc, buf, n, &crc);
+        for (k = 0; k + 4u <= n; k += 4u) {
+            uint32_t at = off + k;
+            int is_float = (at >= p->off_scale && at < p->off_optim) ||
+                           (p->info.has_optim && at >= p->off_state);
+            if (is_float && !tmlp_i_isfinite(tmlp_i_bits_float(tmlp_i_get_u32(buf + k)))) {
+                return TMLP_ERR_NUMERIC;
+            }
+        }
+        off += n;
+    }
+    st = rd(read, ctx, p->off_crc, buf, 4);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    return tmlp_i_get_u32(buf) == crc ? TMLP_OK : TMLP_ERR_FORMAT;
+}
+
+/* Pass 1: everything but writing. */
+static tmlp_status_t verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t *p)
+{
+    uint8_t h[TMLP_F_HEADER_BYTES];
+    uint32_t hdr = 0;
+    uint64_t end;
+    tmlp_status_t st;
+    if (len < TMLP_MODEL_BASE_BYTES(1) || len > UINT32_MAX) {
+        return TMLP_ERR_FORMAT;
+    }
+    st = rd(read, ctx, 0, h, sizeof h);
+    if (st == TMLP_OK) {
+        st = parse_header(h, len, p, &hdr);
+    }
+    if (st == TMLP_OK && (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * h[14] > len) {
+        st = TMLP_ERR_FORMAT;
+    }
+    if (st == TMLP_OK) {
+        st = parse_layers(read, ctx, hdr, p);
+    }
+    if (st == TMLP_OK) {
+        st = place_sections(p, hdr, len);
+    }
+    if (st == TMLP_OK && p->info.has_optim) {
+        st = parse_optim(read, ctx, p);
+    }
+    if (st != TMLP_OK) {
+        return st;
+    }
+    end = (uint64_t)(p->info.has_optim ? p->off_state : p->off_optim) +
+          4u * (uint64_t)p->slots * p->info.n_params + 4u;
+    if (end != len) {
+        return TMLP_ERR_FORMAT;
+    }
+    p->off_crc = (uint32_t)len - 4u;
+    return check_body(read, ctx, p);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_desc_t *desc,
+                              tmlp_model_info_t *info)
+{
+    parsed_t p;
+    tmlp_status_t st;
+    if (read == NULL || desc == NULL || info == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    st = verify(read, ctx, len, &p);
+    if (st == TMLP_OK) {
+        *desc = p.desc;
+        *info = p.info;
+    }
+    return st;
+}
+
+/* Reads n floats stored at `off` into dst, TMLP_F_CHUNK bytes at a time. */
+static tmlp_status_t read_floats(tmlp_pread_fn read, void *ctx, uint32_t off, float *dst, size_t n)
+{
+    uint8_t buf[TMLP_F_CHUNK];
+    size_t i = 0, k;
+    tmlp_status_t st;
+    while (i < n) {
+        size_t m = n - i < TMLP_F_CHUNK / 4u ? n - i : TMLP_F_CHUNK / 4u;
+        st = rd(read, ctx, off + (uint32_t)(4u * i), buf, 4u * m);
+        if (st != TMLP_OK) {
+            return st;
+        }
+        for (k = 0; k < m; k++) {
+            dst[i + k] = tmlp_i_bits_float(tmlp_i_get_u32(buf + 4u * k));
+        }
+        i += m;
+    }
+    return TMLP_OK;
+}
+
+static int same_shape(const tmlp_desc_t *a, const tmlp_desc_t *b)
+{
+    size_t l;
+    if (a->n_in != b->n_in || a->n_layers != b->n_layers) {
+        return 0;
+    }
+    for (l = 0; l < a->n_layers; l++) {
+        const tmlp_layer_desc_t *x = &a->layer[l], *y = &b->layer[l];
+        if (x->units != y->units || x->act != y->act ||
+            tmlp_i_float_bits(tmlp_i_act_param(x)) != tmlp_i_float_bits(tmlp_i_act_param(y))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* Whether the verified file `p` can go into `net` as asked. */
+static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const parsed_t *p)
+{
+    uint32_t slots = 0;
+    if (!same_shape(&net->desc, &p->desc) || (p->info.has_scale && net->in_offset == NULL)) {
+        return TMLP_ERR_SHAPE;
+    }
+    if (what & TMLP_SAVE_OPTIM) {
+        if (!p->info.has_optim || net->mode != TMLP_MODE_TRAIN ||
+            p->info.optim.kind != net->opt.kind) {
+            return TMLP_ERR_STATE;
+        }
+        (void)tmlp_i_optim_check(&net->opt, &slots);
+        if (slots != p->slots) {
+            return TMLP_ERR_STATE;
+        }
+    }
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
+                              size_t len)
+{
+    parsed_t p;
+    size_t i;
+    tmlp_status_t st;
+    if (net == NULL || read == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->params_rw == NULL) {
+        return TMLP_ERR_STATE;
+    }
+    st = verify(read, ctx, len, &p);
+    if (st == TMLP_OK) {
+        st = load_check(net, what, &p);
+    }
+    if (st != TMLP_OK) {
+        return st;
+    }
+    /* Pass 2: the file is known good; write. */
+    if (p.info.has_scale) {
+        st = read_floats(read, ctx, p.off_scale, net->in_offset, net->desc.n_in);
+        if (st == TMLP_OK) {
+            st = read_floats(read, ctx, p.off_scale + 4u * net->desc.n_in, net->in_scale,
+                             net->desc.n_in);
+        }
+    } else if (net->in_offset != NULL) {
+        for (i = 0; i < net->desc.n_in; i++) {
+            net->in_offset[i] = 0.0f;
+            net->in_scale[i] = 1.0f;
+        }
+    }
+    if (st == TMLP_OK) {
+        st = read_floats(read, ctx, p.off_params, net->params_rw, net->n_params);
+    }
+    if (st != TMLP_OK || !(what & TMLP_SAVE_OPTIM)) {
+        tmlp_i_reset_training(net);
+        return st;
+    }
+    st = read_floats(read, ctx, p.off_state, net->opt_state, (size_t)p.slots * net->n_params);
+    (void)tmlp_net_zero_grad(net);
+    net->opt = p.info.optim;
+    net->steps = p.info.steps;
+    return st;
+}
+
+static tmlp_status_t read_mem(void *ctx, uint32_t offset, void *buf, size_t len)
+{
+    const tmlp_i_membuf_t *m = (const tmlp_i_membuf_t *)ctx;
+    if ((size_t)offset > m->len || len > m->len - offset) {
+        return TMLP_ERR_FORMAT;
+    }
+    memcpy(buf, m->p + offset, len);
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_peek_buf(const void *buf, size_t len, tmlp_desc_t *desc,
+                                  tmlp_model_info_t *info)
+{
+    tmlp_i_membuf_t m;
+    if (buf == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    /* Read-only use of m.p; the struct is shared with the writer. */
+    m.p = (uint8_t *)(uintptr_t)buf;
+    m.cap = len;
+    m.len = len;
+    return tmlp_model_peek(read_mem, &m, len, desc, info);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *buf, size_t len)
+{
+    tmlp_i_membuf_t m;
+    if (buf == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    m.p = (uint8_t *)(uintptr_t)buf;
+    m.cap = len;
+    m.len = len;
+    return tmlp_model_load(net, what, read_mem, &m, len);
+}
