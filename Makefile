@@ -8,7 +8,8 @@ PORT    ?= host
 LIB_SRCS  := $(wildcard lib/*.c)
 LIB_HDRS  := $(wildcard lib/*.h) port/tmlp_port.h
 PORT_SRCS := port/$(PORT)/tmlp_port.c
-TEST_SRCS := $(wildcard tests/*.c)
+# The simulated NOR flash (port/sim) is portable and part of every test build.
+TEST_SRCS := $(wildcard tests/*.c) $(wildcard port/sim/*.c)
 TEST_HDRS := $(wildcard tests/*.h)
 EXAMPLES  := $(patsubst examples/%.c,%,$(wildcard examples/*.c))
 
@@ -18,12 +19,12 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wcast
 # -ffp-contract=off is required for bit-identical results on every target
 # (no fused multiply-add); users building the library themselves need it too.
 LIB_FLAGS := -std=c99 -ffp-contract=off
-INCLUDES  := -Ilib -Iport -Itests
+INCLUDES  := -Ilib -Iport -Iport/sim -Itests
 
 OPT ?= -O2
 LIB_OBJS := $(patsubst lib/%.c,$(BUILDDIR)/obj/%.o,$(LIB_SRCS))
 
-.PHONY: all lib examples test test-host demo clean help deps check-syms
+.PHONY: all lib examples test test-host test-readme demo clean help deps check-syms check-cxx
 all: lib examples
 
 lib: $(BUILDDIR)/libtinymlp.a
@@ -94,6 +95,7 @@ test-host:
 test:
 	@fail=0; \
 	$(MAKE) --no-print-directory test-host || fail=1; \
+	$(MAKE) --no-print-directory check-syms check-cxx || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
@@ -119,6 +121,15 @@ check-syms: $(BUILDDIR)/libtinymlp.a
 	@bad=$$(nm -u $(BUILDDIR)/libtinymlp.a | grep -wE 'malloc|calloc|realloc|free|printf|fprintf|puts|rand|exp|expf|log|logf|sqrt|sqrtf|tanh|tanhf|cos|cosf|pow|powf' || true); \
 	if [ -n "$$bad" ]; then echo "check-syms: forbidden symbols: $$bad"; exit 1; fi; \
 	echo "check-syms: ok (no heap, no stdio, no libm)"
+
+# The public header must compile as C++ (extern "C", no restrict, no C-only
+# constructs), without warnings.
+check-cxx:
+	@if command -v g++ >/dev/null 2>&1; then \
+	    printf '#include "tinymlp.h"\nint main() { tmlp_net_t n; (void)n; return 0; }\n' > $(BUILDDIR)/cxx_check.cpp && \
+	    g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -Ilib -Iport $(BUILDDIR)/cxx_check.cpp -o $(BUILDDIR)/cxx_check && \
+	    echo "check-cxx: ok (tinymlp.h compiles as C++11)"; \
+	else echo "SKIPPED check-cxx: g++ is not installed (apt-get install g++)"; fi
 
 deps:
 	apt-get update && apt-get install -y gcc clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind

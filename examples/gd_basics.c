@@ -51,7 +51,7 @@ static void x_squared(void)
     printf("1. f(x) = x^2, f'(x) = 2x, from x = 10: x after k steps\n");
     printf("   lr    ");
     for (j = 0; j < sizeof at / sizeof at[0]; j++) {
-        printf("   k=%-6d", at[j]);
+        printf("%*s%d", at[j] < 10 ? 10 : 9, "k=", at[j]);
     }
     printf("\n");
     for (i = 0; i < sizeof lrs / sizeof lrs[0]; i++) {

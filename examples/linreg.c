@@ -314,7 +314,7 @@ int main(void)
         printf("error: singular normal equations\n");
         return 1;
     }
-    printf("   least squares (normal equations): w = (%.6f, %.6f, %.6f), b = %.6f, MSE %.6f\n",
+    printf("   least squares (normal eqs.): w = (%.6f, %.6f, %.6f), b = %.6f, MSE %.6f\n",
            (double)ls3[0], (double)ls3[1], (double)ls3[2], (double)ls3[3],
            (double)mse_of(ls3, NF));
     for (r = 0; r < 3; r++) {

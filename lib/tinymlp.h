@@ -373,7 +373,9 @@ typedef struct {
 /* Runs the net on one input x[n_in] and writes y[n_out]. y may be NULL: the
  * output stays in the arena for tmlp_net_loss(). A training net keeps a copy
  * of x and every activation for tmlp_net_backward().
- * Errors: TMLP_ERR_ARG, TMLP_ERR_NUMERIC (x or the output is not finite). */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NUMERIC (x or the output is not finite; in
+ * the second case the net forgets its last output, so tmlp_net_loss and
+ * tmlp_net_backward return TMLP_ERR_STATE until the next good forward). */
 tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y);
 
 /* Runs the net on n inputs X[n][n_in], writing Y[n][n_out]. Stops at the first
@@ -614,10 +616,12 @@ tmlp_status_t tmlp_train_order(const tmlp_trainer_t *tr, uint32_t i, uint32_t *i
  * accuracy in [0, 1]; confusion (optional, C x C with C = max(2, n_out),
  * [true][predicted]) is zeroed and filled. mean_loss and accuracy may be
  * NULL. scratch: n_in + n_out floats for the read function; may be NULL for a
- * training net, which has those buffers in its arena. Parameters, optimizer
- * state and gradients are not touched.
- * Errors: TMLP_ERR_ARG, errors of the read function, the forward pass and
- * the loss (TMLP_ERR_LABEL, TMLP_ERR_NUMERIC). */
+ * training net, which has those buffers in its arena. It runs forwards, so a
+ * training net needs a new forward before its next backward; parameters,
+ * optimizer state and gradients are not touched.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (loss not suited to the output
+ * layer), errors of the read function, the forward pass and the loss
+ * (TMLP_ERR_LABEL, TMLP_ERR_NUMERIC). */
 tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_t loss,
                             float *scratch, float *mean_loss, float *accuracy,
                             uint32_t *confusion);

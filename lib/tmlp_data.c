@@ -73,6 +73,13 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
         (scratch == NULL && net->mode != TMLP_MODE_TRAIN)) {
         return TMLP_ERR_ARG;
     }
+    /* The loss must suit the output layer: known before any forward. */
+    t.values = NULL;
+    t.label = 0;
+    st = tmlp_i_loss_check(&net->desc, loss, &t);
+    if (st != TMLP_OK) {
+        return st;
+    }
     n_out = net->desc.layer[net->desc.n_layers - 1].units;
     c = n_out > 1u ? n_out : 2u;
     x = scratch != NULL ? scratch : net->input;

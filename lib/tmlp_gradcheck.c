@@ -26,6 +26,14 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
     if (net->mode != TMLP_MODE_TRAIN || net->batch_count != 0u) {
         return TMLP_ERR_STATE;
     }
+    /* Everything the arguments alone can tell, before the net is touched. */
+    st = tmlp_i_loss_check(&net->desc, loss, target);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (!tmlp_i_all_finite(x, net->desc.n_in)) {
+        return TMLP_ERR_NUMERIC;
+    }
     st = tmlp_net_forward(net, x, NULL);
     if (st == TMLP_OK) {
         st = tmlp_net_backward(net, loss, target, NULL);

@@ -158,13 +158,36 @@ static int update_all(const step_ctx_t *c, float *w, const float *g, float *stat
     return 1;
 }
 
+/* L2 norm of g * gscale. The plain sum of squares overflows for norms above
+ * about 1.8e19 although every element is finite; only then is it computed
+ * again scaled by the largest element, so results that fit keep their bits.
+ * Returns a non-finite value if an element is not finite. */
+static float grad_norm(const float *g, float gscale, size_t n)
+{
+    float nrm = tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale, n));
+    float m = 0.0f;
+    size_t i;
+    if (tmlp_i_isfinite(nrm)) {
+        return nrm;
+    }
+    for (i = 0; i < n; i++) {
+        float a = g[i] * gscale;
+        if (!tmlp_i_isfinite(a)) {
+            return a;
+        }
+        a = a < 0.0f ? -a : a;
+        m = a > m ? a : m;
+    }
+    return m * tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale / m, n));
+}
+
 /* See tmlp_internal.h. */
 tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
                                  float *state, size_t n, uint32_t step, float *norm)
 {
     step_ctx_t c;
     uint32_t slots = 0;
-    float nrm = tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale, n));
+    float nrm = grad_norm(g, gscale, n);
     if (!tmlp_i_isfinite(nrm)) {
         return TMLP_ERR_NUMERIC;
     }

@@ -17,7 +17,6 @@
 #include "tinymlp.h"
 #include "tmlp_test.h"
 
-void suite_examples(void); /* until suites.h declares it */
 
 static float absf(float v)
 {

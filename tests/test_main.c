@@ -15,5 +15,6 @@ int main(void)
     suite_train();
     suite_loop();
     suite_model();
+    suite_examples();
     return tmlp_test_report() != 0 ? 1 : 0;
 }
