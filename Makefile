@@ -98,8 +98,9 @@ test:
 	$(MAKE) --no-print-directory check-syms check-cxx || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
+	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots.
@@ -115,6 +116,7 @@ test-readme: $(BUILDDIR)/libtinymlp.a
 	@grep -q "0 failed" $(BUILDDIR)/readme.log
 
 include tests/qemu/qemu.mk
+include tests/qemu/footprint.mk
 
 # The library must not call the heap, print, or do double arithmetic.
 check-syms: $(BUILDDIR)/libtinymlp.a
@@ -142,4 +144,7 @@ help:
 	@echo "make demo       run the examples"
 	@echo "make test       every test configuration, host and Cortex-M (QEMU)"
 	@echo "make check-syms no heap/stdio/libm symbols in the library"
+	@echo "make size       footprint of the library on Cortex-M0+ and M4F (text/data/bss/arena/stack)"
+	@echo "make bench-qemu instructions per multiply-accumulate on the M4F under QEMU (-icount)"
+	@echo "make test-cmake build the CMake consumer example (examples/cmake)"
 	@echo "make deps       install the Debian packages the tests need (root)"

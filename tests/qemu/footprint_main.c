@@ -1,0 +1,133 @@
+/* SPDX-License-Identifier: MIT */
+/* The program `make size` links twice per configuration and CPU: with
+ * -DTMLP_FP_LIB=1 it calls the library, with -DTMLP_FP_LIB=0 it does not,
+ * and is otherwise the same (the model's const weights, the training data,
+ * the arena and the caller's handles are in both, kept through volatile
+ * pointers). The difference of the two links' text/data/bss is the library's
+ * share, with the compiler's helper routines (soft float on the M0+) and the
+ * C library functions it pulls in (memcpy, memset).
+ *
+ * -DTMLP_FP_TRAIN=0: the "infer" configuration, forward only, weights const
+ * in flash (tmlp_net_init_const). -DTMLP_FP_TRAIN=1: the "train"
+ * configuration, parameters in the arena, forward, backward, SGD with
+ * momentum and the training loop at batch 1.
+ *
+ * Size only: it is linked (tests/qemu/mps2.ld, its own two-entry vector
+ * table, no C start files), never run. The 64-32-10 net of the reference
+ * configurations: ReLU hidden layer, softmax output. */
+#include <stdint.h>
+
+#include "tinymlp.h"
+
+#ifndef TMLP_FP_LIB
+#error "define TMLP_FP_LIB to 0 or 1"
+#endif
+#ifndef TMLP_FP_TRAIN
+#error "define TMLP_FP_TRAIN to 0 or 1"
+#endif
+
+#define FP_IN 64
+#define FP_HID 32
+#define FP_OUT 10
+#define FP_N 4 /* training samples */
+#define FP_PARAMS TMLP_MLP2_PARAMS(FP_IN, FP_HID, FP_OUT)
+
+#if TMLP_FP_TRAIN
+#define FP_ARENA_BYTES TMLP_MLP2_TRAIN_BYTES(FP_IN, FP_HID, FP_OUT, TMLP_SLOTS_MOMENTUM)
+#else
+#define FP_ARENA_BYTES TMLP_ARENA_INFER_CONST_BYTES(TMLP_MAX2(FP_HID, FP_OUT))
+#endif
+
+/* The model's weights (their values do not matter for size; one nonzero
+ * value keeps the array in .rodata on every compiler). */
+static const float fp_weights[FP_PARAMS] = {0.01f};
+/* The training data, also const. */
+static const float fp_x[FP_N][FP_IN] = {{0.5f}};
+static const uint8_t fp_labels[FP_N] = {1, 2, 3, 4};
+
+/* The caller's memory: the arena (tools/footprint.py reads its size from
+ * the ELF symbol table) and the handles. */
+float fp_arena[FP_ARENA_BYTES / sizeof(float)];
+struct fp_state {
+    tmlp_net_t net;
+    tmlp_trainer_t tr;
+    tmlp_data_t data;
+    tmlp_arrays_t arrays;
+    tmlp_train_result_t result;
+    float y[FP_OUT];
+};
+static struct fp_state fp_st;
+
+/* Read through volatile pointers, so both links keep the same objects. */
+const float *volatile fp_weights_p = fp_weights;
+const float *volatile fp_x_p = &fp_x[0][0];
+const uint8_t *volatile fp_labels_p = fp_labels;
+float *volatile fp_arena_p = fp_arena;
+struct fp_state *volatile fp_st_p = &fp_st;
+volatile int fp_status;
+
+int main(void);
+void Reset_Handler(void);
+
+int main(void)
+{
+    const float *w = fp_weights_p;
+    const float *x = fp_x_p;
+    const uint8_t *labels = fp_labels_p;
+    float *arena = fp_arena_p;
+    struct fp_state *s = fp_st_p;
+#if TMLP_FP_LIB
+    tmlp_desc_t desc = {FP_IN, 2, 0, {{FP_HID, TMLP_ACT_RELU, 0, 0.0f}, {FP_OUT, TMLP_ACT_SOFTMAX, 0, 0.0f}}};
+    int st = 0;
+#if TMLP_FP_TRAIN
+    tmlp_optim_t opt = {0};
+    tmlp_train_cfg_t cfg = {0};
+    tmlp_target_t t = {NULL, 1u};
+    tmlp_stop_t stop = TMLP_STOP_NONE;
+    opt.kind = TMLP_OPT_SGD;
+    opt.lr = 0.01f;
+    opt.momentum = 0.9f;
+    cfg.loss = TMLP_LOSS_CE;
+    cfg.batch = 1u;
+    cfg.max_epochs = 1u;
+    s->arrays.X = x;
+    s->arrays.labels_u8 = labels;
+    s->arrays.n_in = FP_IN;
+    st |= tmlp_data_arrays(&s->data, &s->arrays, FP_N);
+    st |= tmlp_net_init(&s->net, &desc, TMLP_MODE_TRAIN, &opt, arena, FP_ARENA_BYTES, NULL);
+    st |= tmlp_net_set_params(&s->net, w, FP_PARAMS);
+    st |= tmlp_net_forward(&s->net, x, s->y);
+    st |= tmlp_net_backward(&s->net, TMLP_LOSS_CE, &t, NULL);
+    st |= tmlp_net_step(&s->net);
+    st |= tmlp_train_begin(&s->tr, &s->net, &s->data, &cfg);
+    st |= tmlp_train_step(&s->tr, &stop);
+    st |= tmlp_train(&s->tr, &s->net, &s->data, &cfg, &s->result);
+#else
+    (void)labels;
+    st |= tmlp_net_init_const(&s->net, &desc, w, FP_PARAMS, arena, FP_ARENA_BYTES, NULL);
+    st |= tmlp_net_forward(&s->net, x, s->y);
+#endif
+    fp_status = st;
+#else
+    /* The same objects, no library call. */
+    fp_status = (int)w[0] + (int)x[0] + labels[0] + (int)arena[0] + (int)s->y[0];
+#endif
+    return 0;
+}
+
+/* The smallest start the linker script accepts: stack pointer and reset
+ * vector. */
+void Reset_Handler(void)
+{
+    (void)main();
+    for (;;) {
+    }
+}
+
+extern uint32_t _estack[];
+struct fp_vectors {
+    void *initial_sp;
+    void (*reset)(void);
+};
+__attribute__((section(".vectors"), used)) const struct fp_vectors fp_vectors = {_estack,
+                                                                                 Reset_Handler};
