@@ -50,7 +50,10 @@ typedef enum {
                               an inference-only net, a loss the output layer can't take */
     TMLP_ERR_NUMERIC = -5, /* NaN/Inf in an input, target, parameter, loss, gradient or update */
     TMLP_ERR_FORMAT = -6,  /* malformed serialized data */
-    TMLP_ERR_LABEL = -7    /* class label out of range */
+    TMLP_ERR_LABEL = -7,   /* class label out of range */
+    TMLP_ERR_IO = -8,      /* storage failed: a flash read, program or erase (or a
+                              checkpoint read back different from what was written) */
+    TMLP_ERR_NOT_FOUND = -9 /* no valid checkpoint in the flash */
 } tmlp_status_t;
 
 /* Short English description of a status ("ok", "bad argument", ...); never
@@ -706,6 +709,96 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
 tmlp_status_t tmlp_model_peek_buf(const void *buf, size_t len, tmlp_desc_t *desc,
                                   tmlp_model_info_t *info);
 tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *buf, size_t len);
+
+/* ------------------------------------------------------------------------ */
+/* Checkpoints in flash (layout and protocol: docs/checkpoints.md)          */
+/* ------------------------------------------------------------------------ */
+
+/* Largest program unit the checkpoint functions accept, in bytes: a save
+ * keeps one unit on its stack. */
+#ifndef TMLP_CKPT_MAX_PROG
+#define TMLP_CKPT_MAX_PROG 256u
+#endif
+/* Bytes of a checkpoint record's header before rounding up to the program
+ * unit: magic, sequence number, model length, model CRC, header CRC. */
+#define TMLP_CKPT_HEADER_BYTES 20u
+/* n rounded up to a multiple of p (p > 0). */
+#define TMLP_CKPT_ROUND_UP(n, p) ((((size_t)(n) + (size_t)(p) - 1u) / (size_t)(p)) * (size_t)(p))
+/* Bytes one slot needs for a model file of model_bytes (tmlp_model_size)
+ * on a flash whose program unit is prog_bytes: usable to size the slots at
+ * compile time. tmlp_ckpt_size() computes the same at run time. */
+#define TMLP_CKPT_SLOT_BYTES(model_bytes, prog_bytes)        \
+    (TMLP_CKPT_ROUND_UP(TMLP_CKPT_HEADER_BYTES, prog_bytes) + \
+     TMLP_CKPT_ROUND_UP(model_bytes, prog_bytes))
+
+/* Storage shaped like NOR flash, provided by the board (or by the RAM
+ * simulator in port/sim for tests), in the manner of littlefs's struct
+ * lfs_config. Addresses are device byte addresses. The checkpoint area is
+ * sector_count sectors from `base`, split into sector_count / slot_sectors
+ * slots (at least 2; sectors left over are not used). Zero-initialise,
+ * then fill every field; the struct is borrowed for the duration of each
+ * call. Every callback returns TMLP_OK or an error, which the checkpoint
+ * functions pass on unchanged. */
+typedef struct {
+    /* Reads len bytes at addr into buf: any alignment and length inside the
+     * area. */
+    tmlp_status_t (*read)(void *ctx, uint32_t addr, void *buf, size_t len);
+    /* Programs buf[0..len) at addr: addr and len are multiples of
+     * prog_bytes and stay within one sector. Programming can only clear bits
+     * (1 -> 0); the library programs each unit at most once per erase and
+     * never asks to set a bit. */
+    tmlp_status_t (*prog)(void *ctx, uint32_t addr, const void *buf, size_t len);
+    /* Erases the sector that starts at addr (a multiple of sector_bytes):
+     * every byte becomes 0xFF. */
+    tmlp_status_t (*erase)(void *ctx, uint32_t addr);
+    void *ctx;             /* passed to the callbacks */
+    uint32_t base;         /* device address of the area, a multiple of sector_bytes */
+    uint32_t sector_bytes; /* erase unit, bytes, a multiple of prog_bytes */
+    uint32_t prog_bytes;   /* program unit, bytes, 1..TMLP_CKPT_MAX_PROG */
+    uint32_t sector_count; /* sectors in the area; base + the area's bytes must be < 2^32 */
+    uint32_t slot_sectors; /* sectors per slot; 0 = sector_count / 2 (two slots) */
+} tmlp_flash_t;
+
+/* Bytes one slot needs (TMLP_CKPT_SLOT_BYTES) to hold this net saved with
+ * `what` on a flash whose program unit is prog_bytes.
+ * Errors: as tmlp_model_size(); TMLP_ERR_ARG (prog_bytes 0 or more than
+ * TMLP_CKPT_MAX_PROG). */
+tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog_bytes,
+                             size_t *n_bytes);
+
+/* Saves the net (as tmlp_model_save_stream with `what`) as a new checkpoint
+ * with the next sequence number, in the slot after the newest valid one
+ * (round-robin, so every sector wears alike), then reads it back. A power
+ * cut at any point leaves either the previous newest checkpoint or this one
+ * as the newest valid one. The net is not changed; *seq (may be NULL) gets
+ * the new sequence number. Streams in program units: stack use is about
+ * TMLP_CKPT_MAX_PROG plus 0.5 KB, whatever the model's size.
+ * Errors: TMLP_ERR_ARG (NULL, bad geometry, unknown `what` bits),
+ * TMLP_ERR_STATE (TMLP_SAVE_OPTIM on a net without training state),
+ * TMLP_ERR_NOMEM (a slot smaller than tmlp_ckpt_size()), TMLP_ERR_IO (the
+ * read-back did not verify: a failing flash), the callbacks' errors.
+ * After an error the flash holds the checkpoints it held before the call,
+ * except that the slot this save used may have been erased. */
+tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, uint32_t what,
+                             uint32_t *seq);
+
+/* Describes the newest valid checkpoint, fully verified as by
+ * tmlp_model_peek(), so the caller can build a net for it; *seq (may be
+ * NULL) gets its sequence number.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint), the read
+ * callback's. */
+tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
+                             tmlp_model_info_t *info, uint32_t *seq);
+
+/* Loads the newest valid checkpoint into a net built for its shape, as
+ * tmlp_model_load() (verify everything, then write); *seq (may be NULL) gets
+ * its sequence number. Older checkpoints are never used when the newest
+ * does not suit the net: that is an error. On any error the net is
+ * unchanged, provided the flash reads the same bytes twice.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint), and as
+ * tmlp_model_load() (TMLP_ERR_SHAPE, TMLP_ERR_STATE), the read callback's. */
+tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_t what,
+                             uint32_t *seq);
 
 /* ------------------------------------------------------------------------ */
 /* Checksums                                                                 */

@@ -13,25 +13,7 @@
 #define TMLP_ASSERT(x) assert(x)
 #else
 #define TMLP_ASSERT(x) ((void)0)
-/* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
-
-tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched);
-float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch);
-/* Draws the order of the next epoch (no-op without shuffling). */
-void tmlp_i_order_new_epoch(tmlp_trainer_t *tr);
-/* Sample index visited at position i of the current epoch. */
-uint32_t tmlp_i_order_index(const tmlp_trainer_t *tr, uint32_t i);
-
 #endif
-/* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
-
-tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched);
-float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch);
-/* Draws the order of the next epoch (no-op without shuffling). */
-void tmlp_i_order_new_epoch(tmlp_trainer_t *tr);
-/* Sample index visited at position i of the current epoch. */
-uint32_t tmlp_i_order_index(const tmlp_trainer_t *tr, uint32_t i);
-
 #endif
 
 /* C99 restrict; the kernels' pointer arguments must not alias. */

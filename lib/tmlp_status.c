@@ -25,6 +25,10 @@ const char *tmlp_status_str(tmlp_status_t status)
         return "malformed data";
     case TMLP_ERR_LABEL:
         return "label out of range";
+    case TMLP_ERR_IO:
+        return "storage failed";
+    case TMLP_ERR_NOT_FOUND:
+        return "no valid checkpoint";
     default:
         return "unknown status";
     }

@@ -12,5 +12,6 @@ void suite_train(void);     /* test_train.c: XOR, symmetry, weights-hash */
 void suite_model(void);     /* test_model.c: model files, input scaling */
 void suite_loop(void);      /* test_loop.c: the training loop, metrics */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
+void suite_ckpt(void);  /* test_ckpt.c */
 
 #endif

@@ -1,0 +1,215 @@
+/* SPDX-License-Identifier: MIT */
+/* Simulated NOR flash in RAM with rule checks and power cuts: see
+ * tmlp_flash_sim.h. */
+#include "tmlp_flash_sim.h"
+
+#include <string.h>
+
+static uint32_t device_bytes(const tmlp_flash_sim_t *sim)
+{
+    return sim->sector_bytes * sim->sector_count;
+}
+
+static int in_range(const tmlp_flash_sim_t *sim, uint32_t addr, size_t len)
+{
+    uint32_t size = device_bytes(sim);
+    return addr <= size && len <= (size_t)(size - addr);
+}
+
+static uint8_t rand_byte(tmlp_flash_sim_t *sim)
+{
+    uint32_t u = 0;
+    (void)tmlp_rng_u32(&sim->rng, &u);
+    return (uint8_t)(u >> 24);
+}
+
+/* Counts one operation; 1 if it is the one the power fails on. */
+static int take_op(tmlp_flash_sim_t *sim)
+{
+    sim->ops++;
+    if (sim->cut_at != 0u && sim->ops == sim->cut_at) {
+        sim->powered = 0;
+        return 1;
+    }
+    return 0;
+}
+
+static tmlp_status_t refuse(tmlp_flash_sim_t *sim, tmlp_status_t st)
+{
+    sim->violations++;
+    return st;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_init(tmlp_flash_sim_t *sim, void *mem, uint32_t sector_bytes,
+                                  uint32_t prog_bytes, uint32_t sector_count,
+                                  uint32_t *erase_counts)
+{
+    uint64_t size = (uint64_t)sector_bytes * sector_count;
+    if (sim == NULL || mem == NULL || sector_bytes == 0u || prog_bytes == 0u ||
+        sector_count == 0u || sector_bytes % prog_bytes != 0u || size > (uint64_t)UINT32_MAX) {
+        return TMLP_ERR_ARG;
+    }
+    memset(sim, 0, sizeof *sim);
+    sim->mem = (uint8_t *)mem;
+    sim->erase_counts = erase_counts;
+    sim->sector_bytes = sector_bytes;
+    sim->prog_bytes = prog_bytes;
+    sim->sector_count = sector_count;
+    sim->powered = 1;
+    (void)tmlp_rng_seed(&sim->rng, 1u);
+    memset(mem, 0xFF, (size_t)size);
+    if (erase_counts != NULL) {
+        memset(erase_counts, 0, sizeof(uint32_t) * sector_count);
+    }
+    return TMLP_OK;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_flash(tmlp_flash_sim_t *sim, tmlp_flash_t *flash)
+{
+    if (sim == NULL || flash == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    memset(flash, 0, sizeof *flash);
+    flash->read = tmlp_flash_sim_read;
+    flash->prog = tmlp_flash_sim_prog;
+    flash->erase = tmlp_flash_sim_erase;
+    flash->ctx = sim;
+    flash->sector_bytes = sim->sector_bytes;
+    flash->prog_bytes = sim->prog_bytes;
+    flash->sector_count = sim->sector_count;
+    return TMLP_OK;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_cut(tmlp_flash_sim_t *sim, uint32_t after, tmlp_sim_cut_t mode,
+                                 uint32_t seed)
+{
+    if (sim == NULL || !sim->powered || (uint32_t)mode > (uint32_t)TMLP_SIM_CUT_DONE ||
+        after >= UINT32_MAX - sim->ops) {
+        return TMLP_ERR_ARG;
+    }
+    sim->cut_at = sim->ops + after + 1u;
+    sim->cut_mode = (uint8_t)mode;
+    return tmlp_rng_seed(&sim->rng, seed);
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_reboot(tmlp_flash_sim_t *sim)
+{
+    if (sim == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    sim->powered = 1;
+    sim->cut_at = 0;
+    return TMLP_OK;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_read(void *ctx, uint32_t addr, void *buf, size_t len)
+{
+    tmlp_flash_sim_t *sim = (tmlp_flash_sim_t *)ctx;
+    if (sim == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (!sim->powered) {
+        return TMLP_ERR_IO;
+    }
+    if ((buf == NULL && len > 0u) || !in_range(sim, addr, len)) {
+        return refuse(sim, TMLP_ERR_ARG);
+    }
+    if (len > 0u) {
+        memcpy(buf, sim->mem + addr, len);
+    }
+    return TMLP_OK;
+}
+
+/* The unit at m, being programmed with d, loses power. */
+static void cut_prog(tmlp_flash_sim_t *sim, uint8_t *m, const uint8_t *d)
+{
+    uint32_t k;
+    for (k = 0; k < sim->prog_bytes; k++) {
+        uint8_t clearing = (uint8_t)(m[k] & (uint8_t)~d[k]);
+        if (sim->cut_mode == TMLP_SIM_CUT_DONE) {
+            m[k] = d[k];
+        } else if (sim->cut_mode == TMLP_SIM_CUT_RANDOM) {
+            m[k] = (uint8_t)(m[k] & (uint8_t)~(clearing & rand_byte(sim)));
+        }
+    }
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_prog(void *ctx, uint32_t addr, const void *buf, size_t len)
+{
+    tmlp_flash_sim_t *sim = (tmlp_flash_sim_t *)ctx;
+    const uint8_t *d = (const uint8_t *)buf;
+    size_t u, k;
+    if (sim == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (!sim->powered) {
+        return TMLP_ERR_IO;
+    }
+    if (d == NULL || len == 0u || !in_range(sim, addr, len) || addr % sim->prog_bytes != 0u ||
+        len % sim->prog_bytes != 0u ||
+        addr / sim->sector_bytes != (addr + (uint32_t)len - 1u) / sim->sector_bytes) {
+        return refuse(sim, TMLP_ERR_ARG);
+    }
+    /* All or nothing: a 0 -> 1 bit anywhere refuses the whole call. */
+    for (k = 0; k < len; k++) {
+        if ((d[k] & (uint8_t)~sim->mem[addr + k]) != 0u) {
+            return refuse(sim, TMLP_ERR_STATE);
+        }
+    }
+    for (u = 0; u < len; u += sim->prog_bytes) {
+        uint8_t *m = sim->mem + addr + u;
+        if (take_op(sim)) {
+            cut_prog(sim, m, d + u);
+            return TMLP_ERR_IO;
+        }
+        memcpy(m, d + u, sim->prog_bytes);
+    }
+    return TMLP_OK;
+}
+
+/* The sector at m, being erased, loses power. */
+static void cut_erase(tmlp_flash_sim_t *sim, uint8_t *m)
+{
+    uint32_t k;
+    int garbage = (rand_byte(sim) & 1u) != 0u;
+    for (k = 0; k < sim->sector_bytes; k++) {
+        if (sim->cut_mode == TMLP_SIM_CUT_DONE) {
+            m[k] = 0xFF;
+        } else if (sim->cut_mode == TMLP_SIM_CUT_RANDOM) {
+            m[k] = garbage ? rand_byte(sim) : (uint8_t)(m[k] | rand_byte(sim));
+        }
+    }
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_erase(void *ctx, uint32_t addr)
+{
+    tmlp_flash_sim_t *sim = (tmlp_flash_sim_t *)ctx;
+    uint8_t *m;
+    if (sim == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (!sim->powered) {
+        return TMLP_ERR_IO;
+    }
+    if (addr % sim->sector_bytes != 0u || addr >= device_bytes(sim)) {
+        return refuse(sim, TMLP_ERR_ARG);
+    }
+    m = sim->mem + addr;
+    if (sim->erase_counts != NULL) {
+        /* A started erase wears the sector whether or not it completes. */
+        sim->erase_counts[addr / sim->sector_bytes]++;
+    }
+    if (take_op(sim)) {
+        cut_erase(sim, m);
+        return TMLP_ERR_IO;
+    }
+    memset(m, 0xFF, sim->sector_bytes);
+    return TMLP_OK;
+}

@@ -1,0 +1,96 @@
+/* SPDX-License-Identifier: MIT */
+/* A simulated NOR flash in RAM, for tests on the host and on the Cortex-M
+ * targets (portable C99, no POSIX). It enforces the rules a real chip
+ * imposes and the library must respect, and it can lose power in the
+ * middle of any program or erase operation.
+ *
+ * Rules enforced (a violation is refused, changes nothing, returns an error
+ * and is counted in `violations`):
+ * - program: address and length multiples of prog_bytes, inside one sector
+ *   and inside the device; no bit may go from 0 to 1 (TMLP_ERR_STATE);
+ * - erase: address a multiple of sector_bytes, inside the device;
+ * - read: inside the device.
+ *
+ * Power cuts: tmlp_flash_sim_cut() arms a countdown of operations, where an
+ * operation is one program unit or one sector erase. The operation it lands
+ * on is "cut": a program unit ends up with an arbitrary subset of the bits
+ * it was clearing, an erase leaves arbitrary content in its sector, and from
+ * then on every call (reads too) fails with TMLP_ERR_IO until
+ * tmlp_flash_sim_reboot(). The arbitrary outcomes come from a seeded
+ * generator inside the struct, so every run repeats exactly.
+ *
+ * Include as "sim/tmlp_flash_sim.h" with -Iport (or "tmlp_flash_sim.h" with
+ * -Iport/sim); link port/sim/tmlp_flash_sim.c. */
+#ifndef TMLP_FLASH_SIM_H
+#define TMLP_FLASH_SIM_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinymlp.h"
+
+#ifdef __cplusplus
+extern "C" {
+#endif
+
+/* What a cut operation leaves behind. */
+typedef enum {
+    TMLP_SIM_CUT_RANDOM = 0, /* program: a random subset of the bits being cleared;
+                                erase: each byte randomly half-erased (old | random
+                                bits) or, per sector, wholly random bytes */
+    TMLP_SIM_CUT_NONE = 1,   /* nothing changed: power failed just before the operation */
+    TMLP_SIM_CUT_DONE = 2    /* completed: power failed just after it */
+} tmlp_sim_cut_t;
+
+/* The simulator's state; caller-owned, fields read-only for the caller
+ * except through the functions below. */
+typedef struct {
+    uint8_t *mem;            /* the device's bytes, sector_count * sector_bytes (borrowed) */
+    uint32_t *erase_counts;  /* optional, sector_count entries: erases per sector (borrowed) */
+    uint32_t sector_bytes;   /* erase unit, bytes */
+    uint32_t prog_bytes;     /* program unit, bytes */
+    uint32_t sector_count;
+    uint32_t ops;            /* program units and sector erases attempted since init */
+    uint32_t cut_at;         /* the value of `ops` whose operation is cut; 0 = none armed */
+    uint32_t violations;     /* refused calls that broke a rule (not counting power-off) */
+    tmlp_rng_t rng;          /* the cut outcomes' generator */
+    uint8_t cut_mode;        /* a tmlp_sim_cut_t */
+    uint8_t powered;         /* 0 from a cut until tmlp_flash_sim_reboot() */
+    uint8_t reserved[2];
+} tmlp_flash_sim_t;
+
+/* Sets up a blank device (every byte 0xFF) in mem[sector_count *
+ * sector_bytes], borrowed for the simulator's lifetime; erase_counts (may be
+ * NULL) is zeroed. Errors: TMLP_ERR_ARG (NULL mem, zero sizes, sector_bytes
+ * not a multiple of prog_bytes, a device of 2^32 bytes or more). */
+tmlp_status_t tmlp_flash_sim_init(tmlp_flash_sim_t *sim, void *mem, uint32_t sector_bytes,
+                                  uint32_t prog_bytes, uint32_t sector_count,
+                                  uint32_t *erase_counts);
+
+/* Fills *flash with the simulator's callbacks and geometry: the whole
+ * device (base 0), two slots (slot_sectors 0). The caller may then narrow
+ * base, sector_count and slot_sectors. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_flash_sim_flash(tmlp_flash_sim_t *sim, tmlp_flash_t *flash);
+
+/* Arms a power cut: after `after` more operations complete, the next one is
+ * cut with outcome `mode`; seed drives TMLP_SIM_CUT_RANDOM. Errors:
+ * TMLP_ERR_ARG (NULL, unknown mode, powered off). */
+tmlp_status_t tmlp_flash_sim_cut(tmlp_flash_sim_t *sim, uint32_t after, tmlp_sim_cut_t mode,
+                                 uint32_t seed);
+
+/* Powers the device on again and disarms any cut; the contents stay as the
+ * cut left them. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_flash_sim_reboot(tmlp_flash_sim_t *sim);
+
+/* The tmlp_flash_t callbacks; ctx is the tmlp_flash_sim_t. Errors:
+ * TMLP_ERR_ARG (misaligned, out of range, NULL), TMLP_ERR_STATE (a 0 -> 1
+ * bit), TMLP_ERR_IO (powered off, including the cut operation itself). */
+tmlp_status_t tmlp_flash_sim_read(void *ctx, uint32_t addr, void *buf, size_t len);
+tmlp_status_t tmlp_flash_sim_prog(void *ctx, uint32_t addr, const void *buf, size_t len);
+tmlp_status_t tmlp_flash_sim_erase(void *ctx, uint32_t addr);
+
+#ifdef __cplusplus
+}
+#endif
+
+#endif
