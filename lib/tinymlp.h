@@ -77,9 +77,14 @@ typedef enum {
 typedef struct {
     uint16_t units;  /* output width, 1..TMLP_MAX_WIDTH */
     uint8_t act;     /* a tmlp_act_t */
-    uint8_t flags;   /* must be 0 (reserved) */
+    uint8_t flags;   /* TMLP_LAYER_* bits */
     float act_param; /* sigmoid lambda or leaky ReLU slope; 0 selects the default */
 } tmlp_layer_desc_t;
+
+/* A frozen layer is not trained: no gradient, no optimizer state, no delta
+ * is kept for it. Frozen layers must come first (layers 0..k-1), and at
+ * least one layer of a training net must be trainable. */
+#define TMLP_LAYER_FROZEN 1u
 
 /* The shape of a model. Zero-initialise, then fill n_in, n_layers and
  * layer[0..n_layers-1]; layer[n_layers-1] is the output layer. Copied by
@@ -163,7 +168,9 @@ tmlp_status_t tmlp_optim_step(const tmlp_optim_t *opt, float *w, const float *g,
 typedef enum {
     TMLP_MODE_INFER = 0,       /* parameters in the arena; forward only */
     TMLP_MODE_INFER_CONST = 1, /* parameters stay in the caller's const array (flash) */
-    TMLP_MODE_TRAIN = 2        /* parameters, gradients, optimizer state, caches */
+    TMLP_MODE_TRAIN = 2,       /* parameters, gradients, optimizer state, caches */
+    TMLP_MODE_FINETUNE = 3     /* training, but the frozen layers' parameters stay in
+                                  the caller's const array (tmlp_net_init_finetune) */
 } tmlp_mode_t;
 
 /* Parameters (floats) of one dense layer: weights [n_out][n_in] then biases. */
@@ -171,31 +178,43 @@ typedef enum {
 
 /* Arena bytes, as constant expressions usable to declare the arena. With
  *   n_params  = sum over layers of TMLP_DENSE_PARAMS(in, out)
+ *   n_train   = the same over the trainable (not frozen) layers only
  *   n_units   = sum over layers of units (the output layer included)
  *   max_units = largest layer width (the input width not included)
+ *   max_train = largest trainable layer width
  *   n_in, n_out = input and output widths
  *   slots     = TMLP_SLOTS_* of the optimizer
  * the arena holds, in floats:
  *   inference:        n_params + 2 max_units          (ping-pong activations)
  *   inference, const: 2 max_units                      (parameters stay in flash)
- *   training:         n_params (2 + slots)             (parameters, gradient, state)
+ *   training:         n_params                         (parameters)
+ *                   + n_train (1 + slots)              (gradient, optimizer state)
  *                   + n_in + n_units + 2 n_out          (input copy, activations,
  *                                                        output logits, target)
- *                   + 2 max_units                       (back-propagated deltas)
+ *                   + 2 max_train                       (back-propagated deltas)
+ *   fine-tuning:      as training, with n_train instead of n_params for the
+ *                     parameters: the frozen ones stay in flash
  * plus TMLP_INPUT_SCALE_BYTES for a net that scales its input. Nothing else:
- * the handle tmlp_net_t holds the bookkeeping. */
+ * the handle tmlp_net_t holds the bookkeeping. Without frozen layers
+ * n_train = n_params and max_train = max_units. */
 #define TMLP_ARENA_INFER_BYTES(n_params, max_units) \
     (sizeof(float) * ((size_t)(n_params) + 2u * (size_t)(max_units)))
 #define TMLP_ARENA_INFER_CONST_BYTES(max_units) (sizeof(float) * 2u * (size_t)(max_units))
-#define TMLP_ARENA_TRAIN_BYTES(n_params, n_in, n_units, n_out, max_units, slots)                 \
-    (sizeof(float) * ((size_t)(n_params) * (2u + (size_t)(slots)) + (size_t)(n_in) +              \
-                      (size_t)(n_units) + 2u * (size_t)(n_out) + 2u * (size_t)(max_units)))
+#define TMLP_ARENA_TRAIN_FROZEN_BYTES(n_params, n_train, n_in, n_units, n_out, max_train, slots) \
+    (sizeof(float) * ((size_t)(n_params) + (size_t)(n_train) * (1u + (size_t)(slots)) +         \
+                      (size_t)(n_in) + (size_t)(n_units) + 2u * (size_t)(n_out) +               \
+                      2u * (size_t)(max_train)))
+#define TMLP_ARENA_TRAIN_BYTES(n_params, n_in, n_units, n_out, max_units, slots) \
+    TMLP_ARENA_TRAIN_FROZEN_BYTES(n_params, n_params, n_in, n_units, n_out, max_units, slots)
+#define TMLP_ARENA_FINETUNE_BYTES(n_train, n_in, n_units, n_out, max_train, slots) \
+    TMLP_ARENA_TRAIN_FROZEN_BYTES(n_train, n_train, n_in, n_units, n_out, max_train, slots)
 
 /* Extra arena bytes of a net whose desc has TMLP_DESC_INPUT_SCALE: offset
  * and scale (2 n_in floats), plus the scaled input (n_in) except in training,
  * which scales into the input copy it already has. Add it to the sizes above. */
 #define TMLP_INPUT_SCALE_BYTES(n_in, mode) \
-    (sizeof(float) * (size_t)(n_in) * ((mode) == TMLP_MODE_TRAIN ? 2u : 3u))
+    (sizeof(float) * (size_t)(n_in) *                                           \
+     (((mode) == TMLP_MODE_TRAIN || (mode) == TMLP_MODE_FINETUNE) ? 2u : 3u))
 
 /* The same for the common shapes: MLP2 = input i, one hidden layer h, output
  * o; MLP3 = two hidden layers h1, h2. */
@@ -227,10 +246,13 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const t
 typedef struct {
     tmlp_desc_t desc;
     tmlp_optim_t opt;
-    const float *params; /* canonical order: per layer W [out][in] then b */
+    const float *params; /* canonical order: per layer W [out][in] then b; in
+                            fine-tuning only the frozen layers' are read here */
     float *params_rw;    /* == params, or NULL when the parameters are const */
-    float *grad;         /* training: gradient sums, n_params */
-    float *opt_state;    /* training: slots * n_params */
+    float *train_params; /* the trainable layers' parameters (a suffix of the
+                            canonical vector), n_train; NULL for inference */
+    float *grad;         /* training: gradient sums, n_train */
+    float *opt_state;    /* training: slots * n_train */
     float *input;        /* training: copy of the last input, n_in */
     float *acts;         /* training: every layer's output; inference: 2 x max_units */
     float *logits;       /* output layer pre-activation of the last forward */
@@ -241,13 +263,16 @@ typedef struct {
     float *in_scale;     /* scaled input x_scaled[n_in] (inference modes) */
     float *x_scaled;
     uint32_t n_params;
+    uint32_t n_train;     /* parameters of the trainable layers */
     uint32_t steps;       /* optimizer steps taken */
     uint32_t batch_count; /* samples accumulated in grad since the last step */
-    uint16_t max_units;
+    uint16_t max_units;  /* widest layer; for training, widest trainable layer */
     uint8_t mode;        /* a tmlp_mode_t */
     uint8_t have_output; /* 1 after a successful forward */
     uint8_t backward_ready; /* training: 1 after a forward, 0 after its backward */
-    uint8_t reserved[3];
+    uint8_t n_frozen;       /* leading frozen layers */
+    uint8_t slots;          /* optimizer state vectors */
+    uint8_t reserved;
     float grad_norm; /* L2 norm of the mean gradient used by the last step */
 } tmlp_net_t;
 
@@ -270,6 +295,20 @@ tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, cons
                                   size_t n_params, void *arena, size_t arena_bytes,
                                   size_t *needed_bytes);
 
+/* Builds a training net for fine-tuning: the frozen layers (a prefix, see
+ * TMLP_LAYER_FROZEN) keep their parameters in `base_params` (borrowed,
+ * canonical order, n_params floats, typically const in flash; must outlive
+ * the net), and only the trainable layers' parameters, copied from
+ * base_params, live in the arena with their gradients and optimizer state
+ * (TMLP_ARENA_FINETUNE_BYTES). tmlp_net_params() is not available for such a
+ * net (its parameters are in two places): use tmlp_net_train_params().
+ * Errors: as tmlp_net_init(); TMLP_ERR_STATE (no frozen layer),
+ * TMLP_ERR_NUMERIC (a parameter is not finite). */
+tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
+                                     const tmlp_optim_t *opt, const float *base_params,
+                                     size_t n_params, void *arena, size_t arena_bytes,
+                                     size_t *needed_bytes);
+
 /* Replaces the optimizer of a training net (e.g. a new learning rate). The
  * new one must need no more state slots than the one given at init, and be
  * of the same kind (the state means something different to each kind).
@@ -278,8 +317,13 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt);
 
 /* Read-only view of the parameters in canonical order (per layer: W
  * [out][in] row-major, then b [out]); valid while the net lives.
- * Errors: TMLP_ERR_ARG. */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (a fine-tuning net). */
 tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params);
+
+/* Read-only view of the trainable layers' parameters: the last n_train of
+ * the canonical vector (all of it without frozen layers). For an inference
+ * net, *n_train is 0. Errors: TMLP_ERR_ARG. */
+tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params, size_t *n_train);
 
 /* Copies n_params floats (canonical order) into the net's parameters.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (const parameters), TMLP_ERR_SHAPE
@@ -538,7 +582,8 @@ typedef struct {
     void *clock_ctx;
     const tmlp_data_t *val;   /* optional validation set, evaluated every epoch */
     uint32_t patience;        /* early stopping on val (0 = off) */
-    float *best_params;       /* optional n_params floats: the best weights by val loss */
+    float *best_params;       /* optional: the best trainable parameters by val loss,
+                                 n_train floats (see tmlp_net_train_params) */
     tmlp_sched_t sched;
     tmlp_epoch_fn on_epoch;   /* optional progress callback */
     void *on_epoch_ctx;

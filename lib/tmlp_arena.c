@@ -32,7 +32,7 @@ static tmlp_status_t layer_check(const tmlp_layer_desc_t *layer, int is_output)
     if (layer->units == 0 || layer->units > TMLP_MAX_WIDTH) {
         return TMLP_ERR_SHAPE;
     }
-    if (layer->act > TMLP_ACT_SOFTMAX || layer->flags != 0) {
+    if (layer->act > TMLP_ACT_SOFTMAX || (layer->flags & ~TMLP_LAYER_FROZEN) != 0u) {
         return TMLP_ERR_ARG;
     }
     if (layer->act == TMLP_ACT_SOFTMAX && !is_output) {
@@ -67,61 +67,89 @@ tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc)
         if (st != TMLP_OK) {
             return st;
         }
+        /* Frozen layers form a prefix: a trainable layer is never followed
+         * by a frozen one. */
+        if (l > 0 && (desc->layer[l].flags & TMLP_LAYER_FROZEN) &&
+            !(desc->layer[l - 1].flags & TMLP_LAYER_FROZEN)) {
+            return TMLP_ERR_ARG;
+        }
     }
     return TMLP_OK;
 }
 
+/* Counts the widths the layout needs (see the macros in tinymlp.h). */
+static void count_units(const tmlp_desc_t *desc, tmlp_i_layout_t *layout, size_t *n_units)
+{
+    size_t l;
+    *n_units = 0;
+    layout->max_units = 0;
+    layout->max_train = 0;
+    layout->n_frozen = 0;
+    for (l = 0; l < desc->n_layers; l++) {
+        size_t u = desc->layer[l].units;
+        *n_units += u;
+        layout->max_units = TMLP_MAX2(layout->max_units, u);
+        if (desc->layer[l].flags & TMLP_LAYER_FROZEN) {
+            layout->n_frozen = l + 1u;
+        } else {
+            layout->max_train = TMLP_MAX2(layout->max_train, u);
+        }
+    }
+    layout->n_params = tmlp_i_layer_offset(desc, desc->n_layers);
+    layout->n_train = layout->n_params - tmlp_i_layer_offset(desc, layout->n_frozen);
+}
+
+/* See tmlp_internal.h. */
 void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
                    tmlp_i_layout_t *layout)
 {
-    size_t n_units = 0, max_units = 0, n_out, l, at = 0;
-    for (l = 0; l < desc->n_layers; l++) {
-        n_units += desc->layer[l].units;
-        max_units = TMLP_MAX2(max_units, (size_t)desc->layer[l].units);
-    }
-    n_out = desc->layer[desc->n_layers - 1].units;
-    layout->n_params = tmlp_i_layer_offset(desc, desc->n_layers);
-    layout->max_units = max_units;
-
+    size_t n_units, at = 0, n_in = desc->n_in;
+    size_t n_out = desc->layer[desc->n_layers - 1].units;
+    int train = mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE;
+    count_units(desc, layout, &n_units);
     /* Same order and sizes as the TMLP_ARENA_*_BYTES macros in tinymlp.h. */
     layout->params = at;
-    if (mode != TMLP_MODE_INFER_CONST) {
-        at += layout->n_params;
-    }
+    at += mode == TMLP_MODE_INFER_CONST ? 0u
+          : mode == TMLP_MODE_FINETUNE  ? layout->n_train
+                                        : layout->n_params;
     layout->grad = at;
+    at += train ? layout->n_train : 0u;
     layout->state = at;
-    if (mode == TMLP_MODE_TRAIN) {
-        at += layout->n_params;
-        layout->state = at;
-        at += (size_t)slots * layout->n_params;
-    }
+    at += train ? (size_t)slots * layout->n_train : 0u;
     layout->input = at;
-    if (mode == TMLP_MODE_TRAIN) {
-        at += desc->n_in;
-    }
+    at += train ? n_in : 0u;
     layout->acts = at;
-    at += mode == TMLP_MODE_TRAIN ? n_units : 2u * max_units;
+    at += train ? n_units : 2u * layout->max_units;
     layout->logits = at;
+    at += train ? n_out : 0u;
     layout->target = at;
-    if (mode == TMLP_MODE_TRAIN) {
-        at += n_out;
-        layout->target = at;
-        at += n_out;
-    }
+    at += train ? n_out : 0u;
     layout->delta = at;
-    if (mode == TMLP_MODE_TRAIN) {
-        at += 2u * max_units;
-    }
+    at += train ? 2u * layout->max_train : 0u;
     layout->scale = at;
+    at += (desc->flags & TMLP_DESC_INPUT_SCALE) ? 2u * n_in : 0u;
     layout->x_scaled = at;
-    if (desc->flags & TMLP_DESC_INPUT_SCALE) {
-        at += 2u * (size_t)desc->n_in;
-        layout->x_scaled = at;
-        if (mode != TMLP_MODE_TRAIN) {
-            at += desc->n_in;
-        }
-    }
+    at += ((desc->flags & TMLP_DESC_INPUT_SCALE) && !train) ? n_in : 0u;
     layout->total = at;
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode)
+{
+    tmlp_i_layout_t lay;
+    size_t n_units;
+    if ((unsigned)mode > (unsigned)TMLP_MODE_FINETUNE) {
+        return TMLP_ERR_ARG;
+    }
+    count_units(desc, &lay, &n_units);
+    /* Training needs a layer to train; fine-tuning a frozen one to keep. */
+    if ((mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE) && lay.n_train == 0u) {
+        return TMLP_ERR_STATE;
+    }
+    if (mode == TMLP_MODE_FINETUNE && lay.n_frozen == 0u) {
+        return TMLP_ERR_STATE;
+    }
+    return TMLP_OK;
 }
 
 /* See tinymlp.h. */
@@ -131,14 +159,17 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const t
     tmlp_i_layout_t layout;
     uint32_t slots = 0;
     tmlp_status_t st;
-    if (desc == NULL || n_bytes == NULL || (unsigned)mode > (unsigned)TMLP_MODE_TRAIN) {
+    if (desc == NULL || n_bytes == NULL || (unsigned)mode > (unsigned)TMLP_MODE_FINETUNE) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_desc_check(desc);
+    if (st == TMLP_OK) {
+        st = tmlp_i_mode_check(desc, mode);
+    }
     if (st != TMLP_OK) {
         return st;
     }
-    if (mode == TMLP_MODE_TRAIN) {
+    if (mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE) {
         if (opt == NULL) {
             return TMLP_ERR_ARG;
         }

@@ -31,12 +31,16 @@ tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *o
 tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc)
 {
     uint32_t c = 0;
-    size_t i;
+    size_t i, n_frozen_params;
     if (net == NULL || crc == NULL || net->params == NULL) {
         return TMLP_ERR_ARG;
     }
+    /* Canonical order: the frozen layers' parameters, then the trainable
+     * ones (which a fine-tuning net keeps elsewhere). */
+    n_frozen_params = net->train_params != NULL ? net->n_params - net->n_train : net->n_params;
     for (i = 0; i < net->n_params; i++) {
-        uint32_t u = tmlp_i_float_bits(net->params[i]);
+        float w = i < n_frozen_params ? net->params[i] : net->train_params[i - n_frozen_params];
+        uint32_t u = tmlp_i_float_bits(w);
         uint8_t le[4];
         le[0] = (uint8_t)u;
         le[1] = (uint8_t)(u >> 8);

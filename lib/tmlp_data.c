@@ -70,7 +70,7 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
     tmlp_target_t t;
     tmlp_status_t st = TMLP_OK;
     if (net == NULL || data == NULL || data->read == NULL || data->n == 0u ||
-        (scratch == NULL && net->mode != TMLP_MODE_TRAIN)) {
+        (scratch == NULL && !tmlp_i_trains(net))) {
         return TMLP_ERR_ARG;
     }
     /* The loss must suit the output layer: known before any forward. */

@@ -23,7 +23,7 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
         !tmlp_i_isfinite(h) || !(h > 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if (net->mode != TMLP_MODE_TRAIN || net->batch_count != 0u) {
+    if (!tmlp_i_trains(net) || net->batch_count != 0u) {
         return TMLP_ERR_STATE;
     }
     /* Everything the arguments alone can tell, before the net is touched. */
@@ -38,13 +38,14 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
     if (st == TMLP_OK) {
         st = tmlp_net_backward(net, loss, target, NULL);
     }
-    for (i = 0; st == TMLP_OK && i < net->n_params; i++) {
-        float w0 = net->params_rw[i], wp = w0 + h, wm = w0 - h, lp, lm, num, ana, err, scale;
-        net->params_rw[i] = wp;
+    for (i = 0; st == TMLP_OK && i < net->n_train; i++) {
+        float *w = net->train_params;
+        float w0 = w[i], wp = w0 + h, wm = w0 - h, lp, lm, num, ana, err, scale;
+        w[i] = wp;
         lp = loss_at(net, x, loss, target);
-        net->params_rw[i] = wm;
+        w[i] = wm;
         lm = loss_at(net, x, loss, target);
-        net->params_rw[i] = w0;
+        w[i] = w0;
         /* Divide by the step actually taken, not 2h: w0 +- h rounds. */
         num = (lp - lm) / (wp - wm);
         ana = net->grad[i];

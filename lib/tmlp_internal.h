@@ -26,12 +26,18 @@ typedef struct {
     size_t scale, x_scaled; /* input scaling: offset then scale; scaled input */
     size_t total;     /* floats the arena must hold */
     size_t n_params;  /* parameters of the whole model */
+    size_t n_train;   /* parameters of the trainable layers (a suffix) */
+    size_t n_frozen;  /* leading frozen layers */
     size_t max_units; /* widest layer (input excluded) */
+    size_t max_train; /* widest trainable layer */
 } tmlp_i_layout_t;
 
 /* Checks a model description (widths, layer count, activations and their
  * parameters, softmax only at the output). */
 tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc);
+/* Checks that a checked desc suits the mode (something to train, something
+ * frozen to keep in flash). */
+tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode);
 /* Computes the layout of a checked desc; slots as tmlp_optim_slots(). */
 void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
                    tmlp_i_layout_t *layout);
@@ -42,6 +48,12 @@ size_t tmlp_i_layer_in(const tmlp_desc_t *desc, size_t l);
 size_t tmlp_i_layer_offset(const tmlp_desc_t *desc, size_t l);
 /* Activation parameter with the default substituted for 0. */
 float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
+
+/* 1 for a training or fine-tuning net (only those have a gradient). */
+static inline int tmlp_i_trains(const tmlp_net_t *net)
+{
+    return net->grad != NULL;
+}
 
 /* Training nets: zeroes gradients and optimizer state, clears the step and
  * batch counters. No effect on an inference net. */

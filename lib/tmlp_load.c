@@ -59,12 +59,13 @@ static tmlp_status_t parse_layers(tmlp_pread_fn read, void *ctx, uint32_t at, pa
         if (st != TMLP_OK) {
             return st;
         }
-        if (e[3] != 0u || tmlp_i_get_u32(e + 8) != 0u || tmlp_i_get_u16(e) > TMLP_MAX_WIDTH ||
+        if ((e[3] & ~TMLP_LAYER_FROZEN) != 0u || tmlp_i_get_u32(e + 8) != 0u || tmlp_i_get_u16(e) > TMLP_MAX_WIDTH ||
             e[2] > TMLP_ACT_SOFTMAX) {
             return TMLP_ERR_FORMAT;
         }
         ly->units = (uint16_t)tmlp_i_get_u16(e);
         ly->act = e[2];
+        ly->flags = e[3];
         ly->act_param = tmlp_i_bits_float(tmlp_i_get_u32(e + 4));
     }
     return tmlp_i_desc_check(&p->desc) == TMLP_OK ? TMLP_OK : TMLP_ERR_FORMAT;
@@ -153,6 +154,16 @@ static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, const parsed_t *p
     return tmlp_i_get_u32(buf) == crc ? TMLP_OK : TMLP_ERR_FORMAT;
 }
 
+/* Parameters of the trainable layers: the optimizer state's length. */
+static uint64_t train_params(const tmlp_desc_t *d)
+{
+    size_t n_frozen = 0;
+    while (n_frozen < d->n_layers && (d->layer[n_frozen].flags & TMLP_LAYER_FROZEN)) {
+        n_frozen++;
+    }
+    return tmlp_i_layer_offset(d, d->n_layers) - tmlp_i_layer_offset(d, n_frozen);
+}
+
 /* Pass 1: everything but writing. */
 static tmlp_status_t verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t *p)
 {
@@ -183,7 +194,7 @@ static tmlp_status_t verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t 
         return st;
     }
     end = (uint64_t)(p->info.has_optim ? p->off_state : p->off_optim) +
-          4u * (uint64_t)p->slots * p->info.n_params + 4u;
+          4u * (uint64_t)p->slots * train_params(&p->desc) + 4u;
     if (end != len) {
         return TMLP_ERR_FORMAT;
     }
@@ -252,12 +263,12 @@ static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const pars
         return TMLP_ERR_SHAPE;
     }
     if (what & TMLP_SAVE_OPTIM) {
-        if (!p->info.has_optim || net->mode != TMLP_MODE_TRAIN ||
+        if (!p->info.has_optim || !tmlp_i_trains(net) ||
             p->info.optim.kind != net->opt.kind) {
             return TMLP_ERR_STATE;
         }
         (void)tmlp_i_optim_check(&net->opt, &slots);
-        if (slots != p->slots) {
+        if (slots != p->slots || net->n_train != train_params(&p->desc)) {
             return TMLP_ERR_STATE;
         }
     }
@@ -304,7 +315,7 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
         tmlp_i_reset_training(net);
         return st;
     }
-    st = read_floats(read, ctx, p.off_state, net->opt_state, (size_t)p.slots * net->n_params);
+    st = read_floats(read, ctx, p.off_state, net->opt_state, (size_t)p.slots * net->n_train);
     (void)tmlp_net_zero_grad(net);
     net->opt = p.info.optim;
     net->steps = p.info.steps;

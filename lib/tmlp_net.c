@@ -19,42 +19,42 @@ int tmlp_i_all_finite(const float *x, size_t n)
 /* See tmlp_internal.h. */
 void tmlp_i_reset_training(tmlp_net_t *net)
 {
-    uint32_t slots = 0;
-    if (net->mode != TMLP_MODE_TRAIN) {
+    if (!tmlp_i_trains(net)) {
         return;
     }
-    (void)tmlp_i_optim_check(&net->opt, &slots);
     /* The layout keeps the gradient and the state vectors contiguous. */
-    memset(net->grad, 0, (size_t)net->n_params * (1u + slots) * sizeof(float));
+    memset(net->grad, 0, (size_t)net->n_train * (1u + net->slots) * sizeof(float));
     net->steps = 0;
     net->batch_count = 0;
     net->backward_ready = 0;
     net->grad_norm = 0.0f;
 }
 
-/* Checks everything tmlp_net_init and tmlp_net_init_const share, and
- * computes the layout. */
-static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
+/* Optimizer state vectors a training mode needs (0 for inference). */
+static tmlp_status_t slots_of(tmlp_mode_t mode, const tmlp_optim_t *opt, uint32_t *slots)
+{
+    *slots = 0;
+    if (mode != TMLP_MODE_TRAIN && mode != TMLP_MODE_FINETUNE) {
+        return TMLP_OK;
+    }
+    return opt == NULL ? TMLP_ERR_ARG : tmlp_i_optim_check(opt, slots);
+}
+
+/* Checks everything the init functions share, and computes the layout. */
+static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
                              const void *arena, size_t arena_bytes, size_t *needed_bytes,
                              tmlp_i_layout_t *layout)
 {
-    uint32_t slots = 0;
     tmlp_status_t st;
     if (desc == NULL || arena == NULL || ((uintptr_t)arena % sizeof(float)) != 0u) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_desc_check(desc);
+    if (st == TMLP_OK) {
+        st = tmlp_i_mode_check(desc, mode);
+    }
     if (st != TMLP_OK) {
         return st;
-    }
-    if (mode == TMLP_MODE_TRAIN) {
-        if (opt == NULL) {
-            return TMLP_ERR_ARG;
-        }
-        st = tmlp_i_optim_check(opt, &slots);
-        if (st != TMLP_OK) {
-            return st;
-        }
     }
     tmlp_i_layout(desc, mode, slots, layout);
     if (needed_bytes != NULL) {
@@ -63,27 +63,39 @@ static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, const tm
     return arena_bytes / sizeof(float) < layout->total ? TMLP_ERR_NOMEM : TMLP_OK;
 }
 
-static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
-                     const tmlp_optim_t *opt, float *a, const tmlp_i_layout_t *lay)
+static void assemble_training(tmlp_net_t *net, float *a, const tmlp_i_layout_t *lay)
 {
+    net->grad = a + lay->grad;
+    net->opt_state = a + lay->state;
+    net->input = a + lay->input;
+    net->logits = a + lay->logits;
+    net->target = a + lay->target;
+    net->delta = a + lay->delta;
+    net->n_train = (uint32_t)lay->n_train;
+    net->n_frozen = (uint8_t)lay->n_frozen;
+    net->max_units = (uint16_t)lay->max_train;
+}
+
+static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
+                     const tmlp_optim_t *opt, uint32_t slots, float *a,
+                     const tmlp_i_layout_t *lay)
+{
+    int train = mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE;
     memset(net, 0, sizeof *net);
     net->desc = *desc;
-    if (opt != NULL) {
-        net->opt = *opt;
-    }
     net->mode = (uint8_t)mode;
+    net->slots = (uint8_t)slots;
     net->n_params = (uint32_t)lay->n_params;
     net->max_units = (uint16_t)lay->max_units;
-    net->params_rw = a + lay->params;
+    net->params_rw = (mode == TMLP_MODE_FINETUNE || mode == TMLP_MODE_INFER_CONST) ? NULL
+                                                                                 : a + lay->params;
     net->params = net->params_rw;
     net->acts = a + lay->acts;
-    if (mode == TMLP_MODE_TRAIN) {
-        net->grad = a + lay->grad;
-        net->opt_state = a + lay->state;
-        net->input = a + lay->input;
-        net->logits = a + lay->logits;
-        net->target = a + lay->target;
-        net->delta = a + lay->delta;
+    if (train) {
+        net->opt = *opt;
+        assemble_training(net, a, lay);
+        net->train_params = a + lay->params + (mode == TMLP_MODE_FINETUNE ? 0u : lay->n_params -
+                                                                                 lay->n_train);
     }
     /* Everything the arena holds starts at zero: parameters, gradients,
      * state, and the activations (so nothing uninitialised is ever read). */
@@ -92,7 +104,7 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
         size_t i;
         net->in_offset = a + lay->scale;
         net->in_scale = net->in_offset + desc->n_in;
-        net->x_scaled = mode == TMLP_MODE_TRAIN ? net->input : a + lay->x_scaled;
+        net->x_scaled = train ? net->input : a + lay->x_scaled;
         for (i = 0; i < desc->n_in; i++) {
             net->in_scale[i] = 1.0f;
         }
@@ -105,15 +117,19 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_
                             size_t *needed_bytes)
 {
     tmlp_i_layout_t lay;
+    uint32_t slots = 0;
     tmlp_status_t st;
     if (net == NULL || (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN)) {
         return TMLP_ERR_ARG;
     }
-    st = prepare(desc, mode, opt, arena, arena_bytes, needed_bytes, &lay);
+    st = slots_of(mode, opt, &slots);
+    if (st == TMLP_OK) {
+        st = prepare(desc, mode, slots, arena, arena_bytes, needed_bytes, &lay);
+    }
     if (st != TMLP_OK) {
         return st;
     }
-    assemble(net, desc, mode, mode == TMLP_MODE_TRAIN ? opt : NULL, (float *)arena, &lay);
+    assemble(net, desc, mode, opt, slots, (float *)arena, &lay);
     return TMLP_OK;
 }
 
@@ -127,7 +143,7 @@ tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, cons
     if (net == NULL || params == NULL) {
         return TMLP_ERR_ARG;
     }
-    st = prepare(desc, TMLP_MODE_INFER_CONST, NULL, arena, arena_bytes, needed_bytes, &lay);
+    st = prepare(desc, TMLP_MODE_INFER_CONST, 0, arena, arena_bytes, needed_bytes, &lay);
     if (st != TMLP_OK) {
         return st;
     }
@@ -137,9 +153,40 @@ tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, cons
     if (!tmlp_i_all_finite(params, n_params)) {
         return TMLP_ERR_NUMERIC;
     }
-    assemble(net, desc, TMLP_MODE_INFER_CONST, NULL, (float *)arena, &lay);
-    net->params_rw = NULL;
+    assemble(net, desc, TMLP_MODE_INFER_CONST, NULL, 0, (float *)arena, &lay);
     net->params = params;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
+                                     const tmlp_optim_t *opt, const float *base_params,
+                                     size_t n_params, void *arena, size_t arena_bytes,
+                                     size_t *needed_bytes)
+{
+    tmlp_i_layout_t lay;
+    uint32_t slots = 0;
+    tmlp_status_t st;
+    if (net == NULL || base_params == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    st = slots_of(TMLP_MODE_FINETUNE, opt, &slots);
+    if (st == TMLP_OK) {
+        st = prepare(desc, TMLP_MODE_FINETUNE, slots, arena, arena_bytes, needed_bytes, &lay);
+    }
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (n_params != lay.n_params) {
+        return TMLP_ERR_SHAPE;
+    }
+    if (!tmlp_i_all_finite(base_params, n_params)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    assemble(net, desc, TMLP_MODE_FINETUNE, opt, slots, (float *)arena, &lay);
+    net->params = base_params;
+    memcpy(net->train_params, base_params + (lay.n_params - lay.n_train),
+           lay.n_train * sizeof(float));
     return TMLP_OK;
 }
 
@@ -155,10 +202,10 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
     if (st != TMLP_OK) {
         return st;
     }
-    if (net->mode != TMLP_MODE_TRAIN) {
+    if (!tmlp_i_trains(net)) {
         return TMLP_ERR_STATE;
     }
-    (void)tmlp_i_optim_check(&net->opt, &have);
+    have = net->slots;
     if (opt->kind != net->opt.kind || slots > have) {
         return TMLP_ERR_STATE;
     }
@@ -172,8 +219,22 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
     if (net == NULL || params == NULL || n_params == NULL) {
         return TMLP_ERR_ARG;
     }
+    if (net->mode == TMLP_MODE_FINETUNE) {
+        return TMLP_ERR_STATE;
+    }
     *params = net->params;
     *n_params = net->n_params;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params, size_t *n_train)
+{
+    if (net == NULL || params == NULL || n_train == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    *params = net->train_params;
+    *n_train = net->n_train;
     return TMLP_OK;
 }
 
@@ -246,10 +307,10 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
     if (net == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->mode != TMLP_MODE_TRAIN) {
+    if (!tmlp_i_trains(net)) {
         return TMLP_ERR_STATE;
     }
-    memset(net->grad, 0, net->n_params * sizeof(float));
+    memset(net->grad, 0, net->n_train * sizeof(float));
     net->batch_count = 0;
     return TMLP_OK;
 }

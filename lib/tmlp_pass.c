@@ -4,6 +4,17 @@
 
 #include <string.h>
 
+/* Layer l's parameters (weights [units][in], then biases). `off` is the
+ * layer's offset in the canonical vector; a fine-tuning net keeps the
+ * trainable layers' parameters apart from the frozen ones. */
+static const float *layer_params(const tmlp_net_t *net, size_t l, size_t off)
+{
+    if (l >= net->n_frozen && net->train_params != NULL) {
+        return net->train_params + (off - (net->n_params - net->n_train));
+    }
+    return net->params + off;
+}
+
 /* Runs every layer on x, leaving net->logits and net->output set. A
  * training net reads its own copy of the input and keeps every layer's
  * output; an inference net ping-pongs between two max_units buffers. */
@@ -11,8 +22,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
 {
     const tmlp_desc_t *d = &net->desc;
     const float *in = x;
-    const float *w = net->params;
-    size_t l, acts_at = 0, last = (size_t)d->n_layers - 1u;
+    size_t l, acts_at = 0, off = 0, last = (size_t)d->n_layers - 1u;
     float *z = NULL, *out = NULL;
     if (net->x_scaled != NULL) {
         /* In training x_scaled is the input copy: scaling in place is fine
@@ -22,7 +32,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
             net->x_scaled[i] = (x[i] - net->in_offset[i]) * net->in_scale[i];
         }
         in = net->x_scaled;
-    } else if (net->mode == TMLP_MODE_TRAIN) {
+    } else if (tmlp_i_trains(net)) {
         if (net->input != x) {
             memcpy(net->input, x, d->n_in * sizeof(float));
         }
@@ -31,7 +41,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
     for (l = 0; l <= last; l++) {
         const tmlp_layer_desc_t *layer = &d->layer[l];
         size_t n_in = tmlp_i_layer_in(d, l);
-        if (net->mode == TMLP_MODE_TRAIN) {
+        if (tmlp_i_trains(net)) {
             out = net->acts + acts_at;
             acts_at += layer->units;
             z = l == last ? net->logits : out;
@@ -39,9 +49,10 @@ static void run_layers(tmlp_net_t *net, const float *x)
             z = net->acts + (l & 1u) * net->max_units;
             out = l == last ? net->acts + ((l + 1u) & 1u) * net->max_units : z;
         }
+        const float *w = layer_params(net, l, off);
         tmlp_i_dense_forward(w, w + n_in * layer->units, in, z, n_in, layer->units);
         tmlp_i_act_forward(layer->act, tmlp_i_act_param(layer), z, out, layer->units);
-        w += TMLP_DENSE_PARAMS(n_in, layer->units);
+        off += TMLP_DENSE_PARAMS(n_in, layer->units);
         in = out;
     }
     net->logits = z;
@@ -69,7 +80,7 @@ tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y)
         return TMLP_ERR_NUMERIC;
     }
     net->have_output = 1;
-    net->backward_ready = net->mode == TMLP_MODE_TRAIN;
+    net->backward_ready = tmlp_i_trains(net) ? 1u : 0u;
     if (y != NULL) {
         memcpy(y, net->output, n_out_of(net) * sizeof(float));
     }
@@ -132,7 +143,7 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     if (net == NULL || target == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->mode != TMLP_MODE_TRAIN || !net->backward_ready) {
+    if (!tmlp_i_trains(net) || !net->backward_ready) {
         return TMLP_ERR_STATE;
     }
     st = sample_loss(net, loss, target, &v);
@@ -143,11 +154,12 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     delta = net->delta;
     delta_in = net->delta + net->max_units;
     tmlp_i_loss_delta(&d->layer[d->n_layers - 1], loss, net->output, target, delta, n_out_of(net));
-    /* Walk the layers backwards; off and acts_at start past the end of the
-     * parameters and of the activations. */
-    off = net->n_params;
+    /* Walk the trainable layers backwards; off (in the trainable
+     * parameters) and acts_at start past their ends. No delta flows into a
+     * frozen layer. */
+    off = net->n_train;
     acts_at = (size_t)(net->output - net->acts) + n_out_of(net);
-    for (l = d->n_layers; l-- > 0;) {
+    for (l = d->n_layers; l-- > net->n_frozen;) {
         size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units;
         const float *a_prev = net->input;
         off -= TMLP_DENSE_PARAMS(n_in, units);
@@ -155,9 +167,10 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
         if (l > 0) {
             a_prev = net->acts + acts_at - n_in;
         }
-        tmlp_i_dense_backward(net->params + off, net->grad + off, net->grad + off + n_in * units,
-                              a_prev, delta, l > 0 ? delta_in : NULL, n_in, units);
-        if (l > 0) {
+        tmlp_i_dense_backward(net->train_params + off, net->grad + off,
+                              net->grad + off + n_in * units, a_prev, delta,
+                              l > net->n_frozen ? delta_in : NULL, n_in, units);
+        if (l > net->n_frozen) {
             const tmlp_layer_desc_t *prev = &d->layer[l - 1u];
             tmlp_i_act_backward(prev->act, tmlp_i_act_param(prev), a_prev, delta_in, n_in);
             tmp = delta;
@@ -181,11 +194,12 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     if (net == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->mode != TMLP_MODE_TRAIN || net->batch_count == 0u) {
+    if (!tmlp_i_trains(net) || net->batch_count == 0u) {
         return TMLP_ERR_STATE;
     }
-    st = tmlp_i_optim_apply(&net->opt, net->params_rw, net->grad, 1.0f / (float)net->batch_count,
-                            net->opt_state, net->n_params, net->steps, &norm);
+    st = tmlp_i_optim_apply(&net->opt, net->train_params, net->grad,
+                            1.0f / (float)net->batch_count, net->opt_state, net->n_train,
+                            net->steps, &norm);
     if (st != TMLP_OK) {
         return st;
     }

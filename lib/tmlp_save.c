@@ -55,7 +55,7 @@ static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *
     }
     *slots = 0;
     if (what & TMLP_SAVE_OPTIM) {
-        if (net->mode != TMLP_MODE_TRAIN) {
+        if (!tmlp_i_trains(net)) {
             return TMLP_ERR_STATE;
         }
         (void)tmlp_i_optim_check(&net->opt, slots);
@@ -80,7 +80,7 @@ tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_by
         *n_bytes += 8u * (size_t)net->desc.n_in;
     }
     if (what & TMLP_SAVE_OPTIM) {
-        *n_bytes += TMLP_F_OPTIM_BYTES + 4u * (size_t)slots * net->n_params;
+        *n_bytes += TMLP_F_OPTIM_BYTES + 4u * (size_t)slots * net->n_train;
     }
     return TMLP_OK;
 }
@@ -106,6 +106,7 @@ static void put_header(sink_t *s, const tmlp_net_t *net, uint32_t what, size_t s
         memset(e, 0, sizeof e);
         tmlp_i_put_u16(e, ly->units);
         e[2] = ly->act;
+        e[3] = ly->flags;
         tmlp_i_put_u32(e + 4, tmlp_i_float_bits(ly->act_param));
         put_bytes(s, e, sizeof e);
     }
@@ -124,7 +125,7 @@ static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
     tmlp_i_put_u32(b + 4, net->steps);
     put_bytes(s, b, sizeof b);
     put_floats(s, hyper, 9);
-    put_floats(s, net->opt_state, (size_t)slots * net->n_params);
+    put_floats(s, net->opt_state, (size_t)slots * net->n_train);
 }
 
 /* See tinymlp.h. */
@@ -151,7 +152,13 @@ tmlp_status_t tmlp_model_save_stream(const tmlp_net_t *net, uint32_t what, tmlp_
         put_floats(&s, net->in_offset, net->desc.n_in);
         put_floats(&s, net->in_scale, net->desc.n_in);
     }
-    put_floats(&s, net->params, net->n_params);
+    if (net->mode == TMLP_MODE_FINETUNE) {
+        /* Frozen layers from flash, then the trained ones. */
+        put_floats(&s, net->params, net->n_params - net->n_train);
+        put_floats(&s, net->train_params, net->n_train);
+    } else {
+        put_floats(&s, net->params, net->n_params);
+    }
     if (what & TMLP_SAVE_OPTIM) {
         put_optim(&s, net, slots);
     }

@@ -32,7 +32,7 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
     if (st != TMLP_OK) {
         return st;
     }
-    if (net->mode != TMLP_MODE_TRAIN) {
+    if (!tmlp_i_trains(net)) {
         return TMLP_ERR_STATE;
     }
     /* The loss must suit the output layer: check once with a valid target. */
@@ -122,19 +122,16 @@ static tmlp_status_t train_sample(tmlp_trainer_t *tr, uint32_t index, float *los
 /* Validation, early stopping and the best weights, at the end of an epoch. */
 static tmlp_status_t validate(tmlp_trainer_t *tr)
 {
-    const float *p;
-    size_t n;
     tmlp_status_t st = tmlp_evaluate(tr->net, tr->cfg.val, (tmlp_loss_t)tr->cfg.loss, NULL,
                                      &tr->last_val, NULL, NULL);
     if (st != TMLP_OK) {
         return st;
     }
-    (void)tmlp_net_params(tr->net, &p, &n);
     if (tr->best_val < 0.0f || tr->last_val < tr->best_val) {
         tr->best_val = tr->last_val;
         tr->since_best = 0;
         if (tr->cfg.best_params != NULL) {
-            memcpy(tr->cfg.best_params, p, n * sizeof(float));
+            memcpy(tr->cfg.best_params, tr->net->train_params, tr->net->n_train * sizeof(float));
         }
     } else {
         tr->since_best++;
@@ -158,7 +155,8 @@ static tmlp_stop_t epoch_rules(tmlp_trainer_t *tr)
     if (c->patience != 0u && tr->since_best >= c->patience) {
         stop = TMLP_STOP_EARLY;
         if (c->restore_best) {
-            (void)tmlp_net_set_params(tr->net, c->best_params, tr->net->n_params);
+            /* Finite: they were the net's own parameters. */
+            memcpy(tr->net->train_params, c->best_params, tr->net->n_train * sizeof(float));
         }
     }
     if (stop == TMLP_STOP_NONE && c->max_epochs != 0u && tr->epoch >= c->max_epochs) {

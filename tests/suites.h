@@ -10,6 +10,7 @@ void suite_errors(void);    /* test_errors.c: every error path leaves the model 
 void suite_seeds(void);     /* test_seeds.c: the seed notes' worked examples */
 void suite_train(void);     /* test_train.c: XOR, symmetry, weights-hash */
 void suite_model(void);     /* test_model.c: model files, input scaling */
+void suite_finetune(void);  /* test_finetune.c: frozen layers, fine-tuning */
 void suite_loop(void);      /* test_loop.c: the training loop, metrics */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */

@@ -268,7 +268,7 @@ static int bad_desc(int i, tmlp_desc_t *d, tmlp_status_t *want)
     case 9: d->layer[1].units = (uint16_t)(TMLP_MAX_WIDTH + 1); break;
     case 10: d->n_layers = 3; break; /* layer[2] left zero: units 0 */
     case 11: *want = TMLP_ERR_ARG; d->flags = 0x80; break; /* unknown TMLP_DESC_ bit */
-    case 12: *want = TMLP_ERR_ARG; d->layer[0].flags = 1; break;
+    case 12: *want = TMLP_ERR_ARG; d->layer[0].flags = 2; break; /* unknown TMLP_LAYER_ bit */
     case 13: *want = TMLP_ERR_ARG; d->layer[1].flags = 0x80; break;
     case 14: *want = TMLP_ERR_ARG; d->layer[0].act = 6; break;
     case 15: *want = TMLP_ERR_ARG; d->layer[1].act = 0xff; break;
@@ -552,7 +552,7 @@ TMLP_TEST(arena_size_errors)
     base_desc(&d, TMLP_ACT_IDENTITY);
     CHECK_ERR(tmlp_arena_size(NULL, TMLP_MODE_INFER, NULL, &bytes), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, NULL), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)3, &o, &bytes), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)4, &o, &bytes), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)200, &o, &bytes), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN, NULL, &bytes), TMLP_ERR_ARG);
     for (i = 0; bad_opt(i, &bad); i++) {

@@ -15,6 +15,7 @@ int main(void)
     suite_train();
     suite_loop();
     suite_model();
+    suite_finetune();
     suite_ckpt();
     suite_examples();
     return tmlp_test_report() != 0 ? 1 : 0;
