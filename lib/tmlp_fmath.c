@@ -24,25 +24,6 @@
 #define PINF_BITS 0x7f800000u
 #define NINF_BITS 0xff800000u
 
-uint32_t tmlp_i_float_bits(float x)
-{
-    uint32_t u;
-    memcpy(&u, &x, sizeof u);
-    return u;
-}
-
-float tmlp_i_bits_float(uint32_t u)
-{
-    float x;
-    memcpy(&x, &u, sizeof x);
-    return x;
-}
-
-int tmlp_i_isfinite(float x)
-{
-    return (tmlp_i_float_bits(x) & PINF_BITS) != PINF_BITS;
-}
-
 /* 2^n for -126 <= n <= 127, built from the exponent field (exact). */
 static float pow2i(int32_t n)
 {

@@ -10,6 +10,7 @@
 #define TMLP_FMATH_H
 
 #include <stdint.h>
+#include <string.h>
 
 float tmlp_i_expf(float x);    /* e^x; overflow -> +inf, underflow -> 0 (subnormals where representable), NaN -> NaN */
 float tmlp_i_logf(float x);    /* natural log; 0 -> -inf, x<0 -> NaN, +inf -> +inf, subnormals handled */
@@ -17,8 +18,28 @@ float tmlp_i_tanhf(float x);   /* odd, saturates to +-1, tanh(-0) = -0 */
 float tmlp_i_sqrtf(float x);   /* correctly rounded (same bits as IEEE hardware sqrt); x<0 -> NaN */
 float tmlp_i_cosf(float x);    /* cosine for every finite x (see tmlp_fmath.c for the error); +-inf, NaN -> NaN */
 float tmlp_i_powif(float b, uint32_t n); /* b^n by repeated squaring, fixed operation order */
-int   tmlp_i_isfinite(float x); /* from the bit pattern (so it works even under -ffinite-math-only) */
-uint32_t tmlp_i_float_bits(float x); /* memcpy the bits */
-float tmlp_i_bits_float(uint32_t u);
+
+/* The bits of a float and back (memcpy: no aliasing questions; compilers
+ * turn it into a register move). Inline: they sit in hot loops. */
+static inline uint32_t tmlp_i_float_bits(float x)
+{
+    uint32_t u;
+    memcpy(&u, &x, sizeof u);
+    return u;
+}
+
+static inline float tmlp_i_bits_float(uint32_t u)
+{
+    float x;
+    memcpy(&x, &u, sizeof x);
+    return x;
+}
+
+/* 1 if x is neither infinite nor NaN, from the bit pattern (so it holds even
+ * under -ffinite-math-only). */
+static inline int tmlp_i_isfinite(float x)
+{
+    return (tmlp_i_float_bits(x) & 0x7f800000u) != 0x7f800000u;
+}
 
 #endif

@@ -18,6 +18,7 @@ typedef struct {
     float bc2_sqrt;    /* Adam: sqrt(1 - beta2^t) */
     float decay;       /* AdamW: 1 - lr wd */
     int first;         /* SGD: first step, v = g */
+    int add_wd;        /* weight decay added to the gradient */
     uint32_t slots;    /* state vectors: 0, 1 or 2 */
 } step_ctx_t;
 
@@ -79,6 +80,7 @@ static void ctx_init(step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slots, flo
     c->alpha = or_default(opt->alpha, 0.99f);
     c->eps = or_default(opt->eps, 1e-8f);
     c->first = step == 0u;
+    c->add_wd = opt->weight_decay != 0.0f;
     c->decay = 1.0f - opt->lr * opt->weight_decay;
     c->step_size = opt->lr;
     c->bc2_sqrt = 1.0f;
@@ -130,6 +132,45 @@ static float update_one(const step_ctx_t *c, float w, float g, float *s0, float 
     }
 }
 
+/* SGD, the common case, with the element loop free of the optimizer
+ * switch: the same float operations as update_one(), so the same bits. */
+static int sgd_all(const step_ctx_t *c, float *w, const float *g, float *v, size_t n, int commit)
+{
+    const tmlp_optim_t *o = c->opt;
+    const float gs = c->gscale, lr = o->lr, mu = o->momentum, wd = o->weight_decay;
+    const float keep = 1.0f - o->dampening;
+    /* Integer flags, decided once: tested in the loop as registers, not as
+     * float compares. */
+    const int neg = o->maximize, decay = c->add_wd, mom = c->slots != 0u, nest = o->nesterov;
+    const int first = c->first;
+    uint32_t bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float gi = g[i] * gs, wi = w[i], vi = 0.0f, wn;
+        if (neg) {
+            gi = -gi;
+        }
+        if (decay) {
+            gi = gi + wd * wi;
+        }
+        if (mom) {
+            vi = first ? gi : mu * v[i] + keep * gi;
+            wn = wi - lr * (nest ? gi + mu * vi : vi);
+        } else {
+            wn = wi - lr * gi;
+        }
+        if (commit) {
+            w[i] = wn;
+            if (mom) {
+                v[i] = vi;
+            }
+        } else {
+            bad |= (uint32_t)!tmlp_i_isfinite(wn) | (uint32_t)!tmlp_i_isfinite(vi);
+        }
+    }
+    return bad == 0u;
+}
+
 /* Pass 2 (commit = 0): 1 if every new value is finite. Pass 3 (commit = 1):
  * stores them. state is only touched when the optimizer has slots. */
 static int update_all(const step_ctx_t *c, float *w, const float *g, float *state, size_t n,
@@ -137,6 +178,9 @@ static int update_all(const step_ctx_t *c, float *w, const float *g, float *stat
 {
     size_t i;
     float zero = 0.0f;
+    if (c->opt->kind == TMLP_OPT_SGD) {
+        return sgd_all(c, w, g, state, n, commit);
+    }
     for (i = 0; i < n; i++) {
         float s0 = c->slots > 0u ? state[i] : zero;
         float s1 = c->slots > 1u ? state[n + i] : zero;
