@@ -43,7 +43,7 @@ $(BUILDDIR)/%: examples/%.c $(BUILDDIR)/libtinymlp.a $(PORT_SRCS) $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $< $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
 
 demo: examples
-	@for e in $(EXAMPLES); do echo "=== $$e"; ./$(BUILDDIR)/$$e || exit 1; done
+	@for e in $(EXAMPLES); do echo "=== $$e"; $(BUILDDIR)/$$e || exit 1; done
 
 # ---------------------------------------------------------------------------
 # Tests. Each host configuration builds the whole suite (library, host port,
@@ -80,7 +80,7 @@ $(BUILDDIR)/host-%.log: $(TEST_INPUTS)
 	@mkdir -p $(BUILDDIR)
 	@if command -v $(cc_$*) >/dev/null 2>&1; then \
 	    $(MAKE) --no-print-directory $(BUILDDIR)/host-$*/tests && \
-	    { ./$(BUILDDIR)/host-$*/tests > $@.tmp 2>&1; rc=$$?; cat $@.tmp; mv $@.tmp $@; \
+	    { $(BUILDDIR)/host-$*/tests > $@.tmp 2>&1; rc=$$?; cat $@.tmp; mv $@.tmp $@; \
 	      echo "[host-$*] `tail -n 1 $@`"; exit $$rc; }; \
 	else echo "SKIPPED host-$*: $(cc_$*) is not installed (apt-get install $(cc_$*))"; \
 	     echo "0 passed, 0 failed" > $@; fi
@@ -109,7 +109,7 @@ test-readme: $(BUILDDIR)/libtinymlp.a
 	    | sed '1,2d;$$d' | sed '$$d' > $(BUILDDIR)/readme_example.c
 	@$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $(BUILDDIR)/readme_example.c \
 	    $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $(BUILDDIR)/readme_example
-	@if ./$(BUILDDIR)/readme_example > $(BUILDDIR)/readme.out; then \
+	@if $(BUILDDIR)/readme_example > $(BUILDDIR)/readme.out; then \
 	    echo "1 passed, 0 failed" > $(BUILDDIR)/readme.log; \
 	else echo "0 passed, 1 failed" > $(BUILDDIR)/readme.log; cat $(BUILDDIR)/readme.out; fi
 	@echo "[readme] `cat $(BUILDDIR)/readme.log`"

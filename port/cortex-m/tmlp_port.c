@@ -13,8 +13,9 @@
  *     elsewhere) and sets DWT_CTRL.CYCCNTENA (0xE0001000 bit 0). It then
  *     checks that CYCCNT advances across a short loop; if it does not (no
  *     DWT, a debugger owns it, or QEMU, which reads it as 0) the port falls
- *     back to SysTick. A debugger may also clear TRCENA; call
- *     tmlp_port_init() again after attaching one.
+ *     back to SysTick. A debugger may clear TRCENA when it attaches or
+ *     detaches: calling tmlp_port_init() again re-arms the counter without
+ *     resetting it.
  *   - Armv6-M and Armv8-M baseline (M0, M0+, M23) have no cycle counter:
  *     SysTick (CSR 0xE000E010, RVR 0xE000E014, CVR 0xE000E018), a 24-bit
  *     down counter clocked by the core clock (CSR.CLKSOURCE = 1). The port
@@ -25,13 +26,14 @@
  *     step; a step longer than that period loses whole periods of time.
  *     Alternatively build with -DTMLP_PORT_SYSTICK_IRQ: the port then also
  *     enables the SysTick interrupt and defines SysTick_Handler(), which
- *     counts the wraps, so there is no reading-rate requirement (interrupts
- *     must be enabled, and the board must not define SysTick_Handler itself).
+ *     counts the wraps, so there is no reading-rate requirement (the board
+ *     must not define SysTick_Handler itself; with interrupts masked, at most
+ *     one wrap is accounted for, from the pending bit ICSR.PENDSTSET).
  *   - SysTick is taken over (reprogrammed) only when the DWT is not usable.
  *     If the board already runs SysTick for something else (an RTOS tick),
  *     define TMLP_PORT_NO_SYSTICK: the port then never touches SysTick, and
  *     on a core without a working DWT the ticks are taken from the weak hook
- *     tmlp_port_board_ticks() (see below) or are 0.
+ *     tmlp_port_board_ticks() (see "Other options").
  *
  * State: the SysTick extension (last counter value, accumulated count) and
  * the clock choice live in static variables of this file. That is the
@@ -58,6 +60,15 @@
  * never cryptographic.
  *
  * Other options: -DTMLP_PORT_NO_DWT forces SysTick even where a DWT exists.
+ * With -DTMLP_PORT_NO_SYSTICK and no usable DWT, ticks come from
+ *     uint32_t tmlp_port_board_ticks(void);
+ * (e.g. an RTOS tick count or a free-running timer; report its rate through
+ * tmlp_port_cpu_hz()); the weak default returns 0, i.e. no clock.
+ *
+ * Under QEMU (checked with 7.2 on mps2-an385/386/500/505 and microbit): the
+ * DWT reads as zero, so the SysTick fallback is used; it counts the host's
+ * real time at the board's nominal clock (add -icount shift=0 to QEMU for
+ * exactly repeatable counts, which then measure instructions, not cycles).
  */
 #include "tmlp_port.h"
 
@@ -93,6 +104,8 @@
 #define SYST_CSR_TICKINT (1u << 1)
 #define SYST_CSR_CORECLK (1u << 2)
 #define SYST_MASK       0x00FFFFFFu
+#define ICSR            REG32(0xE000ED04u)
+#define ICSR_PENDSTSET  (1u << 26)
 
 /* Board hooks: weak defaults, replaced by a strong definition elsewhere. */
 int tmlp_port_hw_rng(uint32_t *out);
@@ -179,11 +192,17 @@ void SysTick_Handler(void)
 
 static uint32_t systick_ticks(void)
 {
-    uint32_t hi, cvr;
+    uint32_t hi, cvr, pending;
     do {
         hi = systick_hi;
         cvr = SYST_CVR & SYST_MASK;
+        pending = ICSR & ICSR_PENDSTSET;
     } while (hi != systick_hi);
+    /* Reloaded but the handler has not run yet (interrupt latency, or
+     * interrupts masked): count the wrap here. */
+    if (pending != 0u && cvr > (SYST_MASK >> 1)) {
+        hi += SYST_MASK + 1u;
+    }
     return hi + (SYST_MASK - cvr);
 }
 #elif !defined(TMLP_PORT_NO_SYSTICK)
@@ -200,6 +219,15 @@ static uint32_t systick_ticks(void)
 /* See tmlp_port.h. */
 void tmlp_port_init(void)
 {
+#if TMLP_PORT_HAVE_DWT
+    if (clock_src == CLOCK_DWT) {
+        /* Re-arm only (a debugger may have cleared these); CYCCNT keeps its
+         * count. */
+        DEMCR |= DEMCR_TRCENA;
+        DWT_CTRL |= DWT_CTRL_CYCEN;
+        return;
+    }
+#endif
     if (clock_src != CLOCK_NONE) {
         return;
     }

@@ -19,6 +19,15 @@
 #   m33  mps2-an505  Cortex-M33, hard float, fpv5-sp-d16, runs in secure state
 #   m0   microbit    Cortex-M0,  soft float, 16 KB RAM, newlib-nano
 #
+# All suites' static arenas together do not fit in the micro:bit's 16 KB of
+# RAM, so m0 is a "split" configuration (qemu_split_<cfg> := yes): one image
+# per suite (tests/qemu/suite_main.c), in the order tests/test_main.c calls
+# them, run one after another by tests/qemu/run_split.sh into a single log
+# that ends with the summed "N passed, M failed". A suite whose image alone
+# does not fit is reported "SKIP" in the log and on the terminal, not failed.
+# Every image ends with "qemu harness: stack .. heap .. static .. RAM .." (see
+# startup.c), the measured RAM use.
+#
 # The Debian packages gcc-arm-none-eabi, libnewlib-arm-none-eabi and
 # qemu-system-arm are needed; without them test-qemu prints one line and
 # succeeds. Tick counts under QEMU follow the host's real time (SysTick at
@@ -72,6 +81,7 @@ qemu_cpu_m0    := -mcpu=cortex-m0 -mfloat-abi=soft
 qemu_ld_m0     := microbit.ld
 qemu_specs_m0  := -specs=nano.specs -specs=rdimon.specs
 qemu_defs_m0   := -DTMLP_PORT_CPU_HZ=16000000u
+qemu_split_m0  := yes
 
 # Parse-time tool check (a few ms): compiler, newlib's rdimon specs, QEMU.
 QEMU_TOOLS_OK := $(shell command -v $(QEMU_SYSTEM) >/dev/null 2>&1 && \
@@ -81,10 +91,18 @@ QEMU_MISSING_MSG := test-qemu: SKIPPED: $(QEMU_CC), newlib or $(QEMU_SYSTEM) not
   install the Debian packages gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm
 
 qemu_cflags = -mthumb $(qemu_cpu_$(1)) -std=c99 $(QEMU_OPT) -g -ffp-contract=off \
-  -ffunction-sections -fdata-sections $(QEMU_WARN) -Ilib -Iport -Itests \
+  -ffunction-sections -fdata-sections $(QEMU_WARN) $(or $(INCLUDES),-Ilib -Iport -Itests) \
   -DTMLP_TEST_CONFIG=\"qemu-$(1)\" $(qemu_defs_$(1)) $(QEMU_CFLAGS_EXTRA)
 
-# $(1) = cfg
+qemu_cmd = $(QEMU_SYSTEM) -M $(qemu_board_$(1)) -nographic \
+  -semihosting-config enable=on,target=native $(QEMU_EXTRA)
+qemu_link = $(QEMU_CC) -mthumb $(qemu_cpu_$(1)) $(qemu_specs_$(1)) -nostartfiles \
+  -T$(QEMU_DIR)/$(qemu_ld_$(1)) -L$(QEMU_DIR) -Wl,--gc-sections
+
+# Suites in the order tests/test_main.c runs them (for split configurations).
+QEMU_SUITES := $(shell sed -n 's/^[[:space:]]*\(suite_[A-Za-z0-9_]*\)();.*/\1/p' tests/test_main.c 2>/dev/null)
+
+# Objects, shared by both kinds of configuration. $(1) = cfg
 define QEMU_CFG_RULES
 QEMU_OBJS_$(1) := $$(addprefix $(BUILDDIR)/qemu-$(1)/,$$(QEMU_SRCS:.c=.o))
 
@@ -92,38 +110,75 @@ $(BUILDDIR)/qemu-$(1)/%.o: %.c
 	@mkdir -p $$(@D)
 	$$(QEMU_CC) $$(call qemu_cflags,$(1)) -MMD -MP -c $$< -o $$@
 
-$(BUILDDIR)/qemu-$(1)/tinymlp-test.elf: $$(QEMU_OBJS_$(1)) $(QEMU_DIR)/$(qemu_ld_$(1)) $(QEMU_DIR)/sections.ld
-	$$(QEMU_CC) -mthumb $(qemu_cpu_$(1)) $(qemu_specs_$(1)) -nostartfiles \
-	  -T$(QEMU_DIR)/$(qemu_ld_$(1)) -L$(QEMU_DIR) -Wl,--gc-sections \
-	  -Wl,-Map=$$@.map $$(QEMU_OBJS_$(1)) -lm -o $$@
-	@$$(QEMU_SIZE) $$@
-
 # qemu-run-<cfg> always succeeds and leaves the exit status in qemu-<cfg>.rc,
 # so that test-qemu runs every configuration (all logs exist) before failing.
 .PHONY: qemu-run-$(1) test-qemu-$(1)
-qemu-run-$(1): $(BUILDDIR)/qemu-$(1)/tinymlp-test.elf
-	@echo "== qemu-$(1): $(QEMU_SYSTEM) -M $(qemu_board_$(1)) -nographic -semihosting-config enable=on,target=native $(QEMU_EXTRA) -kernel $$<"
-	@t0=`date +%s`; \
-	{ timeout $(QEMU_TIMEOUT) $(QEMU_SYSTEM) -M $(qemu_board_$(1)) -nographic \
-	    -semihosting-config enable=on,target=native $(QEMU_EXTRA) -kernel $$< 2>&1; \
-	  echo $$$$? > $(BUILDDIR)/qemu-$(1).rc; } | tee $(BUILDDIR)/qemu-$(1).log; \
-	rc=`cat $(BUILDDIR)/qemu-$(1).rc`; t1=`date +%s`; \
-	if [ "$$$$rc" = 124 ]; then why=" (timed out after $(QEMU_TIMEOUT) s)"; else why=; fi; \
-	echo "== qemu-$(1): exit $$$$rc$$$$why, $$$$((t1 - t0)) s"
-
 test-qemu-$(1): qemu-run-$(1)
 	@exit `cat $(BUILDDIR)/qemu-$(1).rc`
 
 -include $$(QEMU_OBJS_$(1):.o=.d)
 endef
 
+# One image with every suite (tests/test_main.c). $(1) = cfg
+define QEMU_WHOLE_RULES
+qemu_images_$(1) := $(BUILDDIR)/qemu-$(1)/tinymlp-test.elf
+
+$(BUILDDIR)/qemu-$(1)/tinymlp-test.elf: $$(QEMU_OBJS_$(1)) $(QEMU_DIR)/$(qemu_ld_$(1)) $(QEMU_DIR)/sections.ld
+	$$(call qemu_link,$(1)) -Wl,-Map=$$@.map $$(QEMU_OBJS_$(1)) -lm -o $$@
+	@$$(QEMU_SIZE) $$@
+
+qemu-run-$(1): $(BUILDDIR)/qemu-$(1)/tinymlp-test.elf
+	@echo "== qemu-$(1): $$(call qemu_cmd,$(1)) -kernel $$<"
+	@t0=`date +%s`; \
+	{ timeout $(QEMU_TIMEOUT) $$(call qemu_cmd,$(1)) -kernel $$< 2>&1; \
+	  echo $$$$? > $(BUILDDIR)/qemu-$(1).rc; } | tee $(BUILDDIR)/qemu-$(1).log; \
+	rc=`cat $(BUILDDIR)/qemu-$(1).rc`; t1=`date +%s`; \
+	if [ "$$$$rc" = 124 ]; then why=" (timed out after $(QEMU_TIMEOUT) s)"; else why=; fi; \
+	echo "== qemu-$(1): exit $$$$rc$$$$why, $$$$((t1 - t0)) s"
+endef
+
+# One image per suite (tests/qemu/suite_main.c), for boards whose RAM cannot
+# hold all suites' static arenas at once. An image that overflows RAM is
+# replaced by a text file starting "SKIP", which run_split.sh reports. $(1) = cfg
+define QEMU_SPLIT_RULES
+QEMU_SPLIT_OBJS_$(1) := $$(filter-out %/tests/test_main.o,$$(QEMU_OBJS_$(1)))
+qemu_images_$(1) := $$(patsubst %,$(BUILDDIR)/qemu-$(1)/split/%.elf,$(QEMU_SUITES))
+
+$(BUILDDIR)/qemu-$(1)/split/%.o: $(QEMU_DIR)/suite_main.c
+	@mkdir -p $$(@D)
+	$$(QEMU_CC) $$(call qemu_cflags,$(1)) -DTMLP_QEMU_SUITE=$$* -MMD -MP -c $$< -o $$@
+
+$(BUILDDIR)/qemu-$(1)/split/%.elf: $(BUILDDIR)/qemu-$(1)/split/%.o $$(QEMU_SPLIT_OBJS_$(1)) \
+    $(QEMU_DIR)/$(qemu_ld_$(1)) $(QEMU_DIR)/sections.ld
+	@if $$(call qemu_link,$(1)) -Wl,-Map=$$@.map $$< $$(QEMU_SPLIT_OBJS_$(1)) -lm \
+	    -o $$@.tmp 2> $$@.err; then mv $$@.tmp $$@; $$(QEMU_SIZE) $$@ | sed 1d; \
+	elif grep -q "overflowed by\|not enough RAM left" $$@.err; then \
+	  echo "SKIP: does not fit in $(qemu_board_$(1))'s RAM (`sed -n 's/.*\(overflowed by [0-9]* bytes\|not enough RAM left.*\)/\1/p' $$@.err | head -n 1`)" > $$@; \
+	  cat $$@; \
+	else cat $$@.err; rm -f $$@.tmp; exit 1; fi
+
+qemu-run-$(1): $$(qemu_images_$(1)) $(QEMU_DIR)/run_split.sh
+	@echo "== qemu-$(1): $$(call qemu_cmd,$(1)) -kernel <one image per suite>"
+	@t0=`date +%s`; \
+	sh $(QEMU_DIR)/run_split.sh $(BUILDDIR)/qemu-$(1).log $(QEMU_TIMEOUT) \
+	  "$$(call qemu_cmd,$(1))" $$(qemu_images_$(1)); \
+	rc=$$$$?; echo $$$$rc > $(BUILDDIR)/qemu-$(1).rc; t1=`date +%s`; \
+	echo "== qemu-$(1): exit $$$$rc, $$$$((t1 - t0)) s"
+
+# Named only in pattern rules, these would count as intermediate and be deleted.
+.SECONDARY: $$(QEMU_SPLIT_OBJS_$(1)) $$(qemu_images_$(1):.elf=.o)
+
+-include $$(qemu_images_$(1):.elf=.d)
+endef
+
 $(foreach c,$(QEMU_CFGS),$(eval $(call QEMU_CFG_RULES,$(c))))
+$(foreach c,$(QEMU_CFGS),$(eval $(call $(if $(qemu_split_$(c)),QEMU_SPLIT_RULES,QEMU_WHOLE_RULES),$(c))))
 
 .PHONY: test-qemu test-qemu-hashes qemu-elfs qemu-port-check
 
 ifeq ($(QEMU_TOOLS_OK),yes)
 
-qemu-elfs: $(foreach c,$(QEMU_CFGS),$(BUILDDIR)/qemu-$(c)/tinymlp-test.elf)
+qemu-elfs: $(foreach c,$(QEMU_CFGS),$(qemu_images_$(c)))
 
 test-qemu: qemu-port-check $(foreach c,$(QEMU_CFGS),qemu-run-$(c))
 	@fail=; for c in $(QEMU_CFGS); do \
