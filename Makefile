@@ -97,10 +97,11 @@ test:
 	$(MAKE) --no-print-directory test-host || fail=1; \
 	$(MAKE) --no-print-directory check-syms check-cxx || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
+	$(MAKE) --no-print-directory test-json || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots.
@@ -117,6 +118,48 @@ test-readme: $(BUILDDIR)/libtinymlp.a
 
 include tests/qemu/qemu.mk
 include tests/qemu/footprint.mk
+
+# ---------------------------------------------------------------------------
+# Host tools (tools/, C99 + POSIX, the library's warning flags): tmlp-json
+# converts model files to JSON and back; tmlp-mkmodel writes random model
+# files for the tests and the fuzzing seeds.
+JSON_SRCS := tools/tmlp_json.c tools/tmlp_json_write.c tools/tmlp_json_lex.c
+JSON_HDRS := tools/tmlp_json.h tools/tmlp_json_lex.h
+TOOL_INCLUDES = $(INCLUDES) -Itools -Itests/fuzz
+HOST_PORT := port/host/tmlp_port.c
+
+.PHONY: tools test-json fuzz
+tools: $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel
+
+$(BUILDDIR)/tmlp-json: tools/tmlp_json_main.c $(JSON_SRCS) $(JSON_HDRS) $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(TOOL_INCLUDES) $< $(JSON_SRCS) $(HOST_PORT) $(BUILDDIR)/libtinymlp.a -o $@ -lm
+
+$(BUILDDIR)/tmlp-mkmodel: tools/tmlp_mkmodel.c $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(TOOL_INCLUDES) $< $(HOST_PORT) $(BUILDDIR)/libtinymlp.a -o $@ -lm
+
+# The fuzz targets without libFuzzer, under ASan/UBSan, replaying the seed
+# corpus and every stored crash (tests/fuzz/regress/) from tests/test_json.sh.
+REPLAY_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
+$(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(JSON_SRCS) $(JSON_HDRS) $(LIB_SRCS) $(LIB_HDRS)
+	@mkdir -p $(@D)
+	$(CC) $(LIB_FLAGS) $(REPLAY_SAN) $(WARN) $(TOOL_INCLUDES) $< tests/fuzz/replay_main.c \
+	    $(if $(filter json,$*),$(JSON_SRCS)) $(LIB_SRCS) $(HOST_PORT) -o $@ -lm
+
+# Round trips and error cases of the JSON form; its log joins the total.
+test-json:
+	@mkdir -p $(BUILDDIR); rm -f $(BUILDDIR)/json.log
+	@if $(MAKE) -s --no-print-directory $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel \
+	        $(BUILDDIR)/fuzz-replay-model $(BUILDDIR)/fuzz-replay-json; then \
+	    sh tests/test_json.sh $(BUILDDIR) > $(BUILDDIR)/json.log 2>&1; rc=$$?; \
+	else echo "0 passed, 1 failed" > $(BUILDDIR)/json.log; rc=1; fi; \
+	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/json.log; \
+	echo "[json] `tail -n 1 $(BUILDDIR)/json.log`"; exit $$rc
+
+# libFuzzer + ASan + UBSan (clang, libclang-rt-dev): each target for
+# FUZZ_SECONDS. Corpora and crash artifacts go to $(BUILDDIR)/fuzz/.
+FUZZ_SECONDS ?= 60
+fuzz:
+	BUILDDIR=$(BUILDDIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
 # The library must not call the heap, print, or do double arithmetic.
 check-syms: $(BUILDDIR)/libtinymlp.a
@@ -147,4 +190,6 @@ help:
 	@echo "make size       footprint of the library on Cortex-M0+ and M4F (text/data/bss/arena/stack)"
 	@echo "make bench-qemu instructions per multiply-accumulate on the M4F under QEMU (-icount)"
 	@echo "make test-cmake build the CMake consumer example (examples/cmake)"
+	@echo "make tools      build/tmlp-json (model <-> JSON) and build/tmlp-mkmodel"
+	@echo "make fuzz       libFuzzer on the model loader and the JSON reader [FUZZ_SECONDS=60]"
 	@echo "make deps       install the Debian packages the tests need (root)"

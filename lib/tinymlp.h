@@ -78,7 +78,8 @@ typedef struct {
     uint16_t units;  /* output width, 1..TMLP_MAX_WIDTH */
     uint8_t act;     /* a tmlp_act_t */
     uint8_t flags;   /* TMLP_LAYER_* bits */
-    float act_param; /* sigmoid lambda or leaky ReLU slope; 0 selects the default */
+    float act_param; /* sigmoid lambda or leaky ReLU slope; 0 selects the default;
+                        must be 0 for the other activations */
 } tmlp_layer_desc_t;
 
 /* A frozen layer is not trained: no gradient, no optimizer state, no delta

@@ -41,6 +41,12 @@ static tmlp_status_t layer_check(const tmlp_layer_desc_t *layer, int is_output)
     if (!tmlp_i_isfinite(p)) {
         return TMLP_ERR_ARG;
     }
+    /* A parameter on an activation that has none would be kept in files
+     * and make equal models compare unequal. */
+    if (layer->act_param != 0.0f && layer->act != TMLP_ACT_SIGMOID &&
+        layer->act != TMLP_ACT_LEAKY_RELU) {
+        return TMLP_ERR_ARG;
+    }
     /* The derivative is computed from the output, which needs the slope
      * positive (so the output's sign tells the input's) and lambda > 0. */
     if (layer->act == TMLP_ACT_LEAKY_RELU && !(p > 0.0f && p < 1.0f)) {

@@ -272,23 +272,31 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
     return st;
 }
 
+/* The newest valid record of a flash whose geometry is checked first;
+ * TMLP_ERR_NOT_FOUND if there is none. Shared by peek and load. */
+static tmlp_status_t newest_record(const tmlp_flash_t *flash, newest_t *n)
+{
+    geom_t g;
+    tmlp_status_t st = geom_check(flash, &g);
+    if (st == TMLP_OK) {
+        st = find_newest(flash, &g, n);
+    }
+    if (st == TMLP_OK && !n->found) {
+        st = TMLP_ERR_NOT_FOUND;
+    }
+    return st;
+}
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
                              tmlp_model_info_t *info, uint32_t *seq)
 {
-    geom_t g;
     newest_t n;
     tmlp_status_t st;
     if (desc == NULL || info == NULL) {
         return TMLP_ERR_ARG;
     }
-    st = geom_check(flash, &g);
-    if (st == TMLP_OK) {
-        st = find_newest(flash, &g, &n);
-    }
-    if (st == TMLP_OK && !n.found) {
-        st = TMLP_ERR_NOT_FOUND;
-    }
+    st = newest_record(flash, &n);
     if (st != TMLP_OK) {
         return st;
     }
@@ -304,19 +312,12 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
 tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_t what,
                              uint32_t *seq)
 {
-    geom_t g;
     newest_t n;
     tmlp_status_t st;
     if (net == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
         return TMLP_ERR_ARG;
     }
-    st = geom_check(flash, &g);
-    if (st == TMLP_OK) {
-        st = find_newest(flash, &g, &n);
-    }
-    if (st == TMLP_OK && !n.found) {
-        st = TMLP_ERR_NOT_FOUND;
-    }
+    st = newest_record(flash, &n);
     if (st != TMLP_OK) {
         return st;
     }

@@ -107,6 +107,10 @@ tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots);
  * *norm gets the L2 norm of g * gscale before clipping. */
 tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
                                  float *state, size_t n, uint32_t step, float *norm);
+/* As tmlp_i_optim_apply, and on success also sets g[0..n) to zero (in the
+ * commit pass: tmlp_net_step need not clear the gradient again). */
+tmlp_status_t tmlp_i_optim_apply_zero(const tmlp_optim_t *opt, float *w, float *g, float gscale,
+                                      float *state, size_t n, uint32_t step, float *norm);
 
 /* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
 

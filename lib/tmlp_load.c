@@ -33,7 +33,10 @@ static tmlp_status_t parse_header(const uint8_t *h, size_t len, parsed_t *p, uin
         }
     }
     *hdr = tmlp_i_get_u16(h + 6);
-    if (*hdr < TMLP_F_HEADER_BYTES || h[14] == 0u || h[14] > TMLP_MAX_LAYERS) {
+    /* A multiple of 4 keeps every float of the file 4-byte aligned, which
+     * the finiteness check of check_body() relies on. */
+    if (*hdr < TMLP_F_HEADER_BYTES || *hdr % 4u != 0u || h[14] == 0u ||
+        h[14] > TMLP_MAX_LAYERS) {
         return TMLP_ERR_FORMAT;
     }
     memset(p, 0, sizeof *p);
@@ -187,6 +190,10 @@ static tmlp_status_t verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t 
     if (st == TMLP_OK) {
         st = place_sections(p, hdr, len);
     }
+    /* Optimizer state for a model with nothing to train can go nowhere. */
+    if (st == TMLP_OK && p->info.has_optim && train_params(&p->desc) == 0u) {
+        st = TMLP_ERR_FORMAT;
+    }
     if (st == TMLP_OK && p->info.has_optim) {
         st = parse_optim(read, ctx, p);
     }
@@ -332,6 +339,15 @@ static tmlp_status_t read_mem(void *ctx, uint32_t offset, void *buf, size_t len)
     return TMLP_OK;
 }
 
+/* A read callback over buf[0..len): the *_buf functions' reader. */
+static void mem_reader(tmlp_i_membuf_t *m, const void *buf, size_t len)
+{
+    /* Read-only use of m->p; the struct is shared with the writer. */
+    m->p = (uint8_t *)(uintptr_t)buf;
+    m->cap = len;
+    m->len = len;
+}
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_model_peek_buf(const void *buf, size_t len, tmlp_desc_t *desc,
                                   tmlp_model_info_t *info)
@@ -340,10 +356,7 @@ tmlp_status_t tmlp_model_peek_buf(const void *buf, size_t len, tmlp_desc_t *desc
     if (buf == NULL) {
         return TMLP_ERR_ARG;
     }
-    /* Read-only use of m.p; the struct is shared with the writer. */
-    m.p = (uint8_t *)(uintptr_t)buf;
-    m.cap = len;
-    m.len = len;
+    mem_reader(&m, buf, len);
     return tmlp_model_peek(read_mem, &m, len, desc, info);
 }
 
@@ -354,8 +367,6 @@ tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *bu
     if (buf == NULL) {
         return TMLP_ERR_ARG;
     }
-    m.p = (uint8_t *)(uintptr_t)buf;
-    m.cap = len;
-    m.len = len;
+    mem_reader(&m, buf, len);
     return tmlp_model_load(net, what, read_mem, &m, len);
 }

@@ -2,12 +2,17 @@
 /* Optimizers on flat float vectors, in torch.optim's formulas (see
  * tinymlp.h), plus the seeds' moving-average momentum.
  *
- * A step is all or nothing: pass 1 computes the gradient norm (which also
- * finds a non-finite gradient), pass 2 computes every new value without
- * storing it and checks that it is finite, pass 3 computes the same values
- * again and stores them. Passes 2 and 3 run the same float operations, so
- * they agree bit for bit; the price is one extra pass over the parameters. */
+ * A step is all or nothing: a dry run computes every new value without
+ * storing it and checks that it is finite, then a commit pass computes the
+ * same values again and stores them (and, for a net, zeroes the gradient).
+ * Both passes run the same float operations, so they agree bit for bit. The
+ * gradient norm needs its own pass before the updates only when clipping is
+ * configured; otherwise the dry run of plain SGD (with or without momentum,
+ * the common case) computes it alongside, in the same order as
+ * tmlp_i_sumsq_scaled(). */
 #include "tmlp_internal.h"
+
+#include <string.h>
 
 /* Everything one element's update needs, fixed for the whole step. */
 typedef struct {
@@ -225,34 +230,178 @@ static float grad_norm(const float *g, float gscale, size_t n)
     return m * tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale / m, n));
 }
 
-/* See tmlp_internal.h. */
-tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
-                                 float *state, size_t n, uint32_t step, float *norm)
+/* Plain SGD: no maximize, no weight decay, no Nesterov, and with momentum
+ * not the first step (v = mu v + (1 - dampening) g); the loops below carry
+ * no per-element flags. */
+static int sgd_plain(const step_ctx_t *c)
+{
+    const tmlp_optim_t *o = c->opt;
+    return o->kind == TMLP_OPT_SGD && !o->maximize && !c->add_wd && !o->nesterov &&
+           (c->slots == 0u || !c->first);
+}
+
+/* The finiteness check of a dry run: acc + x * 0 stays 0 while every x is
+ * finite and becomes NaN for good at the first Inf or NaN. One (non-fused)
+ * multiply-accumulate per checked value instead of a bit test and a branch.
+ * With SGD, w' = w - lr v' is finite only if v' is (lr > 0, w finite or w'
+ * is not), so w' alone is checked. */
+#define SGD_NEW(k, VI)                                                              \
+    gi = g[i + (k)] * gs;                                                           \
+    s##k += gi * gi;                                                                \
+    vi = VI;                                                                        \
+    chk += (w[i + (k)] - lr * vi) * zero;
+#define SGD_DRY(VI)                                                                 \
+    for (; i + 8u <= n; i += 8u) {                                                  \
+        SGD_NEW(0, VI(0))                                                           \
+        SGD_NEW(1, VI(1))                                                           \
+        SGD_NEW(2, VI(2))                                                           \
+        SGD_NEW(3, VI(3))                                                           \
+        SGD_NEW(4, VI(4))                                                           \
+        SGD_NEW(5, VI(5))                                                           \
+        SGD_NEW(6, VI(6))                                                           \
+        SGD_NEW(7, VI(7))                                                           \
+    }                                                                               \
+    for (; i < n; i++) {                                                            \
+        SGD_NEW(0, VI(0))                                                           \
+    }
+#define SGD_V_MOM(k) mu * v[i + (k)] + keep * gi
+#define SGD_V_NONE(k) gi
+
+/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
+ * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
+ * every new value is finite. */
+static float sgd_plain_dry(const step_ctx_t *c, const float *w, const float *g, const float *v,
+                           size_t n, int *ok)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    float s4 = 0.0f, s5 = 0.0f, s6 = 0.0f, s7 = 0.0f;
+    float chk = 0.0f, gi, vi;
+    size_t i = 0;
+    if (c->slots != 0u) {
+        SGD_DRY(SGD_V_MOM)
+    } else {
+        SGD_DRY(SGD_V_NONE)
+    }
+    *ok = chk == 0.0f;
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+}
+#undef SGD_NEW
+#undef SGD_DRY
+#undef SGD_V_MOM
+#undef SGD_V_NONE
+
+/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. Unrolled
+ * by 8 so that the loop control is paid once per 8 elements. */
+#define SGD_UNROLL8(E)                                                              \
+    for (; i + 8u <= n; i += 8u) {                                                  \
+        E(0) E(1) E(2) E(3) E(4) E(5) E(6) E(7)                                     \
+    }                                                                               \
+    for (; i < n; i++) {                                                            \
+        E(0)                                                                        \
+    }
+#define SGD_SET_NONE(k) w[i + (k)] = w[i + (k)] - lr * (g[i + (k)] * gs);
+#define SGD_SET_MOM(k)                                                              \
+    vi = mu * v[i + (k)] + keep * (g[i + (k)] * gs);                                \
+    v[i + (k)] = vi;                                                                \
+    w[i + (k)] = w[i + (k)] - lr * vi;
+#define SGD_SET_MOM_ZERO(k)                                                         \
+    vi = mu * v[i + (k)] + keep * (gz[i + (k)] * gs);                               \
+    gz[i + (k)] = 0.0f;                                                             \
+    v[i + (k)] = vi;                                                                \
+    w[i + (k)] = w[i + (k)] - lr * vi;
+static void sgd_plain_commit(const step_ctx_t *c, float *w, const float *g, float *v, float *gz,
+                             size_t n)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening;
+    float vi;
+    size_t i = 0;
+    if (c->slots == 0u) {
+        SGD_UNROLL8(SGD_SET_NONE)
+        if (gz != NULL) {
+            memset(gz, 0, n * sizeof(float));
+        }
+    } else if (gz == NULL) {
+        SGD_UNROLL8(SGD_SET_MOM)
+    } else {
+        SGD_UNROLL8(SGD_SET_MOM_ZERO)
+    }
+}
+#undef SGD_UNROLL8
+#undef SGD_SET_NONE
+#undef SGD_SET_MOM
+#undef SGD_SET_MOM_ZERO
+
+/* The step; gz is g (zeroed on success) or NULL. */
+static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, float *gz,
+                           float gscale, float *state, size_t n, uint32_t step, float *norm)
 {
     step_ctx_t c;
     uint32_t slots = 0;
-    float nrm = grad_norm(g, gscale, n);
-    if (!tmlp_i_isfinite(nrm)) {
-        return TMLP_ERR_NUMERIC;
-    }
-    if (opt->clip_norm > 0.0f) {
-        /* torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm + 1e-6)
-         * when that is below 1. */
-        float coef = opt->clip_norm / (nrm + 1e-6f);
-        if (coef < 1.0f) {
-            gscale = gscale * coef;
-        }
-    }
+    float nrm;
     (void)tmlp_i_optim_check(opt, &slots);
     ctx_init(&c, opt, slots, gscale, step);
-    if (!update_all(&c, w, g, state, n, 0)) {
-        return TMLP_ERR_NUMERIC;
+    if (!(opt->clip_norm > 0.0f) && sgd_plain(&c)) {
+        int ok = 0;
+        nrm = tmlp_i_sqrtf(sgd_plain_dry(&c, w, g, state, n, &ok));
+        if (!tmlp_i_isfinite(nrm)) {
+            /* Overflowed sum of squares or a non-finite gradient. */
+            nrm = grad_norm(g, gscale, n);
+        }
+        if (!tmlp_i_isfinite(nrm) || !ok) {
+            return TMLP_ERR_NUMERIC;
+        }
+        sgd_plain_commit(&c, w, g, state, gz, n);
+    } else {
+        nrm = grad_norm(g, gscale, n);
+        if (!tmlp_i_isfinite(nrm)) {
+            return TMLP_ERR_NUMERIC;
+        }
+        if (opt->clip_norm > 0.0f) {
+            /* torch.nn.utils.clip_grad_norm_: scale by max_norm / (norm +
+             * 1e-6) when that is below 1. */
+            float coef = opt->clip_norm / (nrm + 1e-6f);
+            if (coef < 1.0f) {
+                ctx_init(&c, opt, slots, gscale * coef, step);
+            }
+        }
+        if (sgd_plain(&c)) {
+            int ok = 0;
+            (void)sgd_plain_dry(&c, w, g, state, n, &ok);
+            if (!ok) {
+                return TMLP_ERR_NUMERIC;
+            }
+            sgd_plain_commit(&c, w, g, state, gz, n);
+        } else {
+            if (!update_all(&c, w, g, state, n, 0)) {
+                return TMLP_ERR_NUMERIC;
+            }
+            (void)update_all(&c, w, g, state, n, 1);
+            if (gz != NULL) {
+                memset(gz, 0, n * sizeof(float));
+            }
+        }
     }
-    (void)update_all(&c, w, g, state, n, 1);
     if (norm != NULL) {
         *norm = nrm;
     }
     return TMLP_OK;
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,
+                                 float *state, size_t n, uint32_t step, float *norm)
+{
+    return apply(opt, w, g, NULL, gscale, state, n, step, norm);
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_optim_apply_zero(const tmlp_optim_t *opt, float *w, float *g, float gscale,
+                                      float *state, size_t n, uint32_t step, float *norm)
+{
+    return apply(opt, w, g, g, gscale, state, n, step, norm);
 }
 
 /* See tinymlp.h. */

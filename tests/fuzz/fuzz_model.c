@@ -1,0 +1,162 @@
+/* SPDX-License-Identifier: MIT */
+/* Fuzzes the model file reader: tmlp_model_peek_buf on any bytes and, when
+ * it accepts them and the net fits a fixed static arena, tmlp_model_load_buf
+ * into a net built for the peeked desc (inference, and training with the
+ * file's own optimizer when it has state). Properties checked (abort on
+ * failure):
+ * - peek accepting a file implies that a net for its desc can be built and
+ *   that load accepts the same file;
+ * - every parameter and scaling value of the loaded net is finite;
+ * - saving the loaded net gives back the input bytes (for header size 32,
+ *   the only one a writer produces);
+ * - a forward (and a training step) on the loaded net does not crash.
+ * Each input is tried twice: as given, and with its size field and CRC
+ * made right, so that mutations get past the CRC to the checks behind it. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "fuzz.h"
+#include "tinymlp.h"
+
+#define ARENA_FLOATS 65536u /* 256 KiB */
+static float arena[ARENA_FLOATS];
+static float x[TMLP_MAX_WIDTH];
+static uint8_t saved[4u * ARENA_FLOATS + 4096u];
+
+static void resave(const tmlp_net_t *net, uint32_t what, const uint8_t *data, size_t size)
+{
+    size_t len = 0;
+    if ((data[6] | data[7] << 8) != 32) {
+        return;
+    }
+    if (tmlp_model_save(net, what, saved, sizeof saved, &len) != TMLP_OK || len != size ||
+        memcmp(saved, data, size) != 0) {
+        abort();
+    }
+}
+
+/* The reader promises that every float it accepts is finite. */
+static void all_finite(const tmlp_net_t *net, const tmlp_desc_t *d)
+{
+    const float *p = NULL, *off = NULL, *sc = NULL;
+    size_t n = 0, i;
+    if (tmlp_net_params(net, &p, &n) != TMLP_OK) {
+        abort();
+    }
+    for (i = 0; i < n; i++) {
+        if (!(p[i] - p[i] == 0.0f)) {
+            abort();
+        }
+    }
+    if ((d->flags & TMLP_DESC_INPUT_SCALE) == 0u) {
+        return;
+    }
+    if (tmlp_net_input_scale(net, &off, &sc) != TMLP_OK) {
+        abort();
+    }
+    for (i = 0; i < d->n_in; i++) {
+        if (!(off[i] - off[i] == 0.0f) || !(sc[i] - sc[i] == 0.0f)) {
+            abort();
+        }
+    }
+}
+
+static void infer(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uint8_t *data,
+                  size_t size)
+{
+    tmlp_net_t net;
+    size_t need = 0;
+    if (tmlp_arena_size(d, TMLP_MODE_INFER, NULL, &need) != TMLP_OK) {
+        abort();
+    }
+    if (need > sizeof arena) {
+        return;
+    }
+    if (tmlp_net_init(&net, d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL) != TMLP_OK ||
+        tmlp_model_load_buf(&net, 0, data, size) != TMLP_OK) {
+        abort();
+    }
+    all_finite(&net, d);
+    if (!info->has_optim) {
+        resave(&net, 0, data, size);
+    }
+    (void)tmlp_net_forward(&net, x, NULL);
+}
+
+static void train(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uint8_t *data,
+                  size_t size)
+{
+    tmlp_net_t net;
+    tmlp_target_t t;
+    size_t need = 0;
+    tmlp_status_t st = tmlp_arena_size(d, TMLP_MODE_TRAIN, &info->optim, &need);
+    if (st == TMLP_ERR_STATE) {
+        /* Every layer frozen: the reader accepts optimizer state for no
+         * trainable parameter, which no training net can take (reported). */
+        return;
+    }
+    if (st != TMLP_OK) {
+        abort();
+    }
+    if (need > sizeof arena) {
+        return;
+    }
+    if (tmlp_net_init(&net, d, TMLP_MODE_TRAIN, &info->optim, arena, sizeof arena, NULL) !=
+            TMLP_OK ||
+        tmlp_model_load_buf(&net, TMLP_SAVE_OPTIM, data, size) != TMLP_OK) {
+        abort();
+    }
+    resave(&net, TMLP_SAVE_OPTIM, data, size);
+    memset(&t, 0, sizeof t);
+    t.values = x;
+    if (tmlp_net_forward(&net, x, NULL) == TMLP_OK &&
+        tmlp_net_backward(&net, TMLP_LOSS_MSE, &t, NULL) == TMLP_OK) {
+        (void)tmlp_net_step(&net);
+    }
+}
+
+static void check(const uint8_t *data, size_t size)
+{
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    if (tmlp_model_peek_buf(data, size, &d, &info) != TMLP_OK) {
+        return;
+    }
+    if (info.file_bytes != size) {
+        abort();
+    }
+    infer(&d, &info, data, size);
+    if (info.has_optim) {
+        train(&d, &info, data, size);
+    }
+}
+
+static void put_u32(uint8_t *p, uint32_t v)
+{
+    p[0] = (uint8_t)v;
+    p[1] = (uint8_t)(v >> 8);
+    p[2] = (uint8_t)(v >> 16);
+    p[3] = (uint8_t)(v >> 24);
+}
+
+int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
+{
+    uint8_t *fixed;
+    uint32_t crc = 0;
+    check(data, size);
+    if (size < TMLP_MODEL_BASE_BYTES(1) || size > UINT32_MAX) {
+        return 0;
+    }
+    /* An exact-size copy, so ASan sees any read past the end. */
+    fixed = malloc(size);
+    if (fixed == NULL) {
+        abort();
+    }
+    memcpy(fixed, data, size);
+    put_u32(fixed + 20, (uint32_t)size);
+    (void)tmlp_crc32(0, fixed, size - 4u, &crc);
+    put_u32(fixed + size - 4u, crc);
+    check(fixed, size);
+    free(fixed);
+    return 0;
+}
