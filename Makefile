@@ -98,10 +98,11 @@ test:
 	$(MAKE) --no-print-directory check-syms check-cxx || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
+	$(MAKE) --no-print-directory test-tool || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots.
@@ -155,6 +156,32 @@ test-json:
 	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/json.log; \
 	echo "[json] `tail -n 1 $(BUILDDIR)/json.log`"; exit $$rc
 
+# ---------------------------------------------------------------------------
+# The command-line tool (host only): tools/tinymlp*.c with the library, the
+# host port and the JSON converter.
+TOOL_SRCS      := $(wildcard tools/tinymlp*.c)
+TOOL_HDRS      := $(wildcard tools/tinymlp*.h)
+
+.PHONY: tool test-tool
+all: tool
+tool: $(BUILDDIR)/tinymlp
+
+$(BUILDDIR)/tinymlp: $(TOOL_SRCS) $(TOOL_HDRS) $(JSON_SRCS) $(JSON_HDRS) $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c
+	@mkdir -p $(@D)
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) -Ilib -Iport -Itools $(TOOL_SRCS) $(JSON_SRCS) \
+	    $(LIB_SRCS) port/host/tmlp_port.c -lm -o $@
+
+# The tool's end-to-end tests, then PyTorch parity (one SKIPPED line without
+# python3/torch); logs in $(BUILDDIR)/tool.log and $(BUILDDIR)/parity.log.
+test-tool: $(BUILDDIR)/tinymlp
+	@rc=0; sh tests/test_tool.sh $(BUILDDIR) > $(BUILDDIR)/tool.log 2>&1 || rc=1; \
+	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/tool.log; echo "[tool] `tail -n 1 $(BUILDDIR)/tool.log`"; \
+	if [ -x /usr/bin/python3 ]; then \
+	    /usr/bin/python3 tests/test_torch_parity.py $(BUILDDIR) > $(BUILDDIR)/parity.log 2>&1 || rc=1; \
+	else echo "SKIPPED test_torch_parity: /usr/bin/python3 is not installed"; \
+	     echo "0 passed, 0 failed" > $(BUILDDIR)/parity.log; fi; \
+	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/parity.log; echo "[parity] `tail -n 1 $(BUILDDIR)/parity.log`"; exit $$rc
+
 # libFuzzer + ASan + UBSan (clang, libclang-rt-dev): each target for
 # FUZZ_SECONDS. Corpora and crash artifacts go to $(BUILDDIR)/fuzz/.
 FUZZ_SECONDS ?= 60
@@ -177,7 +204,7 @@ check-cxx:
 	else echo "SKIPPED check-cxx: g++ is not installed (apt-get install g++)"; fi
 
 deps:
-	apt-get update && apt-get install -y gcc clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind
+	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev
 
 clean:
 	rm -rf $(BUILDDIR)

@@ -1,0 +1,223 @@
+#!/bin/sh
+# SPDX-License-Identifier: MIT
+# The tinymlp command-line tool (tools/tinymlp*.c), end to end: the happy
+# path (init -> train -> eval -> predict -> dump -> load-json -> export, the
+# exported header compiled and compared with predict bit for bit) and every
+# bad-input case (exit status, "file:line:col" message, no output file).
+# Builds nothing but the small export check program: expects
+# $BUILDDIR/tinymlp. Usage: sh tests/test_tool.sh [BUILDDIR]  (default build)
+# Prints one line "N passed, M failed" last; exits non-zero on any failure.
+
+B=${1:-${BUILDDIR:-build}}
+case $B in /*) ;; *) B=$(pwd)/$B ;; esac
+SRC=$(cd "$(dirname "$0")/.." && pwd)
+TM=$B/tinymlp
+D=$SRC/tests/tool
+CC=${CC:-cc}
+pass=0
+fail=0
+
+ok() { pass=$((pass + 1)); }
+bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
+check() { # check DESCRIPTION COMMAND...: passes when the command succeeds
+    d=$1
+    shift
+    if "$@" >out.log 2>err.log; then ok; else bad "$d: $(cat err.log)"; fi
+}
+
+if [ ! -x "$TM" ]; then
+    echo "test_tool: $TM not built"
+    echo "0 passed, 1 failed"
+    exit 1
+fi
+
+T=$(mktemp -d "${TMPDIR:-/tmp}/tinymlp-tool-test.XXXXXX") || exit 1
+trap '[ -n "$KEEP" ] || rm -rf "$T"' EXIT
+cd "$T" || exit 1
+export LC_ALL=C
+
+# ---- happy path -------------------------------------------------------------
+
+check "init" "$TM" init --input 4 --layers 8,3 --act relu,softmax --seed 7 -o m.tmlp
+check "info" "$TM" info m.tmlp
+grep -q "parameters 67" out.log && grep -q "inference, const weights" out.log && ok ||
+    bad "info output: $(cat out.log)"
+check "train" "$TM" train m.tmlp "$D/blobs.csv" -o t.tmlp --val "$D/blobs_val.csv" --epochs 5 \
+    --batch 8 --scale standard --optimizer adam --lr 0.01 --plot curve.svg
+[ "$(grep -c '^epoch [0-9]*/5 ' out.log)" = 5 ] && grep -q '^done: 5 epochs, 30 steps' out.log &&
+    ok || bad "train progress lines: $(cat out.log)"
+grep -q '</svg>' curve.svg && grep -q '<polyline' curve.svg && ok || bad "plot: no curves"
+check "train --quiet --steps" "$TM" train m.tmlp "$D/blobs.csv" -o q.tmlp --steps 7 --quiet
+[ "$(wc -l <out.log)" = 1 ] && grep -q '7 steps (max steps)' out.log && ok ||
+    bad "--quiet/--steps output: $(cat out.log)"
+check "eval" "$TM" eval t.tmlp "$D/blobs_val.csv"
+grep -q '^loss .*(ce)' out.log && grep -q '^accuracy' out.log && grep -q '^confusion' out.log &&
+    ok || bad "eval output: $(cat out.log)"
+check "predict" "$TM" predict t.tmlp "$D/blobs_val.csv"
+[ "$(wc -l <out.log)" = 15 ] && grep -qE '^[0-2](,[-0-9.e]+){3}$' out.log && ok ||
+    bad "predict output: $(head -3 out.log)"
+
+# Defaults from the output layer: sigmoid -> bce, identity -> mse.
+check "init sigmoid" "$TM" init --input 2 --layers 4,1 --act tanh,sigmoid -o x.tmlp
+check "train bce default" "$TM" train x.tmlp "$D/xor.csv" -o x2.tmlp --epochs 3 --quiet
+check "eval bce default" "$TM" eval x2.tmlp "$D/xor.csv"
+grep -q '(bce)' out.log && ok || bad "bce default: $(cat out.log)"
+check "init identity" "$TM" init --input 2 --layers 4,1 --act tanh,identity -o r.tmlp
+check "train mse default" "$TM" train r.tmlp "$D/xor.csv" -o r2.tmlp --epochs 3 --quiet
+check "eval mse" "$TM" eval r2.tmlp "$D/xor.csv"
+grep -q '(mse)' out.log && ! grep -q accuracy out.log && ok || bad "mse eval: $(cat out.log)"
+
+# --resume continues exactly: 5 + 5 steps (one epoch each) == 10 steps.
+check "train 10" "$TM" train m.tmlp "$D/blobs.csv" -o r10.tmlp --no-shuffle --batch 9 --steps 10 \
+    --momentum 0.9 --quiet
+check "train 5" "$TM" train m.tmlp "$D/blobs.csv" -o r5.tmlp --no-shuffle --batch 9 --steps 5 \
+    --momentum 0.9 --quiet
+check "train 5 more" "$TM" train r5.tmlp "$D/blobs.csv" -o r55.tmlp --no-shuffle --batch 9 \
+    --steps 5 --resume --quiet
+cmp -s r10.tmlp r55.tmlp && ok || bad "--resume: 5 + 5 steps differ from 10 steps"
+
+# JSON round trips, byte-identical.
+for f in m.tmlp t.tmlp; do
+    check "dump $f" "$TM" dump $f -o $f.json
+    check "load-json $f" "$TM" load-json $f.json -o $f.back
+done
+cmp -s m.tmlp m.tmlp.back && ok || bad "dump/load-json round trip of m.tmlp"
+check "train --no-state" "$TM" train m.tmlp "$D/blobs.csv" -o ns.tmlp --epochs 2 --scale minmax \
+    --no-state --quiet
+check "dump ns" "$TM" dump ns.tmlp -o ns.json
+check "load-json ns" "$TM" load-json ns.json -o ns.back
+cmp -s ns.tmlp ns.back && ok || bad "dump/load-json round trip of a trained, scaled model"
+"$TM" dump m.tmlp >stdout.json 2>/dev/null && cmp -s stdout.json m.tmlp.json && ok ||
+    bad "dump to stdout"
+
+# ---- export: compile the header, compare with predict bit for bit -------------
+
+cat >exp.c <<'EOF'
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include "model.h"
+
+static float arena[mdl_ARENA_INFER_CONST_BYTES / sizeof(float)];
+static float arena2[mdl_ARENA_INFER_BYTES / sizeof(float)];
+
+int main(int argc, char **argv)
+{
+    tmlp_net_t net, ref;
+    static unsigned char file[1 << 16];
+    const float *p;
+    size_t n_file, n_params;
+    char line[4096];
+    FILE *f = fopen(argv[1], "rb"), *csv = fopen(argv[2], "r");
+    if (argc != 4 || f == NULL || csv == NULL) return 2;
+    n_file = fread(file, 1, sizeof file, f);
+    /* The weights are the model file's, bit for bit. */
+    if (tmlp_net_init(&ref, &mdl_desc, TMLP_MODE_INFER, NULL, arena2, sizeof arena2, NULL) ||
+        tmlp_model_load_buf(&ref, 0, file, n_file) || tmlp_net_params(&ref, &p, &n_params) ||
+        n_params != mdl_N_PARAMS || memcmp(p, mdl_params, sizeof mdl_params) != 0) return 3;
+    if (tmlp_net_init_const(&net, &mdl_desc, mdl_params, mdl_N_PARAMS, arena, sizeof arena, NULL))
+        return 4;
+#ifdef SCALED
+    if (tmlp_net_set_input_scale(&net, mdl_in_offset, mdl_in_scale)) return 5;
+#endif
+    if (mdl_init(&ref, arena, sizeof arena) != TMLP_OK) return 6;
+    while (fgets(line, sizeof line, csv) != NULL) {
+        float x[mdl_N_IN], y[mdl_N_OUT];
+        char *s = line;
+        uint32_t k, cls;
+        for (k = 0; k < mdl_N_IN; k++) {
+            x[k] = strtof(s, &s);
+            s += *s == ',';
+        }
+        if (tmlp_net_forward(&net, x, y) != TMLP_OK) return 7;
+        if (argv[3][0] == 'c') {
+            if (mdl_N_OUT == 1) cls = y[0] > 0.5f;
+            else tmlp_argmax(y, mdl_N_OUT, &cls);
+            printf("%u,", (unsigned)cls);
+        }
+        for (k = 0; k < mdl_N_OUT; k++) printf(k ? ",%.9g" : "%.9g", (double)y[k]);
+        printf("\n");
+    }
+    return 0;
+}
+EOF
+sed 1d "$D/blobs_val.csv" | cut -d, -f1-4 >x.csv
+# export_check MODEL KIND(c|r) [-DSCALED]
+export_check() {
+    check "export $1" "$TM" export "$1" -o model.h --name mdl
+    if $CC -std=c99 -O2 -ffp-contract=off -Wall -Wextra -Wpedantic -Wconversion \
+        -Wdouble-promotion -Wshadow -Wcast-qual -Werror $3 -I. -I"$SRC/lib" -I"$SRC/port" exp.c \
+        "$SRC"/lib/*.c "$SRC/port/host/tmlp_port.c" -o exp 2>cc.log; then ok; else
+        bad "export $1: the header does not compile: $(head -5 cc.log)"; return; fi
+    if ./exp "$1" "$4" "$2" >exp.out; then ok; else bad "export $1: check program exit $?"; fi
+    "$TM" predict "$1" "$4" >pred.out 2>/dev/null
+    cmp -s exp.out pred.out && ok || bad "export $1: outputs differ from tinymlp predict"
+}
+export_check t.tmlp c -DSCALED x.csv
+export_check m.tmlp c "" x.csv
+cut -d, -f1-2 "$D/xor.csv" >xr.csv
+export_check r2.tmlp r "" xr.csv
+grep -q 'TMLP_ARENA_INFER_CONST_BYTES(mdl_MAX_UNITS)' model.h && ok || bad "export: arena macro"
+
+# ---- bad input: message, exit status, no output -------------------------------
+
+# err_case DESCRIPTION EXPECTED-MESSAGE OUTPUT COMMAND...: the command fails
+# with exit status 1, stderr contains the message, OUTPUT (and no temporary
+# file next to it) exists afterwards.
+err_case() {
+    d=$1
+    msg=$2
+    out=$3
+    shift 3
+    rm -f "$out"
+    "$@" >out.log 2>err.log
+    rc=$?
+    if [ $rc -ne 1 ]; then bad "$d: exit status $rc, expected 1"; return; fi
+    if ! grep -qF -- "$msg" err.log; then bad "$d: message lacks '$msg': $(cat err.log)"; return; fi
+    if ls "$out"* >/dev/null 2>&1; then bad "$d: output $out appeared"; return; fi
+    ok
+}
+tr_() { "$TM" train m.tmlp "$@" -o bad.tmlp --quiet; }
+err_case "ragged row" "$D/ragged.csv:4:1: error: 3 fields" bad.tmlp tr_ "$D/ragged.csv"
+err_case "non-number" "$D/nonnum.csv:2:5: error: not a number: 'abc'" bad.tmlp tr_ "$D/nonnum.csv"
+err_case "NaN" "$D/nan.csv:2:7: error: not finite: 'nan'" bad.tmlp tr_ "$D/nan.csv"
+err_case "Inf" "$D/inf.csv:3:3: error: not finite: '-inf'" bad.tmlp tr_ "$D/inf.csv"
+err_case "label out of range" "$D/label.csv:2:9: error: class label out of range: 5" bad.tmlp \
+    tr_ "$D/label.csv"
+err_case "fractional label" "$D/labelfrac.csv:2:9: error: class label out of range: 1.5" bad.tmlp \
+    tr_ "$D/labelfrac.csv"
+err_case "empty file" "$D/empty.csv:1:1: error: no data rows" bad.tmlp tr_ "$D/empty.csv"
+err_case "header only" "$D/headeronly.csv:1:1: error: no data rows" bad.tmlp tr_ "$D/headeronly.csv"
+err_case "missing file" "$D/missing.csv: No such file" bad.tmlp tr_ "$D/missing.csv"
+err_case "wrong width" "$D/width.csv:1:1: error: 6 columns" bad.tmlp tr_ "$D/width.csv"
+err_case "bad validation file" "$D/nan.csv:2:7" bad.tmlp tr_ "$D/blobs.csv" --val "$D/nan.csv"
+err_case "bce label" "$D/xorbad.csv:1:5: error: a bce target must be in [0, 1]: 2" bad.tmlp \
+    "$TM" train x.tmlp "$D/xorbad.csv" -o bad.tmlp
+err_case "ce on a sigmoid output" "loss ce does not suit" bad.tmlp \
+    "$TM" train x.tmlp "$D/xor.csv" -o bad.tmlp --loss ce
+err_case "missing model" "nomodel.tmlp: No such file" bad.tmlp \
+    "$TM" train nomodel.tmlp "$D/blobs.csv" -o bad.tmlp
+printf 'garbage' >garbage.tmlp
+err_case "corrupt model" "garbage.tmlp: not a valid tinymlp model file" bad.tmlp \
+    "$TM" train garbage.tmlp "$D/blobs.csv" -o bad.tmlp
+err_case "eval bad csv" "$D/nonnum.csv:2:5" none.out "$TM" eval m.tmlp "$D/nonnum.csv"
+err_case "eval label" "$D/label.csv:2:9" none.out "$TM" eval m.tmlp "$D/label.csv"
+err_case "predict bad csv" "$D/ragged.csv:4:1" none.out "$TM" predict m.tmlp "$D/ragged.csv"
+err_case "predict wrong width" "$D/width.csv:1:1" none.out "$TM" predict m.tmlp "$D/width.csv"
+err_case "load-json bad json" "$D/bad.json:2:" bad.tmlp "$TM" load-json "$D/bad.json" -o bad.tmlp
+err_case "dump corrupt" "garbage.tmlp" bad.json "$TM" dump garbage.tmlp -o bad.json
+err_case "export corrupt" "garbage.tmlp" bad.h "$TM" export garbage.tmlp -o bad.h
+err_case "init bad act" "unknown activation" bad.tmlp \
+    "$TM" init --input 2 --layers 3 --act relu6 -o bad.tmlp
+err_case "init act count" "--act: 1 activations for 2 layers" bad.tmlp \
+    "$TM" init --input 2 --layers 3,1 --act relu -o bad.tmlp
+# An existing output survives a failed run unchanged.
+cp m.tmlp keep.tmlp
+"$TM" train m.tmlp "$D/nan.csv" -o keep.tmlp --quiet 2>/dev/null
+cmp -s m.tmlp keep.tmlp && [ "$(ls keep.tmlp*)" = keep.tmlp ] && ok ||
+    bad "a failed run changed an existing output"
+"$TM" train m.tmlp "$D/blobs.csv" --frobnicate 1 -o bad.tmlp 2>/dev/null
+[ $? -eq 2 ] && [ ! -e bad.tmlp ] && ok || bad "unknown option: exit status 2 expected"
+
+echo "$pass passed, $fail failed"
+[ "$fail" -eq 0 ]
