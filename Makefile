@@ -99,10 +99,11 @@ test:
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
 	$(MAKE) --no-print-directory test-tool || fail=1; \
+	$(MAKE) --no-print-directory test-finetune || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots.
@@ -181,6 +182,54 @@ test-tool: $(BUILDDIR)/tinymlp
 	else echo "SKIPPED test_torch_parity: /usr/bin/python3 is not installed"; \
 	     echo "0 passed, 0 failed" > $(BUILDDIR)/parity.log; fi; \
 	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/parity.log; echo "[parity] `tail -n 1 $(BUILDDIR)/parity.log`"; exit $$rc
+
+# ---------------------------------------------------------------------------
+# Fine-tuning on the device (examples/finetune.c): a digits model trained on
+# the host with the tool and exported as a header (weights const in flash),
+# and the digits test split as bytes in flash. Both headers are generated
+# into $(BUILDDIR)/gen; the training is seeded, so every machine makes the
+# same model bit for bit.
+GEN := $(BUILDDIR)/gen
+FT_TRAIN := --lr 0.05 --momentum 0.9 --batch 16 --epochs 30 --scale standard --seed 1 --quiet
+
+$(GEN)/digits_model.h: $(BUILDDIR)/tinymlp data/digits_train.csv
+	@mkdir -p $(@D)
+	$(BUILDDIR)/tinymlp init --input 64 --layers 32,10 --act relu,softmax --seed 1 -o $(GEN)/digits_init.tmlp
+	$(BUILDDIR)/tinymlp train $(GEN)/digits_init.tmlp data/digits_train.csv -o $(GEN)/digits.tmlp $(FT_TRAIN)
+	$(BUILDDIR)/tinymlp export $(GEN)/digits.tmlp -o $@ --name digits
+
+$(GEN)/digits_data.h: data/digits_test.csv tools/csv2c.sh
+	@mkdir -p $(@D)
+	sh tools/csv2c.sh data/digits_test.csv digits_test > $@.tmp && mv $@.tmp $@
+
+FT_DEPS := examples/finetune.c $(GEN)/digits_model.h $(GEN)/digits_data.h port/sim/tmlp_flash_sim.c
+$(BUILDDIR)/finetune: $(FT_DEPS) $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) -I$(GEN) examples/finetune.c \
+	    port/sim/tmlp_flash_sim.c $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
+
+# The same program on the Cortex-M4F under QEMU must print the same lines.
+$(BUILDDIR)/qemu-finetune.elf: $(FT_DEPS) $(LIB_SRCS) $(LIB_HDRS) port/cortex-m/tmlp_port.c tests/qemu/startup.c
+	arm-none-eabi-gcc -mthumb $(qemu_cpu_m4f) $(LIB_FLAGS) -O2 $(WARN) $(INCLUDES) -I$(GEN) \
+	    $(qemu_defs_m4f) -ffunction-sections -fdata-sections examples/finetune.c \
+	    port/sim/tmlp_flash_sim.c $(LIB_SRCS) port/cortex-m/tmlp_port.c tests/qemu/startup.c \
+	    $(qemu_specs_m4f) -nostartfiles -Ttests/qemu/$(qemu_ld_m4f) -Ltests/qemu -Wl,--gc-sections -o $@
+
+test-finetune: $(BUILDDIR)/finetune
+	@$(BUILDDIR)/finetune > $(BUILDDIR)/finetune.host.out || { cat $(BUILDDIR)/finetune.host.out; \
+	    echo "0 passed, 1 failed" > $(BUILDDIR)/finetune.log; exit 1; }
+	@if command -v arm-none-eabi-gcc >/dev/null 2>&1 && command -v $(QEMU_SYSTEM) >/dev/null 2>&1; then \
+	    $(MAKE) -s --no-print-directory $(BUILDDIR)/qemu-finetune.elf && \
+	    timeout 300 $(QEMU_SYSTEM) -M mps2-an386 -nographic -semihosting-config enable=on,target=native \
+	        -kernel $(BUILDDIR)/qemu-finetune.elf | grep -v '^qemu harness:' > $(BUILDDIR)/finetune.qemu.out; \
+	    if cmp -s $(BUILDDIR)/finetune.host.out $(BUILDDIR)/finetune.qemu.out; then \
+	        echo "1 passed, 0 failed" > $(BUILDDIR)/finetune.log; \
+	    else diff $(BUILDDIR)/finetune.host.out $(BUILDDIR)/finetune.qemu.out; \
+	        echo "0 passed, 1 failed" > $(BUILDDIR)/finetune.log; fi; \
+	else echo "SKIPPED finetune under QEMU (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"; \
+	     echo "1 passed, 0 failed" > $(BUILDDIR)/finetune.log; fi
+	@cat $(BUILDDIR)/finetune.host.out
+	@echo "[finetune] host and qemu-m4f print the same: `cat $(BUILDDIR)/finetune.log`"
+	@grep -q " 0 failed" $(BUILDDIR)/finetune.log
 
 # libFuzzer + ASan + UBSan (clang, libclang-rt-dev): each target for
 # FUZZ_SECONDS. Corpora and crash artifacts go to $(BUILDDIR)/fuzz/.

@@ -745,9 +745,14 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * optimizer state, step count and hyperparameters (the net's optimizer must
  * be of the same kind). On any error the net is unchanged. The stored bytes
  * must not change between the two passes.
+ * A fine-tuning net (tmlp_net_init_finetune) takes only the trainable
+ * layers from the file, after checking that the file's frozen layers equal
+ * its base parameters bit for bit (a checkpoint of another base model is
+ * refused).
  * Errors: as tmlp_model_peek(); TMLP_ERR_SHAPE (another shape),
  * TMLP_ERR_STATE (const parameters; TMLP_SAVE_OPTIM asked of a file without
- * state, or for a net of another optimizer kind or without training state). */
+ * state, or for a net of another optimizer kind or without training state;
+ * frozen layers that differ from a fine-tuning net's base). */
 tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
                               size_t len);
 

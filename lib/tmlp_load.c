@@ -262,6 +262,30 @@ static int same_shape(const tmlp_desc_t *a, const tmlp_desc_t *b)
     return 1;
 }
 
+/* A fine-tuning net's frozen layers stay in flash: the file's must be
+ * theirs, bit for bit, or the file belongs to another base model. */
+static tmlp_status_t same_frozen(const tmlp_net_t *net, tmlp_pread_fn read, void *ctx,
+                                 const parsed_t *p)
+{
+    uint8_t buf[TMLP_F_CHUNK];
+    size_t n = (size_t)net->n_params - net->n_train, i = 0, k;
+    tmlp_status_t st;
+    while (i < n) {
+        size_t m = n - i < TMLP_F_CHUNK / 4u ? n - i : TMLP_F_CHUNK / 4u;
+        st = rd(read, ctx, p->off_params + (uint32_t)(4u * i), buf, 4u * m);
+        if (st != TMLP_OK) {
+            return st;
+        }
+        for (k = 0; k < m; k++) {
+            if (tmlp_i_get_u32(buf + 4u * k) != tmlp_i_float_bits(net->params[i + k])) {
+                return TMLP_ERR_STATE;
+            }
+        }
+        i += m;
+    }
+    return TMLP_OK;
+}
+
 /* Whether the verified file `p` can go into `net` as asked. */
 static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const parsed_t *p)
 {
@@ -292,12 +316,15 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
     if (net == NULL || read == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
         return TMLP_ERR_ARG;
     }
-    if (net->params_rw == NULL) {
+    if (net->params_rw == NULL && net->mode != TMLP_MODE_FINETUNE) {
         return TMLP_ERR_STATE;
     }
     st = verify(read, ctx, len, &p);
     if (st == TMLP_OK) {
         st = load_check(net, what, &p);
+    }
+    if (st == TMLP_OK && net->mode == TMLP_MODE_FINETUNE) {
+        st = same_frozen(net, read, ctx, &p);
     }
     if (st != TMLP_OK) {
         return st;
@@ -316,7 +343,12 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
         }
     }
     if (st == TMLP_OK) {
-        st = read_floats(read, ctx, p.off_params, net->params_rw, net->n_params);
+        /* Fine-tuning: only the trainable layers, the canonical vector's
+         * last n_train (the frozen ones were checked equal above). */
+        int fine = net->mode == TMLP_MODE_FINETUNE;
+        uint32_t skip = fine ? 4u * (net->n_params - net->n_train) : 0u;
+        st = read_floats(read, ctx, p.off_params + skip, fine ? net->train_params : net->params_rw,
+                         fine ? net->n_train : net->n_params);
     }
     if (st != TMLP_OK || !(what & TMLP_SAVE_OPTIM)) {
         tmlp_i_reset_training(net);

@@ -1,0 +1,184 @@
+/* SPDX-License-Identifier: MIT */
+/* Fine-tuning on the device: a digits model trained on the host ships in
+ * flash (build/gen/digits_model.h, made by `tinymlp train` + `tinymlp
+ * export` from data/digits_train.csv), and the device adapts it to digits
+ * from its own sensor, which reads every stroke at half the intensity the
+ * model was trained on (a dimmer sensor), training only the last layer. The frozen first layer is read from flash in place;
+ * RAM holds only what is trained. The same program runs on the host and on a
+ * Cortex-M4F under QEMU (`make test-finetune` compares the two outputs), so
+ * it prints integers only.
+ *
+ * Data: the held-out test split of the digits (build/gen/digits_data.h, in
+ * flash as bytes). Even rows, dimmed, are the device's fine-tuning data;
+ * odd rows, dimmed, are held-out data of the new kind; all rows as they are
+ * show how much of the original task is kept. */
+#include <stdio.h>
+#include <string.h>
+
+#include "digits_data.h"
+#include "digits_model.h"
+#include "tinymlp.h"
+#include "tmlp_flash_sim.h"
+
+#define N_IN digits_N_IN
+#define N_OUT digits_N_OUT
+#define P_LAST TMLP_DENSE_PARAMS(32, N_OUT)
+#define FT_ARENA_BYTES                                                                 \
+    (TMLP_ARENA_FINETUNE_BYTES(P_LAST, N_IN, 32 + N_OUT, N_OUT, N_OUT,                 \
+                               TMLP_SLOTS_MOMENTUM) +                                  \
+     TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_FINETUNE))
+#define FULL_ARENA_BYTES                                                               \
+    (TMLP_MLP2_TRAIN_BYTES(N_IN, 32, N_OUT, TMLP_SLOTS_MOMENTUM) +                     \
+     TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_TRAIN))
+
+static float infer_arena[digits_ARENA_INFER_CONST_BYTES / sizeof(float)];
+static float ft_arena[FT_ARENA_BYTES / sizeof(float)];
+static float check_arena[FT_ARENA_BYTES / sizeof(float)];
+
+/* Which rows a data source serves, and how they look on this device. */
+typedef struct {
+    uint32_t first, step; /* rows first, first + step, ... */
+    int dimmed;           /* 1: as the device's sensor reads them: half intensity */
+} view_t;
+
+/* Reads sample i of a view straight from flash (nothing is copied ahead):
+ * the 8x8 image as floats, dimmed if the view says so. */
+static tmlp_status_t read_digit(void *ctx, uint32_t i, float *x, float *y, uint32_t *label)
+{
+    const view_t *v = (const view_t *)ctx;
+    uint32_t row = v->first + i * v->step, k;
+    (void)y;
+    for (k = 0; k < N_IN; k++) {
+        x[k] = (float)digits_test_x[row][k] * (v->dimmed ? 0.5f : 1.0f);
+    }
+    *label = digits_test_y[row];
+    return TMLP_OK;
+}
+
+static void make_data(tmlp_data_t *d, view_t *v, uint32_t first, uint32_t step, int dimmed)
+{
+    v->first = first;
+    v->step = step;
+    v->dimmed = dimmed;
+    memset(d, 0, sizeof *d);
+    d->n = (digits_test_ROWS - first + step - 1) / step;
+    d->targets = TMLP_TARGET_LABEL;
+    d->read = read_digit;
+    d->ctx = v;
+}
+
+static int must(tmlp_status_t st, const char *what)
+{
+    if (st != TMLP_OK) {
+        printf("finetune: %s failed: %s\n", what, tmlp_status_str(st));
+    }
+    return st == TMLP_OK;
+}
+
+/* Accuracy in hundredths of a percent, and the count, on one view. */
+static int report(tmlp_net_t *net, const tmlp_data_t *d, const char *what)
+{
+    static float scratch[N_IN + N_OUT];
+    float acc = 0.0f;
+    uint32_t right;
+    if (!must(tmlp_evaluate(net, d, TMLP_LOSS_CE, scratch, NULL, &acc, NULL), what)) {
+        return 0;
+    }
+    right = (uint32_t)(acc * (float)d->n + 0.5f);
+    printf("  %-34s %3lu of %3lu right (%lu.%lu%%)\n", what, (unsigned long)right,
+           (unsigned long)d->n, (unsigned long)(right * 1000u / d->n / 10u),
+           (unsigned long)(right * 1000u / d->n % 10u));
+    return 1;
+}
+
+static int accuracies(tmlp_net_t *net, const tmlp_data_t *held, const tmlp_data_t *orig)
+{
+    return report(net, held, "new kind (dimmed), held out:") &&
+           report(net, orig, "original test split:");
+}
+
+/* Trains the last layer on the device's data, batch 1, SGD with momentum. */
+static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train)
+{
+    tmlp_optim_t opt;
+    tmlp_train_cfg_t cfg;
+    tmlp_trainer_t tr;
+    tmlp_train_result_t res;
+    memset(&opt, 0, sizeof opt);
+    memset(&cfg, 0, sizeof cfg);
+    opt.lr = 0.01f;
+    opt.momentum = 0.9f;
+    desc->layer[0].flags = TMLP_LAYER_FROZEN;
+    cfg.loss = TMLP_LOSS_CE;
+    cfg.batch = 1;
+    cfg.shuffle = 1;
+    cfg.seed = 7;
+    cfg.max_epochs = 10;
+    if (!must(tmlp_net_init_finetune(net, desc, &opt, digits_params, digits_N_PARAMS, ft_arena,
+                                     sizeof ft_arena, NULL),
+              "tmlp_net_init_finetune") ||
+        !must(tmlp_net_set_input_scale(net, digits_in_offset, digits_in_scale), "input scale") ||
+        !must(tmlp_train(&tr, net, train, &cfg, &res), "tmlp_train")) {
+        return 0;
+    }
+    printf("fine-tuned the last layer: %lu epochs, %lu steps of batch 1, SGD + momentum\n",
+           (unsigned long)res.epochs, (unsigned long)res.steps);
+    return 1;
+}
+
+/* Saves a checkpoint to NOR flash (simulated in RAM here; a board passes
+ * its own flash driver in a tmlp_flash_t) and loads it into a second
+ * fine-tuning net on the same weights in flash, as after a reset: the
+ * checkpoint is checked to belong to that base model, and both nets must
+ * hash alike. */
+static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
+{
+    static uint8_t flash_mem[8 * 4096]; /* two slots of 16 KB */
+    static tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_net_t back;
+    tmlp_optim_t opt = net->opt;
+    uint32_t seq = 0, h1 = 0, h2 = 0;
+    size_t bytes = 0;
+    if (!must(tmlp_flash_sim_init(&sim, flash_mem, 4096, 8, 8, NULL), "flash") ||
+        !must(tmlp_flash_sim_flash(&sim, &fl), "flash") ||
+        !must(tmlp_ckpt_size(net, TMLP_SAVE_OPTIM, fl.prog_bytes, &bytes), "tmlp_ckpt_size") ||
+        !must(tmlp_ckpt_save(&fl, net, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_save") ||
+        !must(tmlp_net_init_finetune(&back, desc, &opt, digits_params, digits_N_PARAMS,
+                                     check_arena, sizeof check_arena, NULL),
+              "second net") ||
+        !must(tmlp_ckpt_load(&fl, &back, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_load") ||
+        !must(tmlp_net_crc32(net, &h1), "crc") || !must(tmlp_net_crc32(&back, &h2), "crc")) {
+        return 0;
+    }
+    printf("checkpoint %lu: %lu bytes of flash per slot; reloaded after a \"reset\": "
+           "weights-hash %08lx %s %08lx\n",
+           (unsigned long)seq, (unsigned long)bytes, (unsigned long)h1,
+           h1 == h2 ? "==" : "!=", (unsigned long)h2);
+    return h1 == h2;
+}
+
+int main(void)
+{
+    tmlp_net_t base, net;
+    tmlp_desc_t desc = digits_desc;
+    tmlp_data_t train, held, orig;
+    view_t v_train, v_held, v_orig;
+    make_data(&train, &v_train, 0, 2, 1);
+    make_data(&held, &v_held, 1, 2, 1);
+    make_data(&orig, &v_orig, 0, 1, 0);
+    printf("digits 64-32-10 from flash; the device's sensor reads strokes at half intensity\n");
+    printf("before fine-tuning (the shipped model):\n");
+    if (!must(digits_init(&base, infer_arena, sizeof infer_arena), "digits_init") ||
+        !accuracies(&base, &held, &orig) || !finetune(&net, &desc, &train)) {
+        return 1;
+    }
+    printf("after fine-tuning on %lu dimmed samples:\n", (unsigned long)train.n);
+    if (!accuracies(&net, &held, &orig)) {
+        return 1;
+    }
+    printf("RAM (arena bytes): inference %lu, this fine-tuning %lu, full training %lu\n",
+           (unsigned long)sizeof infer_arena, (unsigned long)sizeof ft_arena,
+           (unsigned long)FULL_ARENA_BYTES);
+    return checkpoint(&net, &desc) ? 0 : 1;
+}
