@@ -42,8 +42,8 @@ examples: $(addprefix $(BUILDDIR)/,$(EXAMPLES))
 $(BUILDDIR)/%: examples/%.c $(BUILDDIR)/libtinymlp.a $(PORT_SRCS) $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $< $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
 
-demo: examples
-	@for e in $(EXAMPLES); do echo "=== $$e"; $(BUILDDIR)/$$e || exit 1; done
+demo: examples tool
+	@sh tools/demo.sh $(BUILDDIR)
 
 # ---------------------------------------------------------------------------
 # Tests. Each host configuration builds the whole suite (library, host port,

@@ -55,6 +55,26 @@ static void print_confusion(const uint32_t *conf, uint32_t c)
     }
 }
 
+/* Seed 002's random-guess baseline, from the confusion matrix's row sums
+ * (the count of each true class): always guessing the majority class, and
+ * guessing uniformly. */
+static void print_baseline(const uint32_t *conf, uint32_t c, uint32_t n)
+{
+    uint32_t t, p, best = 0, best_class = 0;
+    for (t = 0; t < c; t++) {
+        uint32_t row = 0;
+        for (p = 0; p < c; p++) {
+            row += conf[t * c + p];
+        }
+        if (row > best) {
+            best = row;
+            best_class = t;
+        }
+    }
+    printf("baseline: always class %u %.4f, uniform guess %.4f\n", (unsigned)best_class,
+           (double)best / (double)n, 1.0 / (double)c);
+}
+
 static int run_eval(tmlp_net_t *net, const dataset_t *ds, uint8_t loss, const char *path)
 {
     uint32_t n_out = tool_n_out(&net->desc), c = n_out > 1u ? n_out : 2u;
@@ -72,6 +92,7 @@ static int run_eval(tmlp_net_t *net, const dataset_t *ds, uint8_t loss, const ch
             printf("accuracy %.4f (%u of %u)\n", (double)acc,
                    (unsigned)(acc * (float)ds->n + 0.5f), (unsigned)ds->n);
             print_confusion(conf, c);
+            print_baseline(conf, c, ds->n);
         }
     } else if (st == TMLP_ERR_STATE) {
         tool_err("%s: loss %s does not suit the model's %s output layer", path,
