@@ -231,6 +231,14 @@ test-finetune: $(BUILDDIR)/finetune
 	@echo "[finetune] host and qemu-m4f print the same: `cat $(BUILDDIR)/finetune.log`"
 	@grep -q " 0 failed" $(BUILDDIR)/finetune.log
 
+# Host benchmark: tinymlp vs FANN 2.2 (libfann-dev) vs a plain C loop, and
+# instructions per sample under callgrind. Install nothing themselves.
+.PHONY: bench bench-instr
+bench:
+	@sh tests/bench/run.sh $(BUILDDIR)
+bench-instr:
+	@sh tests/bench/instr.sh $(BUILDDIR)
+
 # libFuzzer + ASan + UBSan (clang, libclang-rt-dev): each target for
 # FUZZ_SECONDS. Corpora and crash artifacts go to $(BUILDDIR)/fuzz/.
 FUZZ_SECONDS ?= 60
@@ -266,6 +274,8 @@ help:
 	@echo "make size       footprint of the library on Cortex-M0+ and M4F (text/data/bss/arena/stack)"
 	@echo "make bench-qemu instructions per multiply-accumulate on the M4F under QEMU (-icount)"
 	@echo "make test-cmake build the CMake consumer example (examples/cmake)"
+	@echo "make bench      host speed against FANN and a plain loop (ns per multiply-accumulate)"
+	@echo "make bench-instr instructions per sample under callgrind (deterministic)"
 	@echo "make tools      build/tmlp-json (model <-> JSON) and build/tmlp-mkmodel"
 	@echo "make fuzz       libFuzzer on the model loader and the JSON reader [FUZZ_SECONDS=60]"
 	@echo "make deps       install the Debian packages the tests need (root)"

@@ -29,4 +29,8 @@
 /* Leave out tmlp_status_str()'s strings to save flash. */
 /* #define TMLP_NO_STRINGS 1 */
 
+/* Use the portable C dense kernels even where VFP assembly kernels exist
+ * (Cortex-M4F/M7/M33); both give the same bits. */
+/* #define TMLP_NO_ASM 1 */
+
 #endif

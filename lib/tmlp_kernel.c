@@ -140,8 +140,11 @@ float tmlp_i_sumsq_scaled(const float *a, float s, size_t n)
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
 }
 
-/* See tmlp_internal.h. Without the assembly, two rows at a time: each x[i]
- * loaded serves both, and each row keeps tmlp_i_dot's 8 sums and order. */
+/* See tmlp_internal.h. On VFP targets two rows at a time, in assembly: each
+ * block of x loaded serves both, and each row keeps tmlp_i_dot's 8 sums and
+ * order; an odd last row goes through tmlp_i_dot. Elsewhere one row at a
+ * time (a two-row C version measured slower on x86-64: gcc -O2 vectorises
+ * tmlp_i_dot's 8 sums as one vector, the 16 sums of two rows worse). */
 void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRICT b,
                           const float *TMLP_RESTRICT x, float *TMLP_RESTRICT z, size_t n_in,
                           size_t n_out)
@@ -219,40 +222,6 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
                            "s29", "s30", "s31");
         z[j] = r[0] + b[j];
         z[j + 1u] = r[1] + b[j + 1u];
-    }
-#else
-    for (; j + 2u <= n_out; j += 2u) {
-        const float *TMLP_RESTRICT u = w + j * n_in;
-        const float *TMLP_RESTRICT v = u + n_in;
-        float a0 = 0.0f, a1 = 0.0f, a2 = 0.0f, a3 = 0.0f;
-        float a4 = 0.0f, a5 = 0.0f, a6 = 0.0f, a7 = 0.0f;
-        float c0 = 0.0f, c1 = 0.0f, c2 = 0.0f, c3 = 0.0f;
-        float c4 = 0.0f, c5 = 0.0f, c6 = 0.0f, c7 = 0.0f;
-        size_t i = 0;
-        for (; i + 8u <= n_in; i += 8u) {
-            a0 += u[i] * x[i];
-            c0 += v[i] * x[i];
-            a1 += u[i + 1u] * x[i + 1u];
-            c1 += v[i + 1u] * x[i + 1u];
-            a2 += u[i + 2u] * x[i + 2u];
-            c2 += v[i + 2u] * x[i + 2u];
-            a3 += u[i + 3u] * x[i + 3u];
-            c3 += v[i + 3u] * x[i + 3u];
-            a4 += u[i + 4u] * x[i + 4u];
-            c4 += v[i + 4u] * x[i + 4u];
-            a5 += u[i + 5u] * x[i + 5u];
-            c5 += v[i + 5u] * x[i + 5u];
-            a6 += u[i + 6u] * x[i + 6u];
-            c6 += v[i + 6u] * x[i + 6u];
-            a7 += u[i + 7u] * x[i + 7u];
-            c7 += v[i + 7u] * x[i + 7u];
-        }
-        for (; i < n_in; i++) {
-            a0 += u[i] * x[i];
-            c0 += v[i] * x[i];
-        }
-        z[j] = (((a0 + a1) + (a2 + a3)) + ((a4 + a5) + (a6 + a7))) + b[j];
-        z[j + 1u] = (((c0 + c1) + (c2 + c3)) + ((c4 + c5) + (c6 + c7))) + b[j + 1u];
     }
 #endif
     for (; j < n_out; j++) {

@@ -197,9 +197,10 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     if (!tmlp_i_trains(net) || net->batch_count == 0u) {
         return TMLP_ERR_STATE;
     }
-    st = tmlp_i_optim_apply(&net->opt, net->train_params, net->grad,
-                            1.0f / (float)net->batch_count, net->opt_state, net->n_train,
-                            net->steps, &norm);
+    /* The commit pass also zeroes the gradient sums for the next batch. */
+    st = tmlp_i_optim_apply_zero(&net->opt, net->train_params, net->grad,
+                                 1.0f / (float)net->batch_count, net->opt_state, net->n_train,
+                                 net->steps, &norm);
     if (st != TMLP_OK) {
         return st;
     }
@@ -207,7 +208,8 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     if (net->steps < UINT32_MAX) {
         net->steps++;
     }
-    return tmlp_net_zero_grad(net);
+    net->batch_count = 0;
+    return TMLP_OK;
 }
 
 /* See tinymlp.h. */
