@@ -239,6 +239,24 @@ bench:
 bench-instr:
 	@sh tests/bench/instr.sh $(BUILDDIR)
 
+# ---- Quality (README "Quality") -------------------------------------------
+.PHONY: coverage lint stack-all portability check
+coverage:
+	@sh tests/quality/coverage.sh $(BUILDDIR)
+lint:
+	@sh tests/quality/lint.sh $(BUILDDIR)
+stack-all:
+	@sh tests/quality/stack.sh $(BUILDDIR) $(FP_STACK_LIMIT)
+portability:
+	@sh tests/quality/portability.sh $(BUILDDIR)
+check:
+	@fail=0; \
+	$(MAKE) --no-print-directory coverage || fail=1; \
+	$(MAKE) --no-print-directory lint || fail=1; \
+	$(MAKE) --no-print-directory stack-all || fail=1; \
+	$(MAKE) --no-print-directory portability || fail=1; \
+	exit $$fail
+
 # libFuzzer + ASan + UBSan (clang, libclang-rt-dev): each target for
 # FUZZ_SECONDS. Corpora and crash artifacts go to $(BUILDDIR)/fuzz/.
 FUZZ_SECONDS ?= 60
@@ -261,7 +279,7 @@ check-cxx:
 	else echo "SKIPPED check-cxx: g++ is not installed (apt-get install g++)"; fi
 
 deps:
-	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev
+	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools
 
 clean:
 	rm -rf $(BUILDDIR)
@@ -278,4 +296,8 @@ help:
 	@echo "make bench-instr instructions per sample under callgrind (deterministic)"
 	@echo "make tools      build/tmlp-json (model <-> JSON) and build/tmlp-mkmodel"
 	@echo "make fuzz       libFuzzer on the model loader and the JSON reader [FUZZ_SECONDS=60]"
+	@echo "make coverage   line/branch coverage of lib/ (gcov)"
+	@echo "make lint       cppcheck, clang-tidy, scan-build"
+	@echo "make stack-all  worst-case stack of every public call on M0+ and M4F"
+	@echo "make check      coverage, lint, stack-all, portability builds"
 	@echo "make deps       install the Debian packages the tests need (root)"

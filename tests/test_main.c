@@ -2,6 +2,7 @@
 /* Runs every suite; the same file is the entry point on the host and on the
  * Cortex-M targets under QEMU. */
 #include "suites.h"
+#include "test_cover.h"
 #include "tmlp_test.h"
 
 int main(void)
@@ -18,5 +19,6 @@ int main(void)
     suite_finetune();
     suite_ckpt();
     suite_examples();
+    suite_cover();
     return tmlp_test_report() != 0 ? 1 : 0;
 }
