@@ -99,11 +99,12 @@ test:
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
 	$(MAKE) --no-print-directory test-tool || fail=1; \
+	$(MAKE) --no-print-directory test-torch-json || fail=1; \
 	$(MAKE) --no-print-directory test-finetune || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/torch_json.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots.
@@ -239,6 +240,27 @@ bench:
 bench-instr:
 	@sh tests/bench/instr.sh $(BUILDDIR)
 
+# PyTorch interop (tools/torch_json.py): round trips through the tool. One
+# SKIPPED line, and a clean log, without /usr/bin/python3, PyTorch or numpy.
+.PHONY: test-torch-json compare check-datasets
+test-torch-json: $(BUILDDIR)/tinymlp
+	@if [ -x /usr/bin/python3 ]; then \
+	    /usr/bin/python3 tests/test_torch_json.py --tool $(BUILDDIR)/tinymlp > $(BUILDDIR)/torch_json.log 2>&1; rc=$$?; \
+	else echo "SKIPPED test_torch_json: /usr/bin/python3 is not installed" > $(BUILDDIR)/torch_json.log; rc=0; fi; \
+	if grep -q '^SKIPPED' $(BUILDDIR)/torch_json.log; then \
+	    cat $(BUILDDIR)/torch_json.log; echo "0 passed, 0 failed" >> $(BUILDDIR)/torch_json.log; \
+	else grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/torch_json.log; \
+	     echo "[torch-json] `tail -n 1 $(BUILDDIR)/torch_json.log`"; fi; exit $$rc
+
+# tinymlp against PyTorch and scikit-learn on data/
+# (apt-get install python3-torch python3-sklearn python3-numpy, or make deps)
+compare: $(BUILDDIR)/tinymlp
+	/usr/bin/python3 tools/compare.py --tool $(BUILDDIR)/tinymlp
+
+# data/*.csv are exactly what tools/make_datasets.py makes from python3-sklearn.
+check-datasets:
+	/usr/bin/python3 tools/make_datasets.py --check
+
 # ---- Quality (README "Quality") -------------------------------------------
 .PHONY: coverage lint stack-all portability check
 coverage:
@@ -296,6 +318,7 @@ help:
 	@echo "make bench-instr instructions per sample under callgrind (deterministic)"
 	@echo "make tools      build/tmlp-json (model <-> JSON) and build/tmlp-mkmodel"
 	@echo "make fuzz       libFuzzer on the model loader and the JSON reader [FUZZ_SECONDS=60]"
+	@echo "make compare    accuracy and time per epoch against PyTorch and scikit-learn on data/"
 	@echo "make coverage   line/branch coverage of lib/ (gcov)"
 	@echo "make lint       cppcheck, clang-tidy, scan-build"
 	@echo "make stack-all  worst-case stack of every public call on M0+ and M4F"
