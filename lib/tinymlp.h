@@ -743,8 +743,12 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * verifies everything (as tmlp_model_peek, plus the shape against the net),
  * a second writes parameters, input scaling and, with TMLP_SAVE_OPTIM, the
  * optimizer state, step count and hyperparameters (the net's optimizer must
- * be of the same kind). On any error the net is unchanged. The stored bytes
- * must not change between the two passes.
+ * be of the same kind). On any error the net is unchanged, with one
+ * exception: if the read callback itself fails during the second pass (the
+ * storage failing between two reads of bytes it has just verified), the
+ * parameters are partly loaded, the training state is reset and the
+ * callback's error is returned. The stored bytes must not change between
+ * the two passes.
  * A fine-tuning net (tmlp_net_init_finetune) takes only the trainable
  * layers from the file, after checking that the file's frozen layers equal
  * its base parameters bit for bit (a checkpoint of another base model is

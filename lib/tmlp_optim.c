@@ -97,11 +97,12 @@ static void ctx_init(step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slots, flo
     }
 }
 
-/* New values of w[i] and its state s0 (= state[i]), s1 (= state[n + i]). */
+/* New values of w[i] and its state s0 (= state[i]), s1 (= state[n + i]),
+ * for EMA, Adam and RMSprop (SGD has its own loop, sgd_all). */
 static float update_one(const step_ctx_t *c, float w, float g, float *s0, float *s1)
 {
     const tmlp_optim_t *o = c->opt;
-    float v, m;
+    float m;
     g = g * c->gscale;
     if (o->maximize) {
         g = -g;
@@ -119,7 +120,7 @@ static float update_one(const step_ctx_t *c, float w, float g, float *s0, float 
         *s0 = c->b1 * *s0 + (1.0f - c->b1) * g;
         *s1 = c->b2 * *s1 + (1.0f - c->b2) * (g * g);
         return w - c->step_size * (*s0 / (tmlp_i_sqrtf(*s1) / c->bc2_sqrt + c->eps));
-    case TMLP_OPT_RMSPROP:
+    default: /* RMSprop; SGD never comes here (sgd_all) */
         *s0 = c->alpha * *s0 + (1.0f - c->alpha) * (g * g);
         m = g / (tmlp_i_sqrtf(*s0) + c->eps);
         if (o->momentum == 0.0f) {
@@ -127,13 +128,6 @@ static float update_one(const step_ctx_t *c, float w, float g, float *s0, float 
         }
         *s1 = o->momentum * *s1 + m;
         return w - o->lr * *s1;
-    default: /* SGD */
-        if (o->momentum == 0.0f) {
-            return w - o->lr * g;
-        }
-        v = c->first ? g : o->momentum * *s0 + (1.0f - o->dampening) * g;
-        *s0 = v;
-        return w - o->lr * (o->nesterov ? g + o->momentum * v : v);
     }
 }
 
