@@ -43,7 +43,7 @@ typedef struct {
     uint32_t len;  /* bytes of the model file so far */
     uint8_t tail[4]; /* the last 4 bytes written: the model file's CRC */
     uint8_t unit[TMLP_CKPT_MAX_PROG];
-} sink_t;
+} ckpt_sink_t;
 
 static tmlp_status_t geom_check(const tmlp_flash_t *f, geom_t *g)
 {
@@ -149,7 +149,7 @@ static tmlp_status_t find_newest(const tmlp_flash_t *f, const geom_t *g, newest_
     return TMLP_OK;
 }
 
-static tmlp_status_t flush_unit(sink_t *k)
+static tmlp_status_t flush_unit(ckpt_sink_t *k)
 {
     tmlp_status_t st;
     if (k->fill == 0u) {
@@ -165,7 +165,7 @@ static tmlp_status_t flush_unit(sink_t *k)
 
 static tmlp_status_t write_unit(void *ctx, const void *buf, size_t len)
 {
-    sink_t *k = (sink_t *)ctx;
+    ckpt_sink_t *k = (ckpt_sink_t *)ctx;
     const uint8_t *p = (const uint8_t *)buf;
     size_t i;
     tmlp_status_t st = TMLP_OK;
@@ -188,7 +188,7 @@ static tmlp_status_t write_unit(void *ctx, const void *buf, size_t len)
 static tmlp_status_t write_record(const tmlp_flash_t *f, const geom_t *g, uint32_t slot,
                                   const tmlp_net_t *net, uint32_t what, uint32_t seq)
 {
-    sink_t k;
+    ckpt_sink_t k;
     uint32_t at = f->base + slot * g->slot_bytes, off, crc = 0;
     tmlp_status_t st = TMLP_OK;
     for (off = 0; off < g->slot_bytes && st == TMLP_OK; off += f->sector_bytes) {

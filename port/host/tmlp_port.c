@@ -2,7 +2,9 @@
 /* Host (POSIX) port: monotonic clock in microseconds, entropy from the clock
  * and the process id. Tests that need a fixed or fake clock pass their own
  * function to the library instead of using these. */
+#ifndef _POSIX_C_SOURCE
 #define _POSIX_C_SOURCE 199309L
+#endif
 #include "tmlp_port.h"
 
 #include <time.h>
