@@ -97,6 +97,26 @@ static int accuracies(tmlp_net_t *net, const tmlp_data_t *held, const tmlp_data_
            report(net, orig, "original test split:");
 }
 
+/* CRC-32 of the shipped model's output floats on every test image: equal on
+ * the host and the Cortex-M4F (make test-finetune compares the printouts),
+ * and equal to what `tinymlp predict` computes from the model file. */
+static int outputs_crc(tmlp_net_t *net, const tmlp_data_t *d)
+{
+    static float x[N_IN];
+    float y[N_OUT];
+    uint32_t i, label, crc = 0;
+    for (i = 0; i < d->n; i++) {
+        if (!must(d->read(d->ctx, i, x, NULL, &label), "read") ||
+            !must(tmlp_net_forward(net, x, y), "forward") ||
+            !must(tmlp_crc32(crc, y, sizeof y, &crc), "crc")) {
+            return 0;
+        }
+    }
+    printf("  outputs of all %lu test images: crc32 %08lx (host and target alike)\n",
+           (unsigned long)d->n, (unsigned long)crc);
+    return 1;
+}
+
 /* Trains the last layer on the device's data, batch 1, SGD with momentum. */
 static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train)
 {
@@ -170,7 +190,8 @@ int main(void)
     printf("digits 64-32-10 from flash; the device's sensor reads strokes at half intensity\n");
     printf("before fine-tuning (the shipped model):\n");
     if (!must(digits_init(&base, infer_arena, sizeof infer_arena), "digits_init") ||
-        !accuracies(&base, &held, &orig) || !finetune(&net, &desc, &train)) {
+        !accuracies(&base, &held, &orig) || !outputs_crc(&base, &orig) ||
+        !finetune(&net, &desc, &train)) {
         return 1;
     }
     printf("after fine-tuning on %lu dimmed samples:\n", (unsigned long)train.n);

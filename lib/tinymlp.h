@@ -312,7 +312,9 @@ tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
 
 /* Replaces the optimizer of a training net (e.g. a new learning rate). The
  * new one must need no more state slots than the one given at init, and be
- * of the same kind (the state means something different to each kind).
+ * of the same kind (the state means something different to each kind). If
+ * it uses a different number of state vectors than the current one (e.g.
+ * momentum switched on or off), the state and step count start afresh.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE. */
 tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt);
 
@@ -404,15 +406,18 @@ typedef enum {
     /* torch.nn.MSELoss: mean over the outputs of (y_k - yhat_k)^2. */
     TMLP_LOSS_MSE = 1,
     /* torch.nn.BCEWithLogitsLoss on a sigmoid output layer (mean over the
-     * outputs); fused: dL/dz = lambda (yhat - y) / n_out. */
+     * outputs), targets in [0, 1]; fused: dL/dz = lambda (yhat - y) / n_out. */
     TMLP_LOSS_BCE = 2,
     /* torch.nn.CrossEntropyLoss on a softmax output layer; fused: dL/dz =
-     * yhat - onehot(label) (or yhat - y for a probability vector). */
+     * yhat - onehot(label), or yhat sum(y) - y for a target vector of
+     * non-negative weights (yhat - y for probabilities). */
     TMLP_LOSS_CE = 3
 } tmlp_loss_t;
 
 /* What a sample should produce: a target vector (n_out floats) or, when
- * `values` is NULL, a class label (one-hot for HALF_SSE/MSE/BCE). */
+ * `values` is NULL, a class label (one-hot for HALF_SSE/MSE/BCE; with a
+ * single output and those losses, a binary label 0 or 1 is the target value
+ * itself). Target vectors: finite; in [0, 1] for BCE; >= 0 for CE. */
 typedef struct {
     const float *values; /* borrowed for the duration of the call */
     uint32_t label;      /* used when values is NULL; 0..n_out-1 */
@@ -496,7 +501,10 @@ typedef enum {
 typedef struct {
     uint32_t n;      /* number of samples, >= 1 */
     uint8_t targets; /* a tmlp_target_kind_t */
-    uint8_t reserved[3];
+    uint8_t reserved;
+    uint16_t n_in;   /* floats read writes into x, 0 = not stated (your own read
+                        function: it must write the net's n_in) */
+    uint16_t n_out;  /* floats read writes into y (vector targets), 0 = not stated */
     tmlp_read_fn read;
     void *ctx; /* passed to read */
 } tmlp_data_t;
@@ -601,7 +609,7 @@ typedef struct {
     float lr0, lr;
     uint32_t epoch, pos, steps;
     uint32_t perm_mask, perm_mul, perm_add, perm_shift; /* this epoch's bijection */
-    uint32_t t_start, elapsed;
+    uint32_t t_start, elapsed; /* t_start: the clock's last reading */
     float loss_sum;      /* sum of sample losses this epoch */
     float prev_loss, best_val, last_loss, last_val;
     uint32_t plateau_count, since_best;
@@ -614,7 +622,8 @@ typedef struct {
  * training net whose output layer suits cfg->loss; net and data are
  * borrowed until training ends. lr0 is the net's optimizer lr now.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (inference net, loss not suited,
- * no stopping rule), TMLP_ERR_SHAPE (index_buf without n). */
+ * no stopping rule), TMLP_ERR_SHAPE (the data's or validation data's stated
+ * widths differ from the net's). */
 tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_data_t *data,
                                const tmlp_train_cfg_t *cfg);
 
@@ -649,7 +658,8 @@ tmlp_status_t tmlp_train(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_data_t 
                          const tmlp_train_cfg_t *cfg, tmlp_train_result_t *result);
 
 /* Learning rate of `sched` at epoch e for base rate lr0 (the loop's rule).
- * Errors: TMLP_ERR_ARG. */
+ * A rate that would reach 0 is kept at FLT_MIN, so the optimizer stays valid
+ * (and savable) at every epoch. Errors: TMLP_ERR_ARG. */
 tmlp_status_t tmlp_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch, float *lr);
 
 /* Index of sample i of an epoch under the trainer's current order (for
@@ -770,9 +780,12 @@ tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *bu
 /* ------------------------------------------------------------------------ */
 
 /* Largest program unit the checkpoint functions accept, in bytes: a save
- * keeps one unit on its stack. */
+ * keeps one unit on its stack (at least 40 bytes are kept, for the header).
+ * 128 by default, so every checkpoint call needs at most 512 bytes of stack
+ * on Cortex-M0+ and M4F (docs/quality.md); each 128 bytes more adds as much
+ * to tmlp_ckpt_save's stack. */
 #ifndef TMLP_CKPT_MAX_PROG
-#define TMLP_CKPT_MAX_PROG 256u
+#define TMLP_CKPT_MAX_PROG 128u
 #endif
 /* Bytes of a checkpoint record's header before rounding up to the program
  * unit: magic, sequence number, model length, model CRC, header CRC. */
@@ -826,8 +839,10 @@ tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog
  * (round-robin, so every sector wears alike), then reads it back. A power
  * cut at any point leaves either the previous newest checkpoint or this one
  * as the newest valid one. The net is not changed; *seq (may be NULL) gets
- * the new sequence number. Streams in program units: stack use is about
- * TMLP_CKPT_MAX_PROG plus 0.5 KB, whatever the model's size.
+ * the new sequence number. Streams in program units, whatever the model's
+ * size: stack use is at most 508 bytes on Cortex-M0+ and 484 on M4F with
+ * the default TMLP_CKPT_MAX_PROG (gcc -Os, flash callbacks excluded; the
+ * program unit's own bytes are part of it).
  * Errors: TMLP_ERR_ARG (NULL, bad geometry, unknown `what` bits),
  * TMLP_ERR_STATE (TMLP_SAVE_OPTIM on a net without training state),
  * TMLP_ERR_NOMEM (a slot smaller than tmlp_ckpt_size()), TMLP_ERR_IO (the
@@ -839,9 +854,12 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
 
 /* Describes the newest valid checkpoint, fully verified as by
  * tmlp_model_peek(), so the caller can build a net for it; *seq (may be
- * NULL) gets its sequence number.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint), the read
- * callback's. */
+ * NULL) gets its sequence number. The newest record is verified twice: in
+ * the scan of every slot, then again for its shape (the scan keeps only
+ * where it is, to save stack).
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint),
+ * TMLP_ERR_IO (the record verified in the scan but not the second time: the
+ * flash did not read the same bytes twice), the read callback's. */
 tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
                              tmlp_model_info_t *info, uint32_t *seq);
 

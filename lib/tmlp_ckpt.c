@@ -12,13 +12,13 @@
 
 /* Geometry of a checked tmlp_flash_t. */
 typedef struct {
-    uint32_t n_slots;
+    uint32_t first, n_slots; /* the slots find_newest scans: first..n_slots-1 */
     uint32_t slot_bytes; /* slot_sectors * sector_bytes */
     uint32_t hdr_bytes;  /* header rounded up to the program unit */
 } geom_t;
 
-/* Reads a record's model file for tmlp_model_peek/load, and keeps the
- * flash's own read errors apart from "the file is malformed". */
+/* Reads a record's model file for the verification and the load, and
+ * keeps the flash's own read errors apart from "the file is malformed". */
 typedef struct {
     const tmlp_flash_t *f;
     uint32_t addr; /* device address of the model file */
@@ -26,23 +26,24 @@ typedef struct {
     tmlp_status_t io;
 } reader_t;
 
-/* The newest valid record found by a scan. */
+/* A valid record found by a scan: only where it is; its shape is
+ * verified again when needed (stack: docs/quality.md). */
 typedef struct {
     int found;
     uint32_t slot, seq;
-    reader_t r;
-    tmlp_desc_t desc;
-    tmlp_model_info_t info;
+    reader_t r; /* its model file */
 } newest_t;
+
+/* The program unit, large enough for the header's units too: ROUND_UP(20,
+ * p) is below 40 for p < 20, and p itself for p >= 20. */
+#define CKPT_UNIT_BYTES (TMLP_CKPT_MAX_PROG > 40u ? TMLP_CKPT_MAX_PROG : 40u)
 
 /* Streams a model file into a slot, one program unit at a time. */
 typedef struct {
     const tmlp_flash_t *f;
     uint32_t addr; /* device address of the next unit to program */
-    uint32_t fill; /* bytes waiting in unit */
     uint32_t len;  /* bytes of the model file so far */
-    uint8_t tail[4]; /* the last 4 bytes written: the model file's CRC */
-    uint8_t unit[TMLP_CKPT_MAX_PROG];
+    uint8_t unit[CKPT_UNIT_BYTES];
 } ckpt_sink_t;
 
 static tmlp_status_t geom_check(const tmlp_flash_t *f, geom_t *g)
@@ -59,6 +60,7 @@ static tmlp_status_t geom_check(const tmlp_flash_t *f, geom_t *g)
     if (per == 0u || f->sector_count / per < 2u || end > (uint64_t)UINT32_MAX) {
         return TMLP_ERR_ARG;
     }
+    g->first = 0;
     g->n_slots = f->sector_count / per;
     g->slot_bytes = per * f->sector_bytes;
     g->hdr_bytes = (uint32_t)TMLP_CKPT_ROUND_UP(TMLP_CKPT_HEADER_BYTES, f->prog_bytes);
@@ -88,108 +90,87 @@ static tmlp_status_t read_model(void *ctx, uint32_t off, void *buf, size_t len)
     return st;
 }
 
-/* Checks the record in slot s. TMLP_OK: valid, with its sequence number,
- * reader, shape and info filled in; TMLP_ERR_FORMAT: blank, half-written,
- * half-erased or corrupt; anything else: the flash's read failed. */
-static tmlp_status_t slot_check(const tmlp_flash_t *f, const geom_t *g, uint32_t s, newest_t *n)
+/* Scans slots g->first..g->n_slots-1 for the newest valid record: a header
+ * whose CRC verifies, the same model CRC at the end of its model file, and
+ * that model file verified as by tmlp_model_peek. Blank, half-written,
+ * half-erased or corrupt slots are skipped; only a read error fails.
+ * Keeps only where the record is: the verification's buffers stay in this
+ * frame, which is never on the stack together with a save's program unit
+ * or a load's own verification (stack: docs/quality.md). */
+TMLP_I_NOINLINE static tmlp_status_t find_newest(const tmlp_flash_t *f, const geom_t *g,
+                                                 newest_t *best)
 {
-    uint8_t h[TMLP_CKPT_HEADER_BYTES], tail[4];
-    uint32_t crc = 0, len, at = f->base + s * g->slot_bytes;
-    tmlp_status_t st = f->read(f->ctx, at, h, sizeof h);
-    if (st != TMLP_OK) {
-        return st;
-    }
-    (void)tmlp_crc32(0, h, 16, &crc);
-    len = tmlp_i_get_u32(h + 8);
-    /* An erased header (all 0xFF) fails the magic test. */
-    if (tmlp_i_get_u32(h) != CKPT_MAGIC || tmlp_i_get_u32(h + 16) != crc ||
-        len < TMLP_MODEL_BASE_BYTES(1) || len > g->slot_bytes - g->hdr_bytes) {
-        return TMLP_ERR_FORMAT;
-    }
-    st = f->read(f->ctx, at + g->hdr_bytes + len - 4u, tail, sizeof tail);
-    if (st != TMLP_OK) {
-        return st;
-    }
-    if (tmlp_i_get_u32(tail) != tmlp_i_get_u32(h + 12)) {
-        return TMLP_ERR_FORMAT;
-    }
-    n->r.f = f;
-    n->r.addr = at + g->hdr_bytes;
-    n->r.len = len;
-    n->r.io = TMLP_OK;
-    st = tmlp_model_peek(read_model, &n->r, len, &n->desc, &n->info);
-    if (n->r.io != TMLP_OK) {
-        return n->r.io;
-    }
-    n->slot = s;
-    n->seq = tmlp_i_get_u32(h + 4);
-    return st == TMLP_OK ? TMLP_OK : TMLP_ERR_FORMAT;
-}
-
-/* Scans every slot for the newest valid record. Only a read error fails. */
-static tmlp_status_t find_newest(const tmlp_flash_t *f, const geom_t *g, newest_t *best)
-{
-    newest_t cur;
-    uint32_t s;
+    tmlp_i_model_scratch_t scr;
+    uint8_t *h = scr.buf; /* the header, then the model file's last 4 bytes at h + 20 */
+    reader_t r;
+    uint32_t s, crc, seq;
     tmlp_status_t st;
     memset(best, 0, sizeof *best); /* found = 0; and no field is left unset */
-    for (s = 0; s < g->n_slots; s++) {
-        st = slot_check(f, g, s, &cur);
-        if (st == TMLP_ERR_FORMAT) {
-            continue;
-        }
+    r.f = f;
+    for (s = g->first; s < g->n_slots; s++) {
+        uint32_t at = f->base + s * g->slot_bytes;
+        st = f->read(f->ctx, at, h, TMLP_CKPT_HEADER_BYTES);
         if (st != TMLP_OK) {
             return st;
         }
-        if (!best->found || seq_newer(cur.seq, best->seq)) {
-            *best = cur;
+        crc = 0;
+        (void)tmlp_crc32(0, h, 16, &crc);
+        r.addr = at + g->hdr_bytes;
+        r.len = tmlp_i_get_u32(h + 8);
+        /* An erased header (all 0xFF) fails the magic test. */
+        if (tmlp_i_get_u32(h) != CKPT_MAGIC || tmlp_i_get_u32(h + 16) != crc ||
+            r.len < TMLP_MODEL_BASE_BYTES(1) || r.len > g->slot_bytes - g->hdr_bytes) {
+            continue;
+        }
+        st = f->read(f->ctx, r.addr + r.len - 4u, h + 20, 4);
+        if (st != TMLP_OK) {
+            return st;
+        }
+        if (tmlp_i_get_u32(h + 20) != tmlp_i_get_u32(h + 12)) {
+            continue;
+        }
+        seq = tmlp_i_get_u32(h + 4);
+        r.io = TMLP_OK;
+        st = tmlp_i_model_verify(read_model, &r, r.len, &scr);
+        if (r.io != TMLP_OK) {
+            return r.io;
+        }
+        if (st == TMLP_OK && (!best->found || seq_newer(seq, best->seq))) {
             best->found = 1;
+            best->slot = s;
+            best->seq = seq;
+            best->r = r;
         }
     }
     return TMLP_OK;
 }
 
-static tmlp_status_t flush_unit(ckpt_sink_t *k)
-{
-    tmlp_status_t st;
-    if (k->fill == 0u) {
-        return TMLP_OK;
-    }
-    /* Padding stays erased: programming 0xFF changes no bit. */
-    memset(k->unit + k->fill, 0xFF, k->f->prog_bytes - k->fill);
-    st = k->f->prog(k->f->ctx, k->addr, k->unit, k->f->prog_bytes);
-    k->addr += k->f->prog_bytes;
-    k->fill = 0;
-    return st;
-}
-
+/* The sink of tmlp_i_model_save_units: buf is k->unit, holding len bytes;
+ * programs it as one unit. */
 static tmlp_status_t write_unit(void *ctx, const void *buf, size_t len)
 {
     ckpt_sink_t *k = (ckpt_sink_t *)ctx;
-    const uint8_t *p = (const uint8_t *)buf;
-    size_t i;
-    tmlp_status_t st = TMLP_OK;
+    uint32_t unit = k->f->prog_bytes;
+    tmlp_status_t st;
+    TMLP_ASSERT(buf == k->unit && len > 0u && len <= unit);
+    (void)buf;
+    /* Padding stays erased: programming 0xFF changes no bit. */
+    memset(k->unit + len, 0xFF, unit - len);
+    st = k->f->prog(k->f->ctx, k->addr, k->unit, unit);
+    k->addr += unit;
     k->len += (uint32_t)len;
-    for (i = 0; i < len && st == TMLP_OK; i++) {
-        k->tail[0] = k->tail[1];
-        k->tail[1] = k->tail[2];
-        k->tail[2] = k->tail[3];
-        k->tail[3] = p[i];
-        k->unit[k->fill++] = p[i];
-        if (k->fill == k->f->prog_bytes) {
-            st = flush_unit(k);
-        }
-    }
     return st;
 }
 
 /* Erase (header sector first, so the slot's old record is gone from the
- * first step on), the model file, then the header: the commit. */
-static tmlp_status_t write_record(const tmlp_flash_t *f, const geom_t *g, uint32_t slot,
-                                  const tmlp_net_t *net, uint32_t what, uint32_t seq)
+ * first step on), the model file, then the header: the commit. Its program
+ * unit is never on the stack together with find_newest's buffers. */
+TMLP_I_NOINLINE static tmlp_status_t write_record(const tmlp_flash_t *f, const geom_t *g,
+                                                  const tmlp_net_t *net, uint32_t what,
+                                                  const newest_t *rec)
 {
-    ckpt_sink_t k;
-    uint32_t at = f->base + slot * g->slot_bytes, off, crc = 0;
+    ckpt_sink_t sink, *k = &sink;
+    uint32_t at = f->base + rec->slot * g->slot_bytes, off, crc = 0;
     tmlp_status_t st = TMLP_OK;
     for (off = 0; off < g->slot_bytes && st == TMLP_OK; off += f->sector_bytes) {
         st = f->erase(f->ctx, at + off);
@@ -197,24 +178,21 @@ static tmlp_status_t write_record(const tmlp_flash_t *f, const geom_t *g, uint32
     if (st != TMLP_OK) {
         return st;
     }
-    memset(&k, 0, sizeof k);
-    k.f = f;
-    k.addr = at + g->hdr_bytes;
-    st = tmlp_model_save_stream(net, what, write_unit, &k);
-    if (st == TMLP_OK) {
-        st = flush_unit(&k);
-    }
+    k->f = f;
+    k->addr = at + g->hdr_bytes;
+    k->len = 0;
+    st = tmlp_i_model_save_units(net, what, k->unit, f->prog_bytes, write_unit, k, &crc);
     if (st != TMLP_OK) {
         return st;
     }
-    memset(k.unit, 0xFF, g->hdr_bytes);
-    tmlp_i_put_u32(k.unit, CKPT_MAGIC);
-    tmlp_i_put_u32(k.unit + 4, seq);
-    tmlp_i_put_u32(k.unit + 8, k.len);
-    memcpy(k.unit + 12, k.tail, 4);
-    (void)tmlp_crc32(0, k.unit, 16, &crc);
-    tmlp_i_put_u32(k.unit + 16, crc);
-    return f->prog(f->ctx, at, k.unit, g->hdr_bytes);
+    memset(k->unit, 0xFF, g->hdr_bytes);
+    tmlp_i_put_u32(k->unit, CKPT_MAGIC);
+    tmlp_i_put_u32(k->unit + 4, rec->seq);
+    tmlp_i_put_u32(k->unit + 8, k->len);
+    tmlp_i_put_u32(k->unit + 12, crc); /* the model file's last 4 bytes */
+    (void)tmlp_crc32(0, k->unit, 16, &crc);
+    tmlp_i_put_u32(k->unit + 16, crc);
+    return f->prog(f->ctx, at, k->unit, g->hdr_bytes);
 }
 
 /* See tinymlp.h. */
@@ -240,7 +218,7 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
     geom_t g;
     newest_t n;
     size_t need = 0;
-    uint32_t slot, new_seq;
+    uint32_t new_seq;
     tmlp_status_t st = geom_check(flash, &g);
     if (st == TMLP_OK) {
         st = tmlp_ckpt_size(net, what, flash->prog_bytes, &need);
@@ -257,13 +235,17 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
     if (st != TMLP_OK) {
         return st;
     }
-    slot = n.found ? (n.slot + 1u) % g.n_slots : 0u;
-    new_seq = n.found ? n.seq + 1u : 1u;
-    st = write_record(flash, &g, slot, net, what, new_seq);
+    /* The record to write: in the slot after the newest, the next number. */
+    n.slot = n.found ? (n.slot + 1u) % g.n_slots : 0u;
+    n.seq = new_seq = n.found ? n.seq + 1u : 1u;
+    st = write_record(flash, &g, net, what, &n);
     if (st == TMLP_OK) {
-        st = slot_check(flash, &g, slot, &n);
+        /* Read back: a scan of that slot alone. */
+        g.first = n.slot;
+        g.n_slots = n.slot + 1u;
+        st = find_newest(flash, &g, &n);
     }
-    if (st == TMLP_ERR_FORMAT || (st == TMLP_OK && n.seq != new_seq)) {
+    if (st == TMLP_OK && (!n.found || n.seq != new_seq)) {
         st = TMLP_ERR_IO; /* the flash did not keep what was written */
     }
     if (st == TMLP_OK && seq != NULL) {
@@ -300,8 +282,16 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
     if (st != TMLP_OK) {
         return st;
     }
-    *desc = n.desc;
-    *info = n.info;
+    /* The scan kept only where the newest record is: verify it again for
+     * its shape. It verified a moment ago, so a failure now is the flash's. */
+    n.r.io = TMLP_OK;
+    st = tmlp_model_peek(read_model, &n.r, n.r.len, desc, info);
+    if (n.r.io != TMLP_OK) {
+        return n.r.io;
+    }
+    if (st != TMLP_OK) {
+        return TMLP_ERR_IO;
+    }
     if (seq != NULL) {
         *seq = n.seq;
     }

@@ -22,23 +22,40 @@ static tmlp_status_t read_arrays(void *ctx, uint32_t index, float *x, float *y, 
 }
 
 /* See tinymlp.h. */
-tmlp_status_t tmlp_data_arrays(tmlp_data_t *data, const tmlp_arrays_t *a, uint32_t n)
+tmlp_status_t tmlp_data_arrays(tmlp_data_t *data, const tmlp_arrays_t *arrays, uint32_t n)
 {
     int n_targets;
-    if (data == NULL || a == NULL || a->X == NULL || n == 0u || a->n_in == 0u) {
+    if (data == NULL || arrays == NULL || arrays->X == NULL || n == 0u || arrays->n_in == 0u) {
         return TMLP_ERR_ARG;
     }
-    n_targets = (a->Y != NULL) + (a->labels != NULL) + (a->labels_u8 != NULL);
-    if (n_targets != 1 || (a->Y != NULL && a->n_out == 0u)) {
+    n_targets = (arrays->Y != NULL) + (arrays->labels != NULL) + (arrays->labels_u8 != NULL);
+    if (n_targets != 1 || (arrays->Y != NULL && arrays->n_out == 0u)) {
         return TMLP_ERR_ARG;
     }
     memset(data, 0, sizeof *data);
     data->n = n;
-    data->targets = a->Y != NULL ? (uint8_t)TMLP_TARGET_VECTOR : (uint8_t)TMLP_TARGET_LABEL;
+    data->n_in = arrays->n_in;
+    data->n_out = arrays->Y != NULL ? arrays->n_out : 0u;
+    data->targets = arrays->Y != NULL ? (uint8_t)TMLP_TARGET_VECTOR : (uint8_t)TMLP_TARGET_LABEL;
     data->read = read_arrays;
     /* The read function only reads through ctx; the cast drops a const the
      * callback signature can not carry. */
-    data->ctx = (void *)(uintptr_t)a;
+    data->ctx = (void *)(uintptr_t)arrays;
+    return TMLP_OK;
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_data_check(const tmlp_net_t *net, const tmlp_data_t *data)
+{
+    size_t n_out = net->desc.layer[net->desc.n_layers - 1].units;
+    if (data->read == NULL || data->n == 0u || data->targets > TMLP_TARGET_VECTOR) {
+        return TMLP_ERR_ARG;
+    }
+    /* What the read function writes must fit the buffers it writes into. */
+    if ((data->n_in != 0u && data->n_in != net->desc.n_in) ||
+        (data->targets == TMLP_TARGET_VECTOR && data->n_out != 0u && data->n_out != n_out)) {
+        return TMLP_ERR_SHAPE;
+    }
     return TMLP_OK;
 }
 
@@ -69,9 +86,12 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
     uint32_t i, pred = 0, truth = 0, correct = 0;
     tmlp_target_t t;
     tmlp_status_t st = TMLP_OK;
-    if (net == NULL || data == NULL || data->read == NULL || data->n == 0u ||
-        (scratch == NULL && !tmlp_i_trains(net))) {
+    if (net == NULL || data == NULL || (scratch == NULL && !tmlp_i_trains(net))) {
         return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_data_check(net, data);
+    if (st != TMLP_OK) {
+        return st;
     }
     /* The loss must suit the output layer: known before any forward. */
     t.values = NULL;

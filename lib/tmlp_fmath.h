@@ -12,6 +12,19 @@
 #include <stdint.h>
 #include <string.h>
 
+/* Bit-identical results on every target need every float operation rounded
+ * as written: no fused multiply-add, no reassociation. The build should say
+ * -ffp-contract=off (GCC's default in its GNU modes is to fuse); these make
+ * sure of it for every function of the library, whatever the flags. */
+#if defined(__FAST_MATH__)
+#error "tinymlp must not be built with -ffast-math: results would differ between targets"
+#endif
+#if defined(__clang__)
+#pragma STDC FP_CONTRACT OFF
+#elif defined(__GNUC__)
+#pragma GCC optimize("fp-contract=off")
+#endif
+
 float tmlp_i_expf(float x);    /* e^x; overflow -> +inf, underflow -> 0 (subnormals where representable), NaN -> NaN */
 float tmlp_i_logf(float x);    /* natural log; 0 -> -inf, x<0 -> NaN, +inf -> +inf, subnormals handled */
 float tmlp_i_tanhf(float x);   /* odd, saturates to +-1, tanh(-0) = -0 */

@@ -7,13 +7,51 @@
 #include <stdint.h>
 #include <string.h>
 
+#include "tinymlp.h"
+
 #define TMLP_F_HEADER_BYTES 32u
 #define TMLP_F_LAYER_BYTES 12u
 #define TMLP_F_OPTIM_BYTES 44u
-#define TMLP_F_CHUNK 64u /* bytes per read or write: the stack this costs */
+#define TMLP_F_CHUNK 64u /* bytes per write: the stack this costs */
+/* Bytes per read when loading: the largest single read (the optimizer
+ * block, 44 bytes) rounded up to a multiple of 4, so every float read stays
+ * whole; smaller than TMLP_F_CHUNK to keep the checkpoint scan under 512 B
+ * of stack on Cortex-M0+. */
+#define TMLP_F_RCHUNK 48u
 #define TMLP_F_FLAG_SCALE 1u
 #define TMLP_F_FLAG_OPTIM 2u
 #define TMLP_F_MAGIC "TMLP"
+
+/* Keeps a helper out of its caller, so the two frames are not on the stack
+ * together when the helper's own callees run (docs/quality.md, stack). A
+ * hint only: without GCC attributes (clang has them too) it is empty. */
+#if defined(__GNUC__)
+#define TMLP_I_NOINLINE __attribute__((noinline))
+#else
+#define TMLP_I_NOINLINE
+#endif
+
+/* A model file being verified or loaded: its shape and info, where each
+ * section starts, and the one TMLP_F_RCHUNK buffer every stage of the
+ * verification and of the load reads through (stack: docs/quality.md). */
+typedef struct {
+    tmlp_desc_t desc;
+    tmlp_model_info_t info;
+    uint32_t slots;
+    uint32_t off_scale, off_params, off_optim, off_state, off_crc;
+    uint8_t buf[TMLP_F_RCHUNK];
+} tmlp_i_model_scratch_t;
+
+/* tmlp_model_peek into p (p->desc and p->info hold the result). */
+tmlp_status_t tmlp_i_model_verify(tmlp_pread_fn read, void *ctx, size_t len,
+                                  tmlp_i_model_scratch_t *p);
+/* tmlp_model_save_stream through the caller's buffer unit[0..unit_bytes):
+ * write gets unit itself, filled to unit_bytes each time but the last, and
+ * the file's CRC (its last 4 bytes) is in the data, not a separate call;
+ * *crc gets it. For the checkpoints' program units. */
+tmlp_status_t tmlp_i_model_save_units(const tmlp_net_t *net, uint32_t what, uint8_t *unit,
+                                      size_t unit_bytes, tmlp_write_fn write, void *ctx,
+                                      uint32_t *crc);
 
 /* A file in memory, for the *_buf functions. */
 typedef struct {

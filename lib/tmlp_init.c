@@ -92,6 +92,26 @@ static tmlp_status_t init_check(const tmlp_init_t *init)
     return TMLP_OK;
 }
 
+/* Every value a layer's distribution can give must be finite (huge bounds
+ * or gains overflow): checked for every layer before anything is written.
+ * A normal draw is within 9 standard deviations (the polar method on 24-bit
+ * uniforms gives |z| < 8.2). */
+static tmlp_status_t dists_finite(const tmlp_net_t *net, const tmlp_init_t *init)
+{
+    size_t l;
+    for (l = 0; l < net->desc.n_layers; l++) {
+        const tmlp_layer_desc_t *layer = &net->desc.layer[l];
+        size_t n_in = tmlp_i_layer_in(&net->desc, l);
+        dist_t d = layer_dist(init, resolve_kind(init, layer), (float)n_in, (float)layer->units);
+        float spread = d.normal ? 9.0f * (d.hi < 0.0f ? -d.hi : d.hi) : d.hi - d.lo;
+        const float f[] = {d.lo, d.hi, spread, d.lo + spread, d.lo - spread};
+        if (!tmlp_i_all_finite(f, 5)) {
+            return TMLP_ERR_ARG;
+        }
+    }
+    return TMLP_OK;
+}
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tmlp_rng_t *rng)
 {
@@ -107,6 +127,10 @@ tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tm
     }
     if (net->params_rw == NULL) {
         return TMLP_ERR_STATE;
+    }
+    st = dists_finite(net, init);
+    if (st != TMLP_OK) {
+        return st;
     }
     p = net->params_rw;
     for (l = 0; l < net->desc.n_layers; l++) {

@@ -59,6 +59,10 @@ static inline int tmlp_i_trains(const tmlp_net_t *net)
  * batch counters. No effect on an inference net. */
 void tmlp_i_reset_training(tmlp_net_t *net);
 
+/* Checks a data source against the net: a read function, samples, and
+ * stated widths that match the net's (TMLP_ERR_SHAPE). */
+tmlp_status_t tmlp_i_data_check(const tmlp_net_t *net, const tmlp_data_t *data);
+
 /* 1 if every x[0..n) is finite. */
 int tmlp_i_all_finite(const float *x, size_t n);
 

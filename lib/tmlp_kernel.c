@@ -9,7 +9,9 @@
  *   Cortex-M4F gcc keeps an array on the stack (about 11 instead of 5
  *   instructions per multiply-accumulate).
  * - back-propagated sums run over the output rows in order j = 0, 1, ...
- * Built with -ffp-contract=off, no multiply-add is fused. */
+ * Built with -ffp-contract=off, no multiply-add is fused.
+ * Three implementations of the same operations: GNU C vectors (x86-64, Arm
+ * NEON), VFP inline assembly (Cortex-M4F/M7/M33) and portable C. */
 #include "tmlp_internal.h"
 
 /* Cortex-M4F/M7/M33 and other VFP targets (gcc or clang, hard or softfp
@@ -26,6 +28,272 @@
 #else
 #define TMLP_VFP_ASM 0
 #endif
+
+/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the kernels on GNU C
+ * vectors, a block of 8 floats (b8_t) holding partial sum k of a dot
+ * product, or element i + k of a block, in lane k: one 32-byte vector with
+ * AVX, two 16-byte vectors otherwise. Compilers vectorise the scalar loops
+ * below badly (gcc -O3 turns the 8 scalar sums of the dot product into 8
+ * strict in-order reductions with permutes, several times slower than -O2)
+ * and do not vectorise loops of unknown length at -O2. Vector operations are
+ * lane-wise IEEE operations rounded as the scalar ones (-ffp-contract=off:
+ * no fused multiply-add) and every sum keeps its order, so the results are
+ * the same bits as the portable C code's. -DTMLP_NO_ASM selects the
+ * portable C code. */
+#if !TMLP_VFP_ASM && !defined(TMLP_NO_ASM) && defined(__GNUC__) && \
+    (defined(__SSE2__) || defined(__ARM_NEON))
+#define TMLP_VEC 1
+#else
+#define TMLP_VEC 0
+#endif
+
+#if TMLP_VEC
+#if defined(__AVX__)
+#define TMLP_VBYTES 32
+#else
+#define TMLP_VBYTES 16
+#endif
+/* vf_u: the same vector at any float's alignment, allowed to alias floats
+ * (as the x86 intrinsics' unaligned types): one unaligned move each. */
+typedef float vf_t __attribute__((vector_size(TMLP_VBYTES)));
+typedef float vf_u __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
+typedef struct {
+    vf_t v0;
+#if TMLP_VBYTES == 16
+    vf_t v1;
+#endif
+} b8_t;
+
+static b8_t b8_load(const float *p)
+{
+    b8_t r;
+    r.v0 = *(const vf_u *)(const void *)p;
+#if TMLP_VBYTES == 16
+    r.v1 = *(const vf_u *)(const void *)(p + 4);
+#endif
+    return r;
+}
+
+static void b8_store(float *p, b8_t a)
+{
+    *(vf_u *)(void *)p = a.v0;
+#if TMLP_VBYTES == 16
+    *(vf_u *)(void *)(p + 4) = a.v1;
+#endif
+}
+
+static b8_t b8_splat(float a)
+{
+    b8_t r;
+    vf_t v = {a, a, a, a};
+#if TMLP_VBYTES == 16
+    r.v1 = v;
+#else
+    v = (vf_t){a, a, a, a, a, a, a, a};
+#endif
+    r.v0 = v;
+    return r;
+}
+
+static b8_t b8_add(b8_t a, b8_t b)
+{
+    a.v0 += b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 += b.v1;
+#endif
+    return a;
+}
+
+static b8_t b8_mul(b8_t a, b8_t b)
+{
+    a.v0 *= b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 *= b.v1;
+#endif
+    return a;
+}
+
+/* acc + a b, rounded twice. */
+static b8_t b8_mac(b8_t acc, b8_t a, b8_t b)
+{
+    return b8_add(acc, b8_mul(a, b));
+}
+
+/* The end of a dot product whose blocks of 8 left sum k in lane k of acc:
+ * the t < 8 remaining elements go to sum 0 in order, then the fixed
+ * combining tree. */
+static float dot_finish(b8_t acc, const float *a, const float *b, size_t t)
+{
+    float s[8];
+    size_t k;
+    b8_store(s, acc);
+    for (k = 0; k < t; k++) {
+        s[0] += a[k] * b[k];
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* See tmlp_internal.h. */
+float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n)
+{
+    b8_t s = b8_splat(0.0f);
+    size_t i = 0;
+    for (; i + 8u <= n; i += 8u) {
+        s = b8_mac(s, b8_load(a + i), b8_load(b + i));
+    }
+    return dot_finish(s, a + i, b + i, n - i);
+}
+
+/* See tmlp_internal.h. */
+float tmlp_i_sumsq_scaled(const float *a, float s, size_t n)
+{
+    const b8_t sv = b8_splat(s);
+    b8_t acc = b8_splat(0.0f), t;
+    float r[8], u;
+    size_t i = 0;
+    for (; i + 8u <= n; i += 8u) {
+        t = b8_mul(b8_load(a + i), sv);
+        acc = b8_mac(acc, t, t);
+    }
+    b8_store(r, acc);
+    for (; i < n; i++) {
+        u = a[i] * s;
+        r[0] += u * u;
+    }
+    return ((r[0] + r[1]) + (r[2] + r[3])) + ((r[4] + r[5]) + (r[6] + r[7]));
+}
+
+/* See tmlp_internal.h. Four rows per pass over x: four independent sums
+ * (one would wait on the latency of each addition), each row with
+ * tmlp_i_dot's 8 sums and order; the last n_out % 4 rows through
+ * tmlp_i_dot. */
+void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRICT b,
+                          const float *TMLP_RESTRICT x, float *TMLP_RESTRICT z, size_t n_in,
+                          size_t n_out)
+{
+    size_t j = 0;
+#if TMLP_VBYTES == 32
+    /* With AVX (16 vector registers) eight rows per pass. */
+    for (; j + 8u <= n_out; j += 8u) {
+        const float *w0 = w + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
+        const float *w4 = w3 + n_in, *w5 = w4 + n_in, *w6 = w5 + n_in, *w7 = w6 + n_in;
+        b8_t a0 = b8_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        b8_t xv;
+        size_t i = 0, t;
+        for (; i + 8u <= n_in; i += 8u) {
+            xv = b8_load(x + i);
+            a0 = b8_mac(a0, b8_load(w0 + i), xv);
+            a1 = b8_mac(a1, b8_load(w1 + i), xv);
+            a2 = b8_mac(a2, b8_load(w2 + i), xv);
+            a3 = b8_mac(a3, b8_load(w3 + i), xv);
+            a4 = b8_mac(a4, b8_load(w4 + i), xv);
+            a5 = b8_mac(a5, b8_load(w5 + i), xv);
+            a6 = b8_mac(a6, b8_load(w6 + i), xv);
+            a7 = b8_mac(a7, b8_load(w7 + i), xv);
+        }
+        t = n_in - i;
+        z[j] = dot_finish(a0, w0 + i, x + i, t) + b[j];
+        z[j + 1u] = dot_finish(a1, w1 + i, x + i, t) + b[j + 1u];
+        z[j + 2u] = dot_finish(a2, w2 + i, x + i, t) + b[j + 2u];
+        z[j + 3u] = dot_finish(a3, w3 + i, x + i, t) + b[j + 3u];
+        z[j + 4u] = dot_finish(a4, w4 + i, x + i, t) + b[j + 4u];
+        z[j + 5u] = dot_finish(a5, w5 + i, x + i, t) + b[j + 5u];
+        z[j + 6u] = dot_finish(a6, w6 + i, x + i, t) + b[j + 6u];
+        z[j + 7u] = dot_finish(a7, w7 + i, x + i, t) + b[j + 7u];
+    }
+#endif
+    for (; j + 4u <= n_out; j += 4u) {
+        const float *w0 = w + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
+        b8_t a0 = b8_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, xv;
+        size_t i = 0;
+        for (; i + 8u <= n_in; i += 8u) {
+            xv = b8_load(x + i);
+            a0 = b8_mac(a0, b8_load(w0 + i), xv);
+            a1 = b8_mac(a1, b8_load(w1 + i), xv);
+            a2 = b8_mac(a2, b8_load(w2 + i), xv);
+            a3 = b8_mac(a3, b8_load(w3 + i), xv);
+        }
+        z[j] = dot_finish(a0, w0 + i, x + i, n_in - i) + b[j];
+        z[j + 1u] = dot_finish(a1, w1 + i, x + i, n_in - i) + b[j + 1u];
+        z[j + 2u] = dot_finish(a2, w2 + i, x + i, n_in - i) + b[j + 2u];
+        z[j + 3u] = dot_finish(a3, w3 + i, x + i, n_in - i) + b[j + 3u];
+    }
+    for (; j < n_out; j++) {
+        z[j] = tmlp_i_dot(w + j * n_in, x, n_in) + b[j];
+    }
+}
+
+/* See tmlp_internal.h. gw[j][i] += d[j] x[i] for every row; d_in[i] = sum
+ * over j = 0, 1, ... of d[j] W[j][i], added in that order to 0. Four rows
+ * per pass, so that each block of x and of d_in is loaded once for four
+ * rows. */
+void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw,
+                           float *TMLP_RESTRICT gb, const float *TMLP_RESTRICT x,
+                           const float *TMLP_RESTRICT d, float *TMLP_RESTRICT d_in, size_t n_in,
+                           size_t n_out)
+{
+    size_t i, j = 0;
+    if (d_in != NULL) {
+        for (i = 0; i < n_in; i++) {
+            d_in[i] = 0.0f;
+        }
+    }
+    for (; j + 4u <= n_out; j += 4u) {
+        const float d0 = d[j], d1 = d[j + 1u], d2 = d[j + 2u], d3 = d[j + 3u];
+        const b8_t D0 = b8_splat(d0), D1 = b8_splat(d1), D2 = b8_splat(d2), D3 = b8_splat(d3);
+        float *g0 = gw + j * n_in, *g1 = g0 + n_in, *g2 = g1 + n_in, *g3 = g2 + n_in;
+        const float *w0 = w + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
+        b8_t xv, dv;
+        gb[j] += d0;
+        gb[j + 1u] += d1;
+        gb[j + 2u] += d2;
+        gb[j + 3u] += d3;
+        for (i = 0; i + 8u <= n_in; i += 8u) {
+            xv = b8_load(x + i);
+            b8_store(g0 + i, b8_mac(b8_load(g0 + i), D0, xv));
+            b8_store(g1 + i, b8_mac(b8_load(g1 + i), D1, xv));
+            b8_store(g2 + i, b8_mac(b8_load(g2 + i), D2, xv));
+            b8_store(g3 + i, b8_mac(b8_load(g3 + i), D3, xv));
+            if (d_in != NULL) {
+                dv = b8_mac(b8_load(d_in + i), D0, b8_load(w0 + i));
+                dv = b8_mac(dv, D1, b8_load(w1 + i));
+                dv = b8_mac(dv, D2, b8_load(w2 + i));
+                dv = b8_mac(dv, D3, b8_load(w3 + i));
+                b8_store(d_in + i, dv);
+            }
+        }
+        for (; i < n_in; i++) {
+            g0[i] += d0 * x[i];
+            g1[i] += d1 * x[i];
+            g2[i] += d2 * x[i];
+            g3[i] += d3 * x[i];
+            if (d_in != NULL) {
+                d_in[i] = (((d_in[i] + d0 * w0[i]) + d1 * w1[i]) + d2 * w2[i]) + d3 * w3[i];
+            }
+        }
+    }
+    for (; j < n_out; j++) {
+        const float dj = d[j];
+        const b8_t D = b8_splat(dj);
+        float *g = gw + j * n_in;
+        const float *wr = w + j * n_in;
+        gb[j] += dj;
+        for (i = 0; i + 8u <= n_in; i += 8u) {
+            b8_store(g + i, b8_mac(b8_load(g + i), D, b8_load(x + i)));
+            if (d_in != NULL) {
+                b8_store(d_in + i, b8_mac(b8_load(d_in + i), D, b8_load(wr + i)));
+            }
+        }
+        for (; i < n_in; i++) {
+            g[i] += dj * x[i];
+            if (d_in != NULL) {
+                d_in[i] += dj * wr[i];
+            }
+        }
+    }
+}
+
+#else /* !TMLP_VEC */
 
 /* See tmlp_internal.h. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n)
@@ -252,3 +520,5 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
         }
     }
 }
+
+#endif /* TMLP_VEC */

@@ -6,21 +6,19 @@
 
 /* ---- loading ---- */
 
-/* A verified file: its shape and where each section starts. */
-typedef struct {
-    tmlp_desc_t desc;
-    tmlp_model_info_t info;
-    uint32_t slots;
-    uint32_t off_scale, off_params, off_optim, off_state, off_crc;
-} parsed_t;
+/* A verified file: its shape, where each section starts, and the one
+ * chunk buffer that the header, layer, optimizer and CRC passes and the
+ * load share (tmlp_format.h). */
+typedef tmlp_i_model_scratch_t parsed_t;
 
 static tmlp_status_t rd(tmlp_pread_fn read, void *ctx, uint32_t off, void *buf, size_t n)
 {
     return read(ctx, off, buf, n);
 }
 
-static tmlp_status_t parse_header(const uint8_t *h, size_t len, parsed_t *p, uint32_t *hdr)
+static tmlp_status_t parse_header(size_t len, parsed_t *p, uint32_t *hdr)
 {
+    const uint8_t *h = p->buf; /* the header, read by the caller */
     uint32_t flags = tmlp_i_get_u32(h + 8), k;
     if (memcmp(h, TMLP_F_MAGIC, 4) != 0 || tmlp_i_get_u16(h + 4) == 0u ||
         tmlp_i_get_u16(h + 4) > TMLP_FORMAT_VERSION || (flags & ~(TMLP_F_FLAG_SCALE | TMLP_F_FLAG_OPTIM)) != 0u ||
@@ -39,7 +37,11 @@ static tmlp_status_t parse_header(const uint8_t *h, size_t len, parsed_t *p, uin
         h[14] > TMLP_MAX_LAYERS) {
         return TMLP_ERR_FORMAT;
     }
-    memset(p, 0, sizeof *p);
+    /* Everything but buf, which holds h. */
+    memset(&p->desc, 0, sizeof p->desc);
+    memset(&p->info, 0, sizeof p->info);
+    p->slots = 0;
+    p->off_scale = p->off_params = p->off_optim = p->off_state = p->off_crc = 0;
     p->info.version = tmlp_i_get_u16(h + 4);
     p->info.n_params = tmlp_i_get_u32(h + 16);
     p->info.file_bytes = (uint32_t)len;
@@ -51,14 +53,15 @@ static tmlp_status_t parse_header(const uint8_t *h, size_t len, parsed_t *p, uin
     return TMLP_OK;
 }
 
-static tmlp_status_t parse_layers(tmlp_pread_fn read, void *ctx, uint32_t at, parsed_t *p)
+TMLP_I_NOINLINE static tmlp_status_t parse_layers(tmlp_pread_fn read, void *ctx, uint32_t at,
+                                                  parsed_t *p)
 {
-    uint8_t e[TMLP_F_LAYER_BYTES];
+    const uint8_t *e = p->buf;
     size_t l;
     tmlp_status_t st;
     for (l = 0; l < p->desc.n_layers; l++, at += TMLP_F_LAYER_BYTES) {
         tmlp_layer_desc_t *ly = &p->desc.layer[l];
-        st = rd(read, ctx, at, e, sizeof e);
+        st = rd(read, ctx, at, p->buf, TMLP_F_LAYER_BYTES);
         if (st != TMLP_OK) {
             return st;
         }
@@ -71,45 +74,44 @@ static tmlp_status_t parse_layers(tmlp_pread_fn read, void *ctx, uint32_t at, pa
         ly->flags = e[3];
         ly->act_param = tmlp_i_bits_float(tmlp_i_get_u32(e + 4));
     }
-    return tmlp_i_desc_check(&p->desc) == TMLP_OK ? TMLP_OK : TMLP_ERR_FORMAT;
+    return TMLP_OK;
 }
 
-static tmlp_status_t parse_optim(tmlp_pread_fn read, void *ctx, parsed_t *p)
+TMLP_I_NOINLINE static tmlp_status_t parse_optim(tmlp_pread_fn read, void *ctx, parsed_t *p)
 {
-    uint8_t b[TMLP_F_OPTIM_BYTES];
-    float hyper[9];
+    const uint8_t *b = p->buf;
     tmlp_optim_t *o = &p->info.optim;
     size_t k;
-    tmlp_status_t st = rd(read, ctx, p->off_optim, b, sizeof b);
+    tmlp_status_t st = rd(read, ctx, p->off_optim, p->buf, TMLP_F_OPTIM_BYTES);
     if (st != TMLP_OK) {
         return st;
     }
-    for (k = 0; k < 9; k++) {
-        hyper[k] = tmlp_i_bits_float(tmlp_i_get_u32(b + 8 + 4 * k));
-    }
-    if (!tmlp_i_all_finite(hyper, 9)) {
-        return TMLP_ERR_NUMERIC;
+    /* The 9 hyperparameters, bytes 8..43: all finite, then decoded. */
+    for (k = 8; k < TMLP_F_OPTIM_BYTES; k += 4u) {
+        if (!tmlp_i_isfinite(tmlp_i_bits_float(tmlp_i_get_u32(b + k)))) {
+            return TMLP_ERR_NUMERIC;
+        }
     }
     o->kind = b[0];
     o->nesterov = b[1];
     o->maximize = b[2];
     o->decoupled_wd = b[3];
-    o->lr = hyper[0];
-    o->momentum = hyper[1];
-    o->dampening = hyper[2];
-    o->weight_decay = hyper[3];
-    o->beta1 = hyper[4];
-    o->beta2 = hyper[5];
-    o->alpha = hyper[6];
-    o->eps = hyper[7];
-    o->clip_norm = hyper[8];
+    o->lr = tmlp_i_bits_float(tmlp_i_get_u32(b + 8));
+    o->momentum = tmlp_i_bits_float(tmlp_i_get_u32(b + 12));
+    o->dampening = tmlp_i_bits_float(tmlp_i_get_u32(b + 16));
+    o->weight_decay = tmlp_i_bits_float(tmlp_i_get_u32(b + 20));
+    o->beta1 = tmlp_i_bits_float(tmlp_i_get_u32(b + 24));
+    o->beta2 = tmlp_i_bits_float(tmlp_i_get_u32(b + 28));
+    o->alpha = tmlp_i_bits_float(tmlp_i_get_u32(b + 32));
+    o->eps = tmlp_i_bits_float(tmlp_i_get_u32(b + 36));
+    o->clip_norm = tmlp_i_bits_float(tmlp_i_get_u32(b + 40));
     p->info.steps = tmlp_i_get_u32(b + 4);
-    return tmlp_i_optim_check(o, &p->slots) == TMLP_OK ? TMLP_OK : TMLP_ERR_FORMAT;
+    return TMLP_OK;
 }
 
 /* Offsets of the sections, computed in 64 bits so no size can wrap, and
  * checked against the file's length before they are narrowed. */
-static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, size_t len)
+TMLP_I_NOINLINE static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, size_t len)
 {
     uint64_t n_params = tmlp_i_layer_offset(&p->desc, p->desc.n_layers);
     uint64_t scale = (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * p->desc.n_layers;
@@ -126,35 +128,45 @@ static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, size_t len)
     return TMLP_OK;
 }
 
+/* Whether the floats of buf[0..n), read at file offset `off`, that fall in
+ * the scale, parameter and state sections are all finite. */
+TMLP_I_NOINLINE static int chunk_finite(const parsed_t *p, uint32_t off, uint32_t n)
+{
+    uint32_t k;
+    for (k = 0; k + 4u <= n; k += 4u) {
+        uint32_t at = off + k;
+        int is_float = (at >= p->off_scale && at < p->off_optim) ||
+                       (p->info.has_optim && at >= p->off_state);
+        if (is_float && !tmlp_i_isfinite(tmlp_i_bits_float(tmlp_i_get_u32(p->buf + k)))) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 /* CRC of bytes [0, off_crc), checking that every float in the scale,
  * parameter and state sections is finite. */
-static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, const parsed_t *p)
+TMLP_I_NOINLINE static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, parsed_t *p)
 {
-    uint8_t buf[TMLP_F_CHUNK];
-    uint32_t off = 0, crc = 0, k;
+    uint32_t off = 0, crc = 0, n;
     tmlp_status_t st;
     while (off < p->off_crc) {
-        uint32_t n = p->off_crc - off < TMLP_F_CHUNK ? p->off_crc - off : TMLP_F_CHUNK;
-        st = rd(read, ctx, off, buf, n);
+        n = p->off_crc - off < TMLP_F_RCHUNK ? p->off_crc - off : TMLP_F_RCHUNK;
+        st = rd(read, ctx, off, p->buf, n);
         if (st != TMLP_OK) {
             return st;
         }
-        (void)tmlp_crc32(crc, buf, n, &crc);
-        for (k = 0; k + 4u <= n; k += 4u) {
-            uint32_t at = off + k;
-            int is_float = (at >= p->off_scale && at < p->off_optim) ||
-                           (p->info.has_optim && at >= p->off_state);
-            if (is_float && !tmlp_i_isfinite(tmlp_i_bits_float(tmlp_i_get_u32(buf + k)))) {
-                return TMLP_ERR_NUMERIC;
-            }
+        (void)tmlp_crc32(crc, p->buf, n, &crc);
+        if (!chunk_finite(p, off, n)) {
+            return TMLP_ERR_NUMERIC;
         }
         off += n;
     }
-    st = rd(read, ctx, p->off_crc, buf, 4);
+    st = rd(read, ctx, p->off_crc, p->buf, 4);
     if (st != TMLP_OK) {
         return st;
     }
-    return tmlp_i_get_u32(buf) == crc ? TMLP_OK : TMLP_ERR_FORMAT;
+    return tmlp_i_get_u32(p->buf) == crc ? TMLP_OK : TMLP_ERR_FORMAT;
 }
 
 /* Parameters of the trainable layers: the optimizer state's length. */
@@ -167,25 +179,29 @@ static uint64_t train_params(const tmlp_desc_t *d)
     return tmlp_i_layer_offset(d, d->n_layers) - tmlp_i_layer_offset(d, n_frozen);
 }
 
-/* Pass 1: everything but writing. */
-static tmlp_status_t verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t *p)
+/* Pass 1: everything but writing. See tmlp_format.h. */
+tmlp_status_t tmlp_i_model_verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t *p)
 {
-    uint8_t h[TMLP_F_HEADER_BYTES];
     uint32_t hdr = 0;
     uint64_t end;
     tmlp_status_t st;
     if (len < TMLP_MODEL_BASE_BYTES(1) || len > UINT32_MAX) {
         return TMLP_ERR_FORMAT;
     }
-    st = rd(read, ctx, 0, h, sizeof h);
+    st = rd(read, ctx, 0, p->buf, TMLP_F_HEADER_BYTES);
     if (st == TMLP_OK) {
-        st = parse_header(h, len, p, &hdr);
+        st = parse_header(len, p, &hdr);
     }
-    if (st == TMLP_OK && (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * h[14] > len) {
+    if (st == TMLP_OK && (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * p->buf[14] > len) {
         st = TMLP_ERR_FORMAT;
     }
     if (st == TMLP_OK) {
         st = parse_layers(read, ctx, hdr, p);
+    }
+    /* The checks that call deep are made here, not in parse_layers and
+     * parse_optim: one frame less under them. */
+    if (st == TMLP_OK && tmlp_i_desc_check(&p->desc) != TMLP_OK) {
+        st = TMLP_ERR_FORMAT;
     }
     if (st == TMLP_OK) {
         st = place_sections(p, hdr, len);
@@ -196,6 +212,9 @@ static tmlp_status_t verify(tmlp_pread_fn read, void *ctx, size_t len, parsed_t 
     }
     if (st == TMLP_OK && p->info.has_optim) {
         st = parse_optim(read, ctx, p);
+        if (st == TMLP_OK && tmlp_i_optim_check(&p->info.optim, &p->slots) != TMLP_OK) {
+            st = TMLP_ERR_FORMAT;
+        }
     }
     if (st != TMLP_OK) {
         return st;
@@ -218,7 +237,7 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
     if (read == NULL || desc == NULL || info == NULL) {
         return TMLP_ERR_ARG;
     }
-    st = verify(read, ctx, len, &p);
+    st = tmlp_i_model_verify(read, ctx, len, &p);
     if (st == TMLP_OK) {
         *desc = p.desc;
         *info = p.info;
@@ -226,14 +245,14 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
     return st;
 }
 
-/* Reads n floats stored at `off` into dst, TMLP_F_CHUNK bytes at a time. */
-static tmlp_status_t read_floats(tmlp_pread_fn read, void *ctx, uint32_t off, float *dst, size_t n)
+/* Reads n floats stored at `off` into dst, TMLP_F_RCHUNK bytes at a time. */
+static tmlp_status_t read_floats(tmlp_pread_fn read, void *ctx, uint8_t *buf, uint32_t off,
+                                 float *dst, size_t n)
 {
-    uint8_t buf[TMLP_F_CHUNK];
     size_t i = 0, k;
     tmlp_status_t st;
     while (i < n) {
-        size_t m = n - i < TMLP_F_CHUNK / 4u ? n - i : TMLP_F_CHUNK / 4u;
+        size_t m = n - i < TMLP_F_RCHUNK / 4u ? n - i : TMLP_F_RCHUNK / 4u;
         st = rd(read, ctx, off + (uint32_t)(4u * i), buf, 4u * m);
         if (st != TMLP_OK) {
             return st;
@@ -265,13 +284,13 @@ static int same_shape(const tmlp_desc_t *a, const tmlp_desc_t *b)
 /* A fine-tuning net's frozen layers stay in flash: the file's must be
  * theirs, bit for bit, or the file belongs to another base model. */
 static tmlp_status_t same_frozen(const tmlp_net_t *net, tmlp_pread_fn read, void *ctx,
-                                 const parsed_t *p)
+                                 parsed_t *p)
 {
-    uint8_t buf[TMLP_F_CHUNK];
+    uint8_t *buf = p->buf;
     size_t n = (size_t)net->n_params - net->n_train, i = 0, k;
     tmlp_status_t st;
     while (i < n) {
-        size_t m = n - i < TMLP_F_CHUNK / 4u ? n - i : TMLP_F_CHUNK / 4u;
+        size_t m = n - i < TMLP_F_RCHUNK / 4u ? n - i : TMLP_F_RCHUNK / 4u;
         st = rd(read, ctx, p->off_params + (uint32_t)(4u * i), buf, 4u * m);
         if (st != TMLP_OK) {
             return st;
@@ -306,34 +325,17 @@ static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const pars
     return TMLP_OK;
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
-                              size_t len)
+/* Pass 2: the file is known good; write. A function of its own, so its
+ * frame and the verification's are never on the stack together. */
+TMLP_I_NOINLINE static tmlp_status_t load_write(tmlp_net_t *net, uint32_t what,
+                                                tmlp_pread_fn read, void *ctx, parsed_t *p)
 {
-    parsed_t p;
     size_t i;
-    tmlp_status_t st;
-    if (net == NULL || read == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
-        return TMLP_ERR_ARG;
-    }
-    if (net->params_rw == NULL && net->mode != TMLP_MODE_FINETUNE) {
-        return TMLP_ERR_STATE;
-    }
-    st = verify(read, ctx, len, &p);
-    if (st == TMLP_OK) {
-        st = load_check(net, what, &p);
-    }
-    if (st == TMLP_OK && net->mode == TMLP_MODE_FINETUNE) {
-        st = same_frozen(net, read, ctx, &p);
-    }
-    if (st != TMLP_OK) {
-        return st;
-    }
-    /* Pass 2: the file is known good; write. */
-    if (p.info.has_scale) {
-        st = read_floats(read, ctx, p.off_scale, net->in_offset, net->desc.n_in);
+    tmlp_status_t st = TMLP_OK;
+    if (p->info.has_scale) {
+        st = read_floats(read, ctx, p->buf, p->off_scale, net->in_offset, net->desc.n_in);
         if (st == TMLP_OK) {
-            st = read_floats(read, ctx, p.off_scale + 4u * net->desc.n_in, net->in_scale,
+            st = read_floats(read, ctx, p->buf, p->off_scale + 4u * net->desc.n_in, net->in_scale,
                              net->desc.n_in);
         }
     } else if (net->in_offset != NULL) {
@@ -347,18 +349,45 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
          * last n_train (the frozen ones were checked equal above). */
         int fine = net->mode == TMLP_MODE_FINETUNE;
         uint32_t skip = fine ? 4u * (net->n_params - net->n_train) : 0u;
-        st = read_floats(read, ctx, p.off_params + skip, fine ? net->train_params : net->params_rw,
+        st = read_floats(read, ctx, p->buf, p->off_params + skip,
+                         fine ? net->train_params : net->params_rw,
                          fine ? net->n_train : net->n_params);
     }
     if (st != TMLP_OK || !(what & TMLP_SAVE_OPTIM)) {
         tmlp_i_reset_training(net);
         return st;
     }
-    st = read_floats(read, ctx, p.off_state, net->opt_state, (size_t)p.slots * net->n_train);
+    st = read_floats(read, ctx, p->buf, p->off_state, net->opt_state,
+                     (size_t)p->slots * net->n_train);
     (void)tmlp_net_zero_grad(net);
-    net->opt = p.info.optim;
-    net->steps = p.info.steps;
+    net->opt = p->info.optim;
+    net->steps = p->info.steps;
     return st;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
+                              size_t len)
+{
+    parsed_t p;
+    tmlp_status_t st;
+    if (net == NULL || read == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->params_rw == NULL && net->mode != TMLP_MODE_FINETUNE) {
+        return TMLP_ERR_STATE;
+    }
+    st = tmlp_i_model_verify(read, ctx, len, &p);
+    if (st == TMLP_OK) {
+        st = load_check(net, what, &p);
+    }
+    if (st == TMLP_OK && net->mode == TMLP_MODE_FINETUNE) {
+        st = same_frozen(net, read, ctx, &p);
+    }
+    if (st != TMLP_OK) {
+        return st;
+    }
+    return load_write(net, what, read, ctx, &p);
 }
 
 static tmlp_status_t read_mem(void *ctx, uint32_t offset, void *buf, size_t len)

@@ -3,10 +3,15 @@
  * layer's pre-activation z. Means over a batch are taken by the caller. */
 #include "tmlp_internal.h"
 
-static float target_at(const tmlp_target_t *t, size_t k)
+/* Target k of n: the vector's entry, or the label one-hot; with a single
+ * output the label (0 or 1) is the target value itself. */
+static float target_at(const tmlp_target_t *t, size_t k, size_t n)
 {
     if (t->values != NULL) {
         return t->values[k];
+    }
+    if (n == 1u) {
+        return t->label != 0u ? 1.0f : 0.0f;
     }
     return (size_t)t->label == k ? 1.0f : 0.0f;
 }
@@ -16,6 +21,7 @@ tmlp_status_t tmlp_i_loss_check(const tmlp_desc_t *desc, tmlp_loss_t loss,
                                 const tmlp_target_t *target)
 {
     const tmlp_layer_desc_t *out = &desc->layer[desc->n_layers - 1];
+    size_t k;
     if ((unsigned)loss > (unsigned)TMLP_LOSS_CE) {
         return TMLP_ERR_ARG;
     }
@@ -24,9 +30,23 @@ tmlp_status_t tmlp_i_loss_check(const tmlp_desc_t *desc, tmlp_loss_t loss,
         return TMLP_ERR_STATE;
     }
     if (target->values == NULL) {
-        return target->label < out->units ? TMLP_OK : TMLP_ERR_LABEL;
+        /* One output (not CE): a binary label, 0 or 1, is the target. */
+        uint32_t classes = out->units == 1u && loss != TMLP_LOSS_CE ? 2u : out->units;
+        return target->label < classes ? TMLP_OK : TMLP_ERR_LABEL;
     }
-    return tmlp_i_all_finite(target->values, out->units) ? TMLP_OK : TMLP_ERR_NUMERIC;
+    if (!tmlp_i_all_finite(target->values, out->units)) {
+        return TMLP_ERR_NUMERIC;
+    }
+    /* BCE takes probabilities, CE non-negative weights: with them every
+     * loss is >= 0, which the stopping rules rely on. */
+    for (k = 0; k < out->units; k++) {
+        float t = target->values[k];
+        if ((loss == TMLP_LOSS_BCE && !(t >= 0.0f && t <= 1.0f)) ||
+            (loss == TMLP_LOSS_CE && !(t >= 0.0f))) {
+            return TMLP_ERR_ARG;
+        }
+    }
+    return TMLP_OK;
 }
 
 /* log(sum_k exp(z_k)) computed as m + log(sum_k exp(z_k - m)), m = max z. */
@@ -70,12 +90,12 @@ float tmlp_i_loss_value(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, co
         return sum;
     case TMLP_LOSS_BCE:
         for (k = 0; k < n; k++) {
-            sum += bce_with_logit(lambda * z[k], target_at(target, k));
+            sum += bce_with_logit(lambda * z[k], target_at(target, k, n));
         }
         return sum / (float)n;
     default: /* HALF_SSE, MSE */
         for (k = 0; k < n; k++) {
-            e = y[k] - target_at(target, k);
+            e = y[k] - target_at(target, k, n);
             sum += e * e;
         }
         return loss == TMLP_LOSS_MSE ? sum / (float)n : 0.5f * sum;
@@ -86,22 +106,28 @@ float tmlp_i_loss_value(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, co
 void tmlp_i_loss_delta(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, const float *y,
                        const tmlp_target_t *target, float *delta, size_t n)
 {
-    float lambda = tmlp_i_act_param(out_layer);
+    float lambda = tmlp_i_act_param(out_layer), sum;
     size_t k;
     switch (loss) {
     case TMLP_LOSS_CE:
+        /* d/dz of sum_k t_k (lse - z_k) is y sum(t) - t: y - t for a label
+         * or a probability vector (sum(t) = 1 exactly, so y * 1 = y). */
+        sum = 0.0f;
         for (k = 0; k < n; k++) {
-            delta[k] = y[k] - target_at(target, k);
+            sum += target_at(target, k, n);
+        }
+        for (k = 0; k < n; k++) {
+            delta[k] = y[k] * sum - target_at(target, k, n);
         }
         break;
     case TMLP_LOSS_BCE:
         for (k = 0; k < n; k++) {
-            delta[k] = (lambda * (y[k] - target_at(target, k))) / (float)n;
+            delta[k] = (lambda * (y[k] - target_at(target, k, n))) / (float)n;
         }
         break;
     default: /* dL/dy, then through the output activation */
         for (k = 0; k < n; k++) {
-            delta[k] = y[k] - target_at(target, k);
+            delta[k] = y[k] - target_at(target, k, n);
             if (loss == TMLP_LOSS_MSE) {
                 delta[k] = (2.0f * delta[k]) / (float)n;
             }

@@ -193,7 +193,7 @@ tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
 {
-    uint32_t slots = 0, have = 0;
+    uint32_t slots = 0, have = 0, used = 0;
     tmlp_status_t st;
     if (net == NULL || opt == NULL) {
         return TMLP_ERR_ARG;
@@ -208,6 +208,13 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
     have = net->slots;
     if (opt->kind != net->opt.kind || slots > have) {
         return TMLP_ERR_STATE;
+    }
+    (void)tmlp_i_optim_check(&net->opt, &used);
+    if (slots != used) {
+        /* A buffer that was not kept up to date (momentum switched off and
+         * on again) would come back stale: start the state afresh. */
+        memset(net->opt_state, 0, (size_t)have * net->n_train * sizeof(float));
+        net->steps = 0;
     }
     net->opt = *opt;
     return TMLP_OK;

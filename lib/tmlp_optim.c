@@ -224,6 +224,96 @@ static float grad_norm(const float *g, float gscale, size_t n)
     return m * tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale / m, n));
 }
 
+/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the loops of plain
+ * SGD on GNU C vectors (as in tmlp_kernel.c), a block of 8 floats (b8_t)
+ * in one 32-byte vector with AVX or two 16-byte vectors; lane k of the sum
+ * of squares is partial sum k of tmlp_i_sumsq_scaled(). Lane-wise IEEE
+ * operations rounded as the scalar ones (-ffp-contract=off), so the same
+ * bits as the portable C code below; gcc does not vectorise that code at
+ * -O2 (the 8 scalar sums, and loops of unknown length). -DTMLP_NO_ASM
+ * selects the portable C code. */
+#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#define TMLP_VEC 1
+#else
+#define TMLP_VEC 0
+#endif
+
+#if TMLP_VEC
+#if defined(__AVX__)
+#define TMLP_VBYTES 32
+#else
+#define TMLP_VBYTES 16
+#endif
+/* vf_u: the same vector at any float's alignment, allowed to alias floats
+ * (as the x86 intrinsics' unaligned types): one unaligned move each. */
+typedef float vf_t __attribute__((vector_size(TMLP_VBYTES)));
+typedef float vf_u __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
+typedef struct {
+    vf_t v0;
+#if TMLP_VBYTES == 16
+    vf_t v1;
+#endif
+} b8_t;
+
+static b8_t b8_load(const float *p)
+{
+    b8_t r;
+    r.v0 = *(const vf_u *)(const void *)p;
+#if TMLP_VBYTES == 16
+    r.v1 = *(const vf_u *)(const void *)(p + 4);
+#endif
+    return r;
+}
+
+static void b8_store(float *p, b8_t a)
+{
+    *(vf_u *)(void *)p = a.v0;
+#if TMLP_VBYTES == 16
+    *(vf_u *)(void *)(p + 4) = a.v1;
+#endif
+}
+
+static b8_t b8_splat(float a)
+{
+    b8_t r;
+    vf_t v = {a, a, a, a};
+#if TMLP_VBYTES == 16
+    r.v1 = v;
+#else
+    v = (vf_t){a, a, a, a, a, a, a, a};
+#endif
+    r.v0 = v;
+    return r;
+}
+
+static b8_t b8_add(b8_t a, b8_t b)
+{
+    a.v0 += b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 += b.v1;
+#endif
+    return a;
+}
+
+static b8_t b8_sub(b8_t a, b8_t b)
+{
+    a.v0 -= b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 -= b.v1;
+#endif
+    return a;
+}
+
+static b8_t b8_mul(b8_t a, b8_t b)
+{
+    a.v0 *= b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 *= b.v1;
+#endif
+    return a;
+}
+#endif /* TMLP_VEC */
+
 /* Plain SGD: no maximize, no weight decay, no Nesterov, and with momentum
  * not the first step (v = mu v + (1 - dampening) g); the loops below carry
  * no per-element flags. */
@@ -233,6 +323,102 @@ static int sgd_plain(const step_ctx_t *c)
     return o->kind == TMLP_OPT_SGD && !o->maximize && !c->add_wd && !o->nesterov &&
            (c->slots == 0u || !c->first);
 }
+
+#if TMLP_VEC
+/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
+ * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
+ * every new value is finite. The finiteness check: chk + x * 0 stays 0
+ * while every x is finite and becomes NaN for good at the first Inf or NaN
+ * (one multiply and one add per block instead of a test per value); with
+ * SGD, w' = w - lr v' is finite only if v' is (lr > 0, w finite or w' is
+ * not), so w' alone is checked. */
+static float sgd_plain_dry(const step_ctx_t *c, const float *w, const float *g, const float *v,
+                           size_t n, int *ok)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
+    const int mom = c->slots != 0u;
+    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
+    const b8_t Z = b8_splat(zero);
+    b8_t ss = Z, chkv = Z, gv, vv;
+    float s[8], ck[8], chk = 0.0f, gi, vi;
+    size_t i = 0;
+    if (mom) {
+        for (; i + 8u <= n; i += 8u) {
+            gv = b8_mul(b8_load(g + i), G);
+            ss = b8_add(ss, b8_mul(gv, gv));
+            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, gv));
+            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, vv)), Z));
+        }
+    } else {
+        for (; i + 8u <= n; i += 8u) {
+            gv = b8_mul(b8_load(g + i), G);
+            ss = b8_add(ss, b8_mul(gv, gv));
+            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, gv)), Z));
+        }
+    }
+    b8_store(s, ss);
+    b8_store(ck, chkv);
+    for (; i < n; i++) {
+        gi = g[i] * gs;
+        s[0] += gi * gi;
+        vi = mom ? mu * v[i] + keep * gi : gi;
+        chk += (w[i] - lr * vi) * zero;
+    }
+    chk += ((ck[0] + ck[1]) + (ck[2] + ck[3])) + ((ck[4] + ck[5]) + (ck[6] + ck[7]));
+    *ok = chk == 0.0f;
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. */
+static void sgd_plain_commit(const step_ctx_t *c, float *w, const float *g, float *v, float *gz,
+                             size_t n)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening;
+    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
+    const b8_t Z = b8_splat(0.0f);
+    b8_t vv;
+    float vi;
+    size_t i = 0;
+    if (c->slots == 0u) {
+        for (; i + 8u <= n; i += 8u) {
+            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, b8_mul(b8_load(g + i), G))));
+        }
+        for (; i < n; i++) {
+            w[i] = w[i] - lr * (g[i] * gs);
+        }
+        if (gz != NULL) {
+            memset(gz, 0, n * sizeof(float));
+        }
+    } else if (gz == NULL) {
+        for (; i + 8u <= n; i += 8u) {
+            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(g + i), G)));
+            b8_store(v + i, vv);
+            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+        }
+        for (; i < n; i++) {
+            vi = mu * v[i] + keep * (g[i] * gs);
+            v[i] = vi;
+            w[i] = w[i] - lr * vi;
+        }
+    } else {
+        for (; i + 8u <= n; i += 8u) {
+            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(gz + i), G)));
+            b8_store(gz + i, Z);
+            b8_store(v + i, vv);
+            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+        }
+        for (; i < n; i++) {
+            vi = mu * v[i] + keep * (gz[i] * gs);
+            gz[i] = 0.0f;
+            v[i] = vi;
+            w[i] = w[i] - lr * vi;
+        }
+    }
+}
+
+#else /* !TMLP_VEC */
 
 /* The finiteness check of a dry run: acc + x * 0 stays 0 while every x is
  * finite and becomes NaN for good at the first Inf or NaN. One (non-fused)
@@ -327,6 +513,8 @@ static void sgd_plain_commit(const step_ctx_t *c, float *w, const float *g, floa
 #undef SGD_SET_NONE
 #undef SGD_SET_MOM
 #undef SGD_SET_MOM_ZERO
+
+#endif /* TMLP_VEC */
 
 /* The step; gz is g (zeroed on success) or NULL. */
 static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, float *gz,

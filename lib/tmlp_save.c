@@ -5,20 +5,24 @@
 
 /* ---- saving ---- */
 
-/* Buffers the output in TMLP_F_CHUNK pieces, keeping the running CRC. */
+/* Buffers the output in pieces of cap bytes (the caller's buffer), keeping
+ * the running CRC of everything before `sealed`. */
 typedef struct {
     tmlp_write_fn write;
     void *ctx;
+    uint8_t *buf;
+    size_t cap, n;
     uint32_t crc;
-    size_t n;
+    int sealed; /* the CRC is complete: the bytes now buffered are the CRC itself */
     tmlp_status_t st;
-    uint8_t buf[TMLP_F_CHUNK];
 } sink_t;
 
 static void flush(sink_t *s)
 {
     if (s->st == TMLP_OK && s->n > 0u) {
-        (void)tmlp_crc32(s->crc, s->buf, s->n, &s->crc);
+        if (!s->sealed) {
+            (void)tmlp_crc32(s->crc, s->buf, s->n, &s->crc);
+        }
         s->st = s->write(s->ctx, s->buf, s->n);
     }
     s->n = 0;
@@ -27,15 +31,23 @@ static void flush(sink_t *s)
 static void put_bytes(sink_t *s, const uint8_t *p, size_t len)
 {
     while (len > 0u) {
-        size_t k = TMLP_F_CHUNK - s->n < len ? TMLP_F_CHUNK - s->n : len;
+        size_t k = s->cap - s->n < len ? s->cap - s->n : len;
         memcpy(s->buf + s->n, p, k);
         s->n += k;
         p += k;
         len -= k;
-        if (s->n == TMLP_F_CHUNK) {
+        if (s->n == s->cap) {
             flush(s);
         }
     }
+}
+
+/* v as n (1, 2 or 4) little-endian bytes. */
+static void put_uint(sink_t *s, uint32_t v, size_t n)
+{
+    uint8_t le[4];
+    tmlp_i_put_u32(le, v);
+    put_bytes(s, le, n);
 }
 
 static void put_floats(sink_t *s, const float *f, size_t n)
@@ -58,7 +70,7 @@ static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *
         if (!tmlp_i_trains(net)) {
             return TMLP_ERR_STATE;
         }
-        (void)tmlp_i_optim_check(&net->opt, slots);
+        *slots = net->slots;
     }
     return TMLP_OK;
 }
@@ -85,57 +97,59 @@ tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_by
     return TMLP_OK;
 }
 
+/* Header and layer table, field by field (no copy of them on the stack). */
 static void put_header(sink_t *s, const tmlp_net_t *net, uint32_t what, size_t size)
 {
-    uint8_t h[TMLP_F_HEADER_BYTES];
-    uint8_t e[TMLP_F_LAYER_BYTES];
     size_t l;
-    memset(h, 0, sizeof h);
-    memcpy(h, TMLP_F_MAGIC, 4);
-    tmlp_i_put_u16(h + 4, TMLP_FORMAT_VERSION);
-    tmlp_i_put_u16(h + 6, TMLP_F_HEADER_BYTES);
-    tmlp_i_put_u32(h + 8, (net->in_offset != NULL ? TMLP_F_FLAG_SCALE : 0u) |
-                       ((what & TMLP_SAVE_OPTIM) ? TMLP_F_FLAG_OPTIM : 0u));
-    tmlp_i_put_u16(h + 12, net->desc.n_in);
-    h[14] = net->desc.n_layers;
-    tmlp_i_put_u32(h + 16, net->n_params);
-    tmlp_i_put_u32(h + 20, (uint32_t)size);
-    put_bytes(s, h, sizeof h);
+    put_bytes(s, (const uint8_t *)TMLP_F_MAGIC, 4);
+    put_uint(s, TMLP_FORMAT_VERSION, 2);
+    put_uint(s, TMLP_F_HEADER_BYTES, 2);
+    put_uint(s, (net->in_offset != NULL ? TMLP_F_FLAG_SCALE : 0u) |
+                    ((what & TMLP_SAVE_OPTIM) ? TMLP_F_FLAG_OPTIM : 0u), 4);
+    put_uint(s, net->desc.n_in, 2);
+    put_uint(s, net->desc.n_layers, 2); /* byte 15, reserved, is 0 */
+    put_uint(s, net->n_params, 4);
+    put_uint(s, (uint32_t)size, 4);
+    put_uint(s, 0, 4);
+    put_uint(s, 0, 4);
     for (l = 0; l < net->desc.n_layers; l++) {
         const tmlp_layer_desc_t *ly = &net->desc.layer[l];
-        memset(e, 0, sizeof e);
-        tmlp_i_put_u16(e, ly->units);
-        e[2] = ly->act;
-        e[3] = ly->flags;
-        tmlp_i_put_u32(e + 4, tmlp_i_float_bits(ly->act_param));
-        put_bytes(s, e, sizeof e);
+        put_uint(s, ly->units, 2);
+        put_uint(s, ly->act, 1);
+        put_uint(s, ly->flags, 1);
+        put_uint(s, tmlp_i_float_bits(ly->act_param), 4);
+        put_uint(s, 0, 4);
     }
 }
 
 static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
 {
     const tmlp_optim_t *o = &net->opt;
-    const float hyper[9] = {o->lr,    o->momentum, o->dampening, o->weight_decay, o->beta1,
-                            o->beta2, o->alpha,    o->eps,       o->clip_norm};
-    uint8_t b[8];
-    b[0] = o->kind;
-    b[1] = o->nesterov;
-    b[2] = o->maximize;
-    b[3] = o->decoupled_wd;
-    tmlp_i_put_u32(b + 4, net->steps);
-    put_bytes(s, b, sizeof b);
-    put_floats(s, hyper, 9);
+    put_uint(s, o->kind, 1);
+    put_uint(s, o->nesterov, 1);
+    put_uint(s, o->maximize, 1);
+    put_uint(s, o->decoupled_wd, 1);
+    put_uint(s, net->steps, 4);
+    put_floats(s, &o->lr, 1);
+    put_floats(s, &o->momentum, 1);
+    put_floats(s, &o->dampening, 1);
+    put_floats(s, &o->weight_decay, 1);
+    put_floats(s, &o->beta1, 1);
+    put_floats(s, &o->beta2, 1);
+    put_floats(s, &o->alpha, 1);
+    put_floats(s, &o->eps, 1);
+    put_floats(s, &o->clip_norm, 1);
     put_floats(s, net->opt_state, (size_t)slots * net->n_train);
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_model_save_stream(const tmlp_net_t *net, uint32_t what, tmlp_write_fn write,
-                                     void *ctx)
+/* Checks, then the whole file but its CRC into a sink over buf[0..cap).
+ * Returns TMLP_OK with the body written (or s->st holding the callback's
+ * error), or the error of the checks with nothing written. */
+static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, tmlp_write_fn write,
+                              void *ctx, uint8_t *buf, size_t cap)
 {
-    sink_t s;
     uint32_t slots = 0;
     size_t size = 0;
-    uint8_t le[4];
     tmlp_status_t st = tmlp_model_size(net, what, &size);
     if (st != TMLP_OK) {
         return st;
@@ -144,29 +158,64 @@ tmlp_status_t tmlp_model_save_stream(const tmlp_net_t *net, uint32_t what, tmlp_
         return TMLP_ERR_ARG;
     }
     (void)save_check(net, what, &slots);
-    memset(&s, 0, sizeof s);
-    s.write = write;
-    s.ctx = ctx;
-    put_header(&s, net, what, size);
+    memset(s, 0, sizeof *s);
+    s->write = write;
+    s->ctx = ctx;
+    s->buf = buf;
+    s->cap = cap;
+    put_header(s, net, what, size);
     if (net->in_offset != NULL) {
-        put_floats(&s, net->in_offset, net->desc.n_in);
-        put_floats(&s, net->in_scale, net->desc.n_in);
+        put_floats(s, net->in_offset, net->desc.n_in);
+        put_floats(s, net->in_scale, net->desc.n_in);
     }
     if (net->mode == TMLP_MODE_FINETUNE) {
         /* Frozen layers from flash, then the trained ones. */
-        put_floats(&s, net->params, net->n_params - net->n_train);
-        put_floats(&s, net->train_params, net->n_train);
+        put_floats(s, net->params, net->n_params - net->n_train);
+        put_floats(s, net->train_params, net->n_train);
     } else {
-        put_floats(&s, net->params, net->n_params);
+        put_floats(s, net->params, net->n_params);
     }
     if (what & TMLP_SAVE_OPTIM) {
-        put_optim(&s, net, slots);
+        put_optim(s, net, slots);
+    }
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_save_stream(const tmlp_net_t *net, uint32_t what, tmlp_write_fn write,
+                                     void *ctx)
+{
+    sink_t s;
+    uint8_t chunk[TMLP_F_CHUNK];
+    tmlp_status_t st = put_body(&s, net, what, write, ctx, chunk, sizeof chunk);
+    if (st != TMLP_OK) {
+        return st;
     }
     flush(&s);
-    tmlp_i_put_u32(le, s.crc);
+    /* The CRC: a write of its own. */
+    tmlp_i_put_u32(chunk, s.crc);
     if (s.st == TMLP_OK) {
-        s.st = write(ctx, le, 4);
+        s.st = write(ctx, chunk, 4);
     }
+    return s.st;
+}
+
+/* See tmlp_format.h. */
+tmlp_status_t tmlp_i_model_save_units(const tmlp_net_t *net, uint32_t what, uint8_t *unit,
+                                      size_t unit_bytes, tmlp_write_fn write, void *ctx,
+                                      uint32_t *crc)
+{
+    sink_t s;
+    tmlp_status_t st = put_body(&s, net, what, write, ctx, unit, unit_bytes);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    /* The CRC of the bytes still buffered, then the CRC itself after them. */
+    (void)tmlp_crc32(s.crc, s.buf, s.n, &s.crc);
+    s.sealed = 1;
+    put_uint(&s, s.crc, 4);
+    flush(&s);
+    *crc = s.crc;
     return s.st;
 }
 

@@ -2,58 +2,63 @@
 /* Learning-rate schedules (per epoch). */
 #include "tmlp_internal.h"
 
+#include <float.h>
+
 #define TMLP_PI 3.14159265f
 
 /* See tmlp_internal.h. */
-tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *s)
+tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched)
 {
-    const float f[] = {s->gamma, s->lr_min};
-    if (s->kind > TMLP_SCHED_COSINE || !tmlp_i_all_finite(f, 2) || !(s->lr_min >= 0.0f)) {
+    const float f[] = {sched->gamma, sched->lr_min};
+    if (sched->kind > TMLP_SCHED_COSINE || !tmlp_i_all_finite(f, 2) || !(sched->lr_min >= 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if ((s->kind == TMLP_SCHED_STEP || s->kind == TMLP_SCHED_EXP) &&
-        !(s->gamma > 0.0f && s->gamma <= 1.0f)) {
+    if ((sched->kind == TMLP_SCHED_STEP || sched->kind == TMLP_SCHED_EXP) &&
+        !(sched->gamma > 0.0f && sched->gamma <= 1.0f)) {
         return TMLP_ERR_ARG;
     }
-    if (s->kind == TMLP_SCHED_INVERSE && !(s->gamma >= 0.0f)) {
+    if (sched->kind == TMLP_SCHED_INVERSE && !(sched->gamma >= 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if ((s->kind == TMLP_SCHED_STEP || s->kind == TMLP_SCHED_COSINE) && s->period == 0u) {
+    if ((sched->kind == TMLP_SCHED_STEP || sched->kind == TMLP_SCHED_COSINE) && sched->period == 0u) {
         return TMLP_ERR_ARG;
     }
     return TMLP_OK;
 }
 
 /* See tmlp_internal.h. */
-float tmlp_i_sched_lr(const tmlp_sched_t *s, float lr0, uint32_t e)
+float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch)
 {
     float lr;
-    switch (s->kind) {
+    switch (sched->kind) {
     case TMLP_SCHED_STEP:
-        lr = lr0 * tmlp_i_powif(s->gamma, e / s->period);
+        lr = lr0 * tmlp_i_powif(sched->gamma, epoch / sched->period);
         break;
     case TMLP_SCHED_EXP:
-        lr = lr0 * tmlp_i_powif(s->gamma, e);
+        lr = lr0 * tmlp_i_powif(sched->gamma, epoch);
         break;
     case TMLP_SCHED_INVERSE:
-        lr = lr0 / (1.0f + s->gamma * (float)e);
+        lr = lr0 / (1.0f + sched->gamma * (float)epoch);
         break;
     case TMLP_SCHED_COSINE:
-        if (e >= s->period) {
-            lr = s->lr_min;
+        if (epoch >= sched->period) {
+            lr = sched->lr_min;
         } else {
-            float c = tmlp_i_cosf(TMLP_PI * ((float)e / (float)s->period));
-            lr = s->lr_min + (lr0 - s->lr_min) * ((1.0f + c) * 0.5f);
+            float c = tmlp_i_cosf(TMLP_PI * ((float)epoch / (float)sched->period));
+            lr = sched->lr_min + (lr0 - sched->lr_min) * ((1.0f + c) * 0.5f);
         }
         break;
     default:
         lr = lr0;
         break;
     }
-    if (e < s->warmup) {
-        lr = lr * ((float)(e + 1u) / (float)(s->warmup + 1u));
+    if (epoch < sched->warmup) {
+        lr = lr * ((float)(epoch + 1u) / (float)(sched->warmup + 1u));
     }
-    return lr;
+    /* An optimizer's rate is positive (tmlp_optim_t); a schedule that
+     * reaches 0 (cosine to lr_min 0, or an exponential decay that
+     * underflows) gives the smallest normal float instead. */
+    return lr > FLT_MIN ? lr : FLT_MIN;
 }
 
 /* See tinymlp.h. */

@@ -19,14 +19,19 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
     const float f[] = {c->grad_tol, c->rel_tol};
     tmlp_target_t probe;
     tmlp_status_t st;
-    if (data->read == NULL || data->n == 0u || data->targets > TMLP_TARGET_VECTOR ||
-        c->shuffle > 1u || c->restore_best > 1u || !tmlp_i_all_finite(f, 2) ||
+    if (c->shuffle > 1u || c->restore_best > 1u || !tmlp_i_all_finite(f, 2) ||
         !(c->grad_tol >= 0.0f) || !(c->rel_tol >= 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if ((c->val != NULL && (c->val->read == NULL || c->val->n == 0u)) ||
-        (c->patience != 0u && c->val == NULL) || (c->restore_best && c->best_params == NULL)) {
+    if ((c->patience != 0u && c->val == NULL) || (c->restore_best && c->best_params == NULL)) {
         return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_data_check(net, data);
+    if (st == TMLP_OK && c->val != NULL) {
+        st = tmlp_i_data_check(net, c->val);
+    }
+    if (st != TMLP_OK) {
+        return st;
     }
     st = tmlp_i_sched_check(&c->sched);
     if (st != TMLP_OK) {
@@ -154,10 +159,6 @@ static tmlp_stop_t epoch_rules(tmlp_trainer_t *tr)
     tr->prev_loss = cur;
     if (c->patience != 0u && tr->since_best >= c->patience) {
         stop = TMLP_STOP_EARLY;
-        if (c->restore_best) {
-            /* Finite: they were the net's own parameters. */
-            memcpy(tr->net->train_params, c->best_params, tr->net->n_train * sizeof(float));
-        }
     }
     if (stop == TMLP_STOP_NONE && c->max_epochs != 0u && tr->epoch >= c->max_epochs) {
         stop = TMLP_STOP_MAX_EPOCHS;
@@ -194,6 +195,11 @@ static tmlp_status_t end_epoch(tmlp_trainer_t *tr, tmlp_stop_t stop)
         }
     }
     tr->stop = (uint8_t)stop;
+    if (stop == TMLP_STOP_EARLY && tr->cfg.restore_best) {
+        /* Only when early stopping is what stopped it. Finite: they were
+         * the net's own parameters. */
+        memcpy(tr->net->train_params, tr->cfg.best_params, tr->net->n_train * sizeof(float));
+    }
     if (stop == TMLP_STOP_NONE) {
         start_epoch(tr);
     }
@@ -225,7 +231,14 @@ tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop)
     if (st == TMLP_OK) {
         st = tmlp_net_step(tr->net);
     }
-    tr->elapsed = now(tr) - tr->t_start;
+    {
+        /* Sum the differences of successive readings, so a run longer than
+         * the clock's wrap still counts up (saturating at 2^32 - 1); the
+         * clock must be read at least once per wrap, i.e. once per step. */
+        uint32_t t = now(tr), d = t - tr->t_start;
+        tr->t_start = t;
+        tr->elapsed = d > UINT32_MAX - tr->elapsed ? UINT32_MAX : tr->elapsed + d;
+    }
     if (st != TMLP_OK) {
         *stop = TMLP_STOP_ERROR;
         return fail(tr, st);
@@ -249,20 +262,20 @@ tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop)
 }
 
 /* See tinymlp.h. */
-tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *r)
+tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *result)
 {
-    if (tr == NULL || r == NULL || tr->net == NULL) {
+    if (tr == NULL || result == NULL || tr->net == NULL) {
         return TMLP_ERR_ARG;
     }
-    memset(r, 0, sizeof *r);
-    r->stop = tr->stop;
-    r->epochs = tr->epoch;
-    r->steps = tr->steps;
-    r->train_loss = tr->last_loss;
-    r->val_loss = tr->last_val;
-    r->best_val = tr->best_val;
-    r->grad_norm = tr->net->grad_norm;
-    r->elapsed = tr->elapsed;
+    memset(result, 0, sizeof *result);
+    result->stop = tr->stop;
+    result->epochs = tr->epoch;
+    result->steps = tr->steps;
+    result->train_loss = tr->last_loss;
+    result->val_loss = tr->last_val;
+    result->best_val = tr->best_val;
+    result->grad_norm = tr->net->grad_norm;
+    result->elapsed = tr->elapsed;
     return TMLP_OK;
 }
 

@@ -12,6 +12,8 @@ void suite_train(void);     /* test_train.c: XOR, symmetry, weights-hash */
 void suite_model(void);     /* test_model.c: model files, input scaling */
 void suite_finetune(void);  /* test_finetune.c: frozen layers, fine-tuning */
 void suite_loop(void);      /* test_loop.c: the training loop, metrics */
+void suite_cover(void);     /* test_cover_api.c: edge paths (runs suite_cover_numeric too) */
+void suite_review(void);    /* test_review.c: regressions from the code review */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
 

@@ -35,7 +35,7 @@ typedef struct {
 static const geo_t GEOS[] = {
     {128, 8, 4, 2, 1, 1, 0},    /* two slots of two sectors, 8-byte units (STM32L4-like) */
     {64, 4, 12, 4, 0, 1, 0},    /* three slots, word-programmable (nRF52-like) */
-    {512, 256, 2, 1, 1, 1, 0},  /* page-programmable, the largest unit allowed */
+    {512, 128, 2, 1, 1, 1, 0},  /* page-programmable, the largest unit allowed (TMLP_CKPT_MAX_PROG) */
     {256, 1, 2, 1, 0, 16, 24}   /* byte-programmable (STM32F4-like): every byte a step */
 };
 

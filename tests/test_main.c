@@ -2,7 +2,6 @@
 /* Runs every suite; the same file is the entry point on the host and on the
  * Cortex-M targets under QEMU. */
 #include "suites.h"
-#include "test_cover.h"
 #include "tmlp_test.h"
 
 int main(void)
@@ -19,6 +18,7 @@ int main(void)
     suite_finetune();
     suite_ckpt();
     suite_examples();
+    suite_review();
     suite_cover();
     return tmlp_test_report() != 0 ? 1 : 0;
 }

@@ -70,11 +70,12 @@ static int parse_layers(const char *units, const char *acts, tmlp_desc_t *d)
 {
     char buf[512], *tok, *save = NULL;
     unsigned n = 0, na = 0;
-    if (strlen(units) >= sizeof buf || strlen(acts) >= sizeof buf) {
+    size_t n_units = strlen(units), n_acts = strlen(acts);
+    if (n_units >= sizeof buf || n_acts >= sizeof buf) {
         tool_err("--layers/--act: too long");
         return -1;
     }
-    strcpy(buf, units);
+    memcpy(buf, units, n_units + 1u); /* with its NUL; the length is checked above */
     for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         uint32_t u;
         if (n == TMLP_MAX_LAYERS) {
@@ -87,7 +88,7 @@ static int parse_layers(const char *units, const char *acts, tmlp_desc_t *d)
         }
         d->layer[n++].units = (uint16_t)u;
     }
-    strcpy(buf, acts);
+    memcpy(buf, acts, n_acts + 1u);
     for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         if (na == n || tool_act_parse(tok, &d->layer[na].act) != 0) {
             if (na == n) {

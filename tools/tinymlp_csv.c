@@ -225,7 +225,7 @@ static int fill_label_column(const csv_t *c, uint32_t n_in, uint32_t n_out, uint
     } else {
         ds->labels = malloc(c->n_rows * sizeof(uint32_t));
     }
-    if (ds->Y == NULL && ds->labels == NULL) {
+    if (as_value ? ds->Y == NULL : ds->labels == NULL) {
         tool_err("out of memory");
         return -1;
     }
@@ -265,14 +265,14 @@ static int fill_vectors(const csv_t *c, uint32_t n_in, uint32_t n_out, uint8_t l
     return 0;
 }
 
-int dataset_from_csv(const csv_t *c, uint32_t n_in, uint32_t n_out, uint8_t loss, dataset_t *ds)
+int dataset_from_csv(const csv_t *csv, uint32_t n_in, uint32_t n_out, uint8_t loss, dataset_t *ds)
 {
     size_t r;
     int rc;
     memset(ds, 0, sizeof *ds);
-    if (c->n_cols != n_in + 1u && !(n_out > 1u && c->n_cols == n_in + n_out)) {
+    if (csv->n_cols != n_in + 1u && !(n_out > 1u && csv->n_cols == n_in + n_out)) {
         fprintf(stderr, "%s:%lu:1: error: %zu columns; the model has %u inputs and %u outputs",
-                c->path, c->line[0], c->n_cols, (unsigned)n_in, (unsigned)n_out);
+                csv->path, csv->line[0], csv->n_cols, (unsigned)n_in, (unsigned)n_out);
         if (n_out > 1u) {
             fprintf(stderr, ", so a row needs %u (inputs, label) or %u (inputs, target vector)\n",
                     (unsigned)n_in + 1u, (unsigned)(n_in + n_out));
@@ -281,21 +281,21 @@ int dataset_from_csv(const csv_t *c, uint32_t n_in, uint32_t n_out, uint8_t loss
         }
         return -1;
     }
-    if (c->n_rows > 0xFFFFFFFFu) {
-        tool_err("%s: too many rows", c->path);
+    if (csv->n_rows > 0xFFFFFFFFu) {
+        tool_err("%s: too many rows", csv->path);
         return -1;
     }
-    ds->n = (uint32_t)c->n_rows;
-    ds->X = malloc(c->n_rows * n_in * sizeof(float));
+    ds->n = (uint32_t)csv->n_rows;
+    ds->X = malloc(csv->n_rows * n_in * sizeof(float));
     if (ds->X == NULL) {
         tool_err("out of memory");
         return -1;
     }
-    for (r = 0; r < c->n_rows; r++) {
-        memcpy(ds->X + r * n_in, c->vals + r * c->n_cols, n_in * sizeof(float));
+    for (r = 0; r < csv->n_rows; r++) {
+        memcpy(ds->X + r * n_in, csv->vals + r * csv->n_cols, n_in * sizeof(float));
     }
-    rc = c->n_cols == n_in + 1u ? fill_label_column(c, n_in, n_out, loss, ds)
-                                : fill_vectors(c, n_in, n_out, loss, ds);
+    rc = csv->n_cols == n_in + 1u ? fill_label_column(csv, n_in, n_out, loss, ds)
+                                  : fill_vectors(csv, n_in, n_out, loss, ds);
     if (rc != 0) {
         dataset_free(ds);
         return -1;
@@ -307,7 +307,7 @@ int dataset_from_csv(const csv_t *c, uint32_t n_in, uint32_t n_out, uint8_t loss
     ds->arrays.n_in = (uint16_t)n_in;
     ds->arrays.n_out = (uint16_t)n_out;
     if (tmlp_data_arrays(&ds->data, &ds->arrays, ds->n) != TMLP_OK) {
-        tool_err("%s: can't build a data source", c->path);
+        tool_err("%s: can't build a data source", csv->path);
         dataset_free(ds);
         return -1;
     }

@@ -15,6 +15,7 @@
 #define MARGIN_L 64.0
 #define MARGIN_T 48.0
 #define GAP 90.0
+#define MAX_TICKS 64 /* per axis; nice_step() asks for 5 or 6 */
 
 int history_add(history_t *h, float loss, float acc, float val_loss, float val_acc)
 {
@@ -76,22 +77,28 @@ static void axes(const panel_t *p, const char *title, const char *ylabel)
 {
     FILE *f = p->f;
     double s, v;
+    int i;
     fprintf(f, "<rect x='%.1f' y='%.1f' width='%.1f' height='%.1f' fill='none' stroke='#333'/>\n",
             p->x0, p->y0, PANEL_W, PANEL_H);
     s = nice_step(p->xmax - p->xmin, 6);
     s = s < 1.0 ? 1.0 : s;
-    for (v = ceil(p->xmin / s) * s; v <= p->xmax + 1e-9; v += s) {
+    /* An integer loop counter; v steps as before, so the ticks are the same. */
+    v = ceil(p->xmin / s) * s;
+    for (i = 0; i < MAX_TICKS && v <= p->xmax + 1e-9; i++) {
         fprintf(f, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#333'/>"
                 "<text x='%.1f' y='%.1f' text-anchor='middle'>%g</text>\n",
                 px(p, v), p->y0 + PANEL_H, px(p, v), p->y0 + PANEL_H + 5, px(p, v),
                 p->y0 + PANEL_H + 19, v);
+        v += s;
     }
     s = nice_step(p->ymax - p->ymin, 5);
-    for (v = ceil(p->ymin / s - 1e-9) * s; v <= p->ymax + s * 1e-6; v += s) {
+    v = ceil(p->ymin / s - 1e-9) * s;
+    for (i = 0; i < MAX_TICKS && v <= p->ymax + s * 1e-6; i++) {
         fprintf(f, "<line x1='%.1f' y1='%.1f' x2='%.1f' y2='%.1f' stroke='#ddd'/>"
                 "<text x='%.1f' y='%.1f' text-anchor='end'>%g</text>\n",
                 p->x0, py(p, v), p->x0 + PANEL_W, py(p, v), p->x0 - 6, py(p, v) + 4,
                 fabs(v) < s * 1e-6 ? 0.0 : v);
+        v += s;
     }
     fprintf(f, "<text x='%.1f' y='%.1f' text-anchor='middle' font-weight='bold'>%s</text>\n",
             p->x0 + PANEL_W / 2, p->y0 - 10, title);

@@ -205,7 +205,7 @@ static int make_net(const train_opts_t *o, const tool_model_t *m, const dataset_
     }
     if (st == TMLP_OK && o->scale > SCALE_NONE) {
         uint32_t n_in = d.n_in;
-        float *fit = malloc(2u * n_in * sizeof(float));
+        float *fit = malloc(2u * (size_t)n_in * sizeof(float));
         if (fit == NULL) {
             return -1;
         }

@@ -389,7 +389,7 @@ static int build(const jdoc_t *d, void **model, size_t *model_len, tmlp_json_err
             n_params += d->layer[l].w.n + d->layer[l].b.n;
         }
         arena = malloc(bytes);
-        params = malloc(n_params * sizeof(float));
+        params = malloc((n_params > 0u ? n_params : 1u) * sizeof(float)); /* never malloc(0) */
         st = arena == NULL || params == NULL ? TMLP_ERR_NOMEM : TMLP_OK;
     }
     if (st == TMLP_OK) {

@@ -341,6 +341,7 @@ static int scan_number(tmlp_json_lex_t *lx, const char *what, const char **stop,
 {
     const char *p = lx->p;
     *is_int = 1;
+    *stop = p; /* set on every path, errors included */
     if (p < lx->end && *p == '-') {
         p++;
     }
@@ -477,7 +478,7 @@ int tmlp_json_floats(tmlp_json_lex_t *lx, tmlp_json_fvec_t *v, tmlp_json_pos_t *
         return -1;
     }
     while ((more = tmlp_json_next(lx, ']', first)) == 1) {
-        float f;
+        float f = 0.0f;
         first = 0;
         if (tmlp_json_float(lx, &f, &fat) != 0 || push(lx, v, f, fat) != 0) {
             return -1;

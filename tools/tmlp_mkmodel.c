@@ -83,12 +83,13 @@ static void edge_values(tmlp_net_t *net)
 
 static int set_scale(tmlp_net_t *net, tmlp_rng_t *rng, size_t n_in)
 {
-    float *off = malloc(2u * n_in * sizeof *off), *sc = off + n_in;
+    float *off = malloc(2u * n_in * sizeof *off), *sc;
     size_t i;
     int rc;
     if (off == NULL) {
         return -1;
     }
+    sc = off + n_in; /* after the NULL check: no arithmetic on a NULL pointer */
     for (i = 0; i < n_in; i++) {
         (void)tmlp_rng_normal(rng, &off[i]);
         (void)tmlp_rng_uniform(rng, &sc[i]);
