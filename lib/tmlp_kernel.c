@@ -13,6 +13,7 @@
  * Three implementations of the same operations: GNU C vectors (x86-64, Arm
  * NEON), VFP inline assembly (Cortex-M4F/M7/M33) and portable C. */
 #include "tmlp_internal.h"
+#include "tmlp_vec.h"
 
 /* Cortex-M4F/M7/M33 and other VFP targets (gcc or clang, hard or softfp
  * float ABI): the blocks of 8 elements of the dot product and of y += a x
@@ -29,96 +30,17 @@
 #define TMLP_VFP_ASM 0
 #endif
 
-/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the kernels on GNU C
- * vectors, a block of 8 floats (b8_t) holding partial sum k of a dot
- * product, or element i + k of a block, in lane k: one 32-byte vector with
- * AVX, two 16-byte vectors otherwise. Compilers vectorise the scalar loops
- * below badly (gcc -O3 turns the 8 scalar sums of the dot product into 8
- * strict in-order reductions with permutes, several times slower than -O2)
- * and do not vectorise loops of unknown length at -O2. Vector operations are
- * lane-wise IEEE operations rounded as the scalar ones (-ffp-contract=off:
- * no fused multiply-add) and every sum keeps its order, so the results are
- * the same bits as the portable C code's. -DTMLP_NO_ASM selects the
- * portable C code. */
-#if !TMLP_VFP_ASM && !defined(TMLP_NO_ASM) && defined(__GNUC__) && \
-    (defined(__SSE2__) || defined(__ARM_NEON))
-#define TMLP_VEC 1
+/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the kernels on the
+ * GNU C vectors of tmlp_vec.h (lane k of a block = partial sum k, same bits
+ * as the portable C code). A Thumb-2 VFP target that also has NEON keeps the
+ * VFP assembly above, so the vector kernels need both conditions. */
+#if TMLP_VEC && !TMLP_VFP_ASM
+#define TMLP_KERNEL_VEC 1
 #else
-#define TMLP_VEC 0
+#define TMLP_KERNEL_VEC 0
 #endif
 
-#if TMLP_VEC
-#if defined(__AVX__)
-#define TMLP_VBYTES 32
-#else
-#define TMLP_VBYTES 16
-#endif
-/* vf_u: the same vector at any float's alignment, allowed to alias floats
- * (as the x86 intrinsics' unaligned types): one unaligned move each. */
-typedef float vf_t __attribute__((vector_size(TMLP_VBYTES)));
-typedef float vf_u __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
-typedef struct {
-    vf_t v0;
-#if TMLP_VBYTES == 16
-    vf_t v1;
-#endif
-} b8_t;
-
-static b8_t b8_load(const float *p)
-{
-    b8_t r;
-    r.v0 = *(const vf_u *)(const void *)p;
-#if TMLP_VBYTES == 16
-    r.v1 = *(const vf_u *)(const void *)(p + 4);
-#endif
-    return r;
-}
-
-static void b8_store(float *p, b8_t a)
-{
-    *(vf_u *)(void *)p = a.v0;
-#if TMLP_VBYTES == 16
-    *(vf_u *)(void *)(p + 4) = a.v1;
-#endif
-}
-
-static b8_t b8_splat(float a)
-{
-    b8_t r;
-    vf_t v = {a, a, a, a};
-#if TMLP_VBYTES == 16
-    r.v1 = v;
-#else
-    v = (vf_t){a, a, a, a, a, a, a, a};
-#endif
-    r.v0 = v;
-    return r;
-}
-
-static b8_t b8_add(b8_t a, b8_t b)
-{
-    a.v0 += b.v0;
-#if TMLP_VBYTES == 16
-    a.v1 += b.v1;
-#endif
-    return a;
-}
-
-static b8_t b8_mul(b8_t a, b8_t b)
-{
-    a.v0 *= b.v0;
-#if TMLP_VBYTES == 16
-    a.v1 *= b.v1;
-#endif
-    return a;
-}
-
-/* acc + a b, rounded twice. */
-static b8_t b8_mac(b8_t acc, b8_t a, b8_t b)
-{
-    return b8_add(acc, b8_mul(a, b));
-}
-
+#if TMLP_KERNEL_VEC
 /* The end of a dot product whose blocks of 8 left sum k in lane k of acc:
  * the t < 8 remaining elements go to sum 0 in order, then the fixed
  * combining tree. */
@@ -293,7 +215,7 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
     }
 }
 
-#else /* !TMLP_VEC */
+#else /* !TMLP_KERNEL_VEC */
 
 /* See tmlp_internal.h. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n)
@@ -521,4 +443,4 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
     }
 }
 
-#endif /* TMLP_VEC */
+#endif /* TMLP_KERNEL_VEC */

@@ -9,23 +9,10 @@
  * gradient norm needs its own pass before the updates only when clipping is
  * configured; otherwise the dry run of plain SGD (with or without momentum,
  * the common case) computes it alongside, in the same order as
- * tmlp_i_sumsq_scaled(). */
-#include "tmlp_internal.h"
+ * tmlp_i_sumsq_scaled(). The SGD loops are in tmlp_optim_sgd.c. */
+#include "tmlp_optim.h"
 
 #include <string.h>
-
-/* Everything one element's update needs, fixed for the whole step. */
-typedef struct {
-    const tmlp_optim_t *opt;
-    float gscale; /* mean over the batch times the clipping factor */
-    float b1, b2, alpha, eps;
-    float step_size;   /* Adam: lr / (1 - beta1^t) */
-    float bc2_sqrt;    /* Adam: sqrt(1 - beta2^t) */
-    float decay;       /* AdamW: 1 - lr wd */
-    int first;         /* SGD: first step, v = g */
-    int add_wd;        /* weight decay added to the gradient */
-    uint32_t slots;    /* state vectors: 0, 1 or 2 */
-} step_ctx_t;
 
 static int in_unit(float x) /* 0 <= x < 1 */
 {
@@ -74,7 +61,7 @@ static float or_default(float v, float def)
     return v != 0.0f ? v : def;
 }
 
-static void ctx_init(step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slots, float gscale,
+static void ctx_init(tmlp_i_step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slots, float gscale,
                      uint32_t step)
 {
     c->opt = opt;
@@ -98,8 +85,9 @@ static void ctx_init(step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slots, flo
 }
 
 /* New values of w[i] and its state s0 (= state[i]), s1 (= state[n + i]),
- * for EMA, Adam and RMSprop (SGD has its own loop, sgd_all). */
-static float update_one(const step_ctx_t *c, float w, float g, float *s0, float *s1)
+ * for EMA, Adam and RMSprop (SGD has its own loop, tmlp_i_sgd_all() in
+ * tmlp_optim_sgd.c). */
+static float update_one(const tmlp_i_step_ctx_t *c, float w, float g, float *s0, float *s1)
 {
     const tmlp_optim_t *o = c->opt;
     float m;
@@ -120,7 +108,7 @@ static float update_one(const step_ctx_t *c, float w, float g, float *s0, float 
         *s0 = c->b1 * *s0 + (1.0f - c->b1) * g;
         *s1 = c->b2 * *s1 + (1.0f - c->b2) * (g * g);
         return w - c->step_size * (*s0 / (tmlp_i_sqrtf(*s1) / c->bc2_sqrt + c->eps));
-    default: /* RMSprop; SGD never comes here (sgd_all) */
+    default: /* RMSprop; SGD never comes here (tmlp_i_sgd_all) */
         *s0 = c->alpha * *s0 + (1.0f - c->alpha) * (g * g);
         m = g / (tmlp_i_sqrtf(*s0) + c->eps);
         if (o->momentum == 0.0f) {
@@ -131,55 +119,15 @@ static float update_one(const step_ctx_t *c, float w, float g, float *s0, float 
     }
 }
 
-/* SGD, the common case, with the element loop free of the optimizer
- * switch: the same float operations as update_one(), so the same bits. */
-static int sgd_all(const step_ctx_t *c, float *w, const float *g, float *v, size_t n, int commit)
-{
-    const tmlp_optim_t *o = c->opt;
-    const float gs = c->gscale, lr = o->lr, mu = o->momentum, wd = o->weight_decay;
-    const float keep = 1.0f - o->dampening;
-    /* Integer flags, decided once: tested in the loop as registers, not as
-     * float compares. */
-    const int neg = o->maximize, decay = c->add_wd, mom = c->slots != 0u, nest = o->nesterov;
-    const int first = c->first;
-    uint32_t bad = 0;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        float gi = g[i] * gs, wi = w[i], vi = 0.0f, wn;
-        if (neg) {
-            gi = -gi;
-        }
-        if (decay) {
-            gi = gi + wd * wi;
-        }
-        if (mom) {
-            vi = first ? gi : mu * v[i] + keep * gi;
-            wn = wi - lr * (nest ? gi + mu * vi : vi);
-        } else {
-            wn = wi - lr * gi;
-        }
-        if (commit) {
-            w[i] = wn;
-            if (mom) {
-                v[i] = vi;
-            }
-        } else {
-            bad |= (uint32_t)!tmlp_i_isfinite(wn) | (uint32_t)!tmlp_i_isfinite(vi);
-        }
-    }
-    return bad == 0u;
-}
-
 /* Pass 2 (commit = 0): 1 if every new value is finite. Pass 3 (commit = 1):
- * stores them. state is only touched when the optimizer has slots. */
-static int update_all(const step_ctx_t *c, float *w, const float *g, float *state, size_t n,
-                      int commit)
+ * stores them. state is only touched when the optimizer has slots. EMA,
+ * Adam and RMSprop; apply() sends SGD to tmlp_i_sgd_all() itself, so that
+ * the deepest stack path holds one loop's frame, not a dispatcher's too. */
+static int update_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *state,
+                      size_t n, int commit)
 {
     size_t i;
     float zero = 0.0f;
-    if (c->opt->kind == TMLP_OPT_SGD) {
-        return sgd_all(c, w, g, state, n, commit);
-    }
     for (i = 0; i < n; i++) {
         float s0 = c->slots > 0u ? state[i] : zero;
         float s1 = c->slots > 1u ? state[n + i] : zero;
@@ -224,310 +172,18 @@ static float grad_norm(const float *g, float gscale, size_t n)
     return m * tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale / m, n));
 }
 
-/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the loops of plain
- * SGD on GNU C vectors (as in tmlp_kernel.c), a block of 8 floats (b8_t)
- * in one 32-byte vector with AVX or two 16-byte vectors; lane k of the sum
- * of squares is partial sum k of tmlp_i_sumsq_scaled(). Lane-wise IEEE
- * operations rounded as the scalar ones (-ffp-contract=off), so the same
- * bits as the portable C code below; gcc does not vectorise that code at
- * -O2 (the 8 scalar sums, and loops of unknown length). -DTMLP_NO_ASM
- * selects the portable C code. */
-#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
-#define TMLP_VEC 1
-#else
-#define TMLP_VEC 0
-#endif
-
-#if TMLP_VEC
-#if defined(__AVX__)
-#define TMLP_VBYTES 32
-#else
-#define TMLP_VBYTES 16
-#endif
-/* vf_u: the same vector at any float's alignment, allowed to alias floats
- * (as the x86 intrinsics' unaligned types): one unaligned move each. */
-typedef float vf_t __attribute__((vector_size(TMLP_VBYTES)));
-typedef float vf_u __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
-typedef struct {
-    vf_t v0;
-#if TMLP_VBYTES == 16
-    vf_t v1;
-#endif
-} b8_t;
-
-static b8_t b8_load(const float *p)
-{
-    b8_t r;
-    r.v0 = *(const vf_u *)(const void *)p;
-#if TMLP_VBYTES == 16
-    r.v1 = *(const vf_u *)(const void *)(p + 4);
-#endif
-    return r;
-}
-
-static void b8_store(float *p, b8_t a)
-{
-    *(vf_u *)(void *)p = a.v0;
-#if TMLP_VBYTES == 16
-    *(vf_u *)(void *)(p + 4) = a.v1;
-#endif
-}
-
-static b8_t b8_splat(float a)
-{
-    b8_t r;
-    vf_t v = {a, a, a, a};
-#if TMLP_VBYTES == 16
-    r.v1 = v;
-#else
-    v = (vf_t){a, a, a, a, a, a, a, a};
-#endif
-    r.v0 = v;
-    return r;
-}
-
-static b8_t b8_add(b8_t a, b8_t b)
-{
-    a.v0 += b.v0;
-#if TMLP_VBYTES == 16
-    a.v1 += b.v1;
-#endif
-    return a;
-}
-
-static b8_t b8_sub(b8_t a, b8_t b)
-{
-    a.v0 -= b.v0;
-#if TMLP_VBYTES == 16
-    a.v1 -= b.v1;
-#endif
-    return a;
-}
-
-static b8_t b8_mul(b8_t a, b8_t b)
-{
-    a.v0 *= b.v0;
-#if TMLP_VBYTES == 16
-    a.v1 *= b.v1;
-#endif
-    return a;
-}
-#endif /* TMLP_VEC */
-
-/* Plain SGD: no maximize, no weight decay, no Nesterov, and with momentum
- * not the first step (v = mu v + (1 - dampening) g); the loops below carry
- * no per-element flags. */
-static int sgd_plain(const step_ctx_t *c)
-{
-    const tmlp_optim_t *o = c->opt;
-    return o->kind == TMLP_OPT_SGD && !o->maximize && !c->add_wd && !o->nesterov &&
-           (c->slots == 0u || !c->first);
-}
-
-#if TMLP_VEC
-/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
- * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
- * every new value is finite. The finiteness check: chk + x * 0 stays 0
- * while every x is finite and becomes NaN for good at the first Inf or NaN
- * (one multiply and one add per block instead of a test per value); with
- * SGD, w' = w - lr v' is finite only if v' is (lr > 0, w finite or w' is
- * not), so w' alone is checked. */
-static float sgd_plain_dry(const step_ctx_t *c, const float *w, const float *g, const float *v,
-                           size_t n, int *ok)
-{
-    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
-    const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
-    const int mom = c->slots != 0u;
-    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
-    const b8_t Z = b8_splat(zero);
-    b8_t ss = Z, chkv = Z, gv, vv;
-    float s[8], ck[8], chk = 0.0f, gi, vi;
-    size_t i = 0;
-    if (mom) {
-        for (; i + 8u <= n; i += 8u) {
-            gv = b8_mul(b8_load(g + i), G);
-            ss = b8_add(ss, b8_mul(gv, gv));
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, gv));
-            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, vv)), Z));
-        }
-    } else {
-        for (; i + 8u <= n; i += 8u) {
-            gv = b8_mul(b8_load(g + i), G);
-            ss = b8_add(ss, b8_mul(gv, gv));
-            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, gv)), Z));
-        }
-    }
-    b8_store(s, ss);
-    b8_store(ck, chkv);
-    for (; i < n; i++) {
-        gi = g[i] * gs;
-        s[0] += gi * gi;
-        vi = mom ? mu * v[i] + keep * gi : gi;
-        chk += (w[i] - lr * vi) * zero;
-    }
-    chk += ((ck[0] + ck[1]) + (ck[2] + ck[3])) + ((ck[4] + ck[5]) + (ck[6] + ck[7]));
-    *ok = chk == 0.0f;
-    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. */
-static void sgd_plain_commit(const step_ctx_t *c, float *w, const float *g, float *v, float *gz,
-                             size_t n)
-{
-    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
-    const float keep = 1.0f - c->opt->dampening;
-    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
-    const b8_t Z = b8_splat(0.0f);
-    b8_t vv;
-    float vi;
-    size_t i = 0;
-    if (c->slots == 0u) {
-        for (; i + 8u <= n; i += 8u) {
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, b8_mul(b8_load(g + i), G))));
-        }
-        for (; i < n; i++) {
-            w[i] = w[i] - lr * (g[i] * gs);
-        }
-        if (gz != NULL) {
-            memset(gz, 0, n * sizeof(float));
-        }
-    } else if (gz == NULL) {
-        for (; i + 8u <= n; i += 8u) {
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(g + i), G)));
-            b8_store(v + i, vv);
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
-        }
-        for (; i < n; i++) {
-            vi = mu * v[i] + keep * (g[i] * gs);
-            v[i] = vi;
-            w[i] = w[i] - lr * vi;
-        }
-    } else {
-        for (; i + 8u <= n; i += 8u) {
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(gz + i), G)));
-            b8_store(gz + i, Z);
-            b8_store(v + i, vv);
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
-        }
-        for (; i < n; i++) {
-            vi = mu * v[i] + keep * (gz[i] * gs);
-            gz[i] = 0.0f;
-            v[i] = vi;
-            w[i] = w[i] - lr * vi;
-        }
-    }
-}
-
-#else /* !TMLP_VEC */
-
-/* The finiteness check of a dry run: acc + x * 0 stays 0 while every x is
- * finite and becomes NaN for good at the first Inf or NaN. One (non-fused)
- * multiply-accumulate per checked value instead of a bit test and a branch.
- * With SGD, w' = w - lr v' is finite only if v' is (lr > 0, w finite or w'
- * is not), so w' alone is checked. */
-#define SGD_NEW(k, VI)                                                              \
-    gi = g[i + (k)] * gs;                                                           \
-    s##k += gi * gi;                                                                \
-    vi = VI;                                                                        \
-    chk += (w[i + (k)] - lr * vi) * zero;
-#define SGD_DRY(VI)                                                                 \
-    for (; i + 8u <= n; i += 8u) {                                                  \
-        SGD_NEW(0, VI(0))                                                           \
-        SGD_NEW(1, VI(1))                                                           \
-        SGD_NEW(2, VI(2))                                                           \
-        SGD_NEW(3, VI(3))                                                           \
-        SGD_NEW(4, VI(4))                                                           \
-        SGD_NEW(5, VI(5))                                                           \
-        SGD_NEW(6, VI(6))                                                           \
-        SGD_NEW(7, VI(7))                                                           \
-    }                                                                               \
-    for (; i < n; i++) {                                                            \
-        SGD_NEW(0, VI(0))                                                           \
-    }
-#define SGD_V_MOM(k) mu * v[i + (k)] + keep * gi
-#define SGD_V_NONE(k) gi
-
-/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
- * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
- * every new value is finite. */
-static float sgd_plain_dry(const step_ctx_t *c, const float *w, const float *g, const float *v,
-                           size_t n, int *ok)
-{
-    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
-    const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
-    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
-    float s4 = 0.0f, s5 = 0.0f, s6 = 0.0f, s7 = 0.0f;
-    float chk = 0.0f, gi, vi;
-    size_t i = 0;
-    if (c->slots != 0u) {
-        SGD_DRY(SGD_V_MOM)
-    } else {
-        SGD_DRY(SGD_V_NONE)
-    }
-    *ok = chk == 0.0f;
-    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
-}
-#undef SGD_NEW
-#undef SGD_DRY
-#undef SGD_V_MOM
-#undef SGD_V_NONE
-
-/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. Unrolled
- * by 8 so that the loop control is paid once per 8 elements. */
-#define SGD_UNROLL8(E)                                                              \
-    for (; i + 8u <= n; i += 8u) {                                                  \
-        E(0) E(1) E(2) E(3) E(4) E(5) E(6) E(7)                                     \
-    }                                                                               \
-    for (; i < n; i++) {                                                            \
-        E(0)                                                                        \
-    }
-#define SGD_SET_NONE(k) w[i + (k)] = w[i + (k)] - lr * (g[i + (k)] * gs);
-#define SGD_SET_MOM(k)                                                              \
-    vi = mu * v[i + (k)] + keep * (g[i + (k)] * gs);                                \
-    v[i + (k)] = vi;                                                                \
-    w[i + (k)] = w[i + (k)] - lr * vi;
-#define SGD_SET_MOM_ZERO(k)                                                         \
-    vi = mu * v[i + (k)] + keep * (gz[i + (k)] * gs);                               \
-    gz[i + (k)] = 0.0f;                                                             \
-    v[i + (k)] = vi;                                                                \
-    w[i + (k)] = w[i + (k)] - lr * vi;
-static void sgd_plain_commit(const step_ctx_t *c, float *w, const float *g, float *v, float *gz,
-                             size_t n)
-{
-    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
-    const float keep = 1.0f - c->opt->dampening;
-    float vi;
-    size_t i = 0;
-    if (c->slots == 0u) {
-        SGD_UNROLL8(SGD_SET_NONE)
-        if (gz != NULL) {
-            memset(gz, 0, n * sizeof(float));
-        }
-    } else if (gz == NULL) {
-        SGD_UNROLL8(SGD_SET_MOM)
-    } else {
-        SGD_UNROLL8(SGD_SET_MOM_ZERO)
-    }
-}
-#undef SGD_UNROLL8
-#undef SGD_SET_NONE
-#undef SGD_SET_MOM
-#undef SGD_SET_MOM_ZERO
-
-#endif /* TMLP_VEC */
-
 /* The step; gz is g (zeroed on success) or NULL. */
 static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, float *gz,
                            float gscale, float *state, size_t n, uint32_t step, float *norm)
 {
-    step_ctx_t c;
+    tmlp_i_step_ctx_t c;
     uint32_t slots = 0;
     float nrm;
     (void)tmlp_i_optim_check(opt, &slots);
     ctx_init(&c, opt, slots, gscale, step);
-    if (!(opt->clip_norm > 0.0f) && sgd_plain(&c)) {
+    if (!(opt->clip_norm > 0.0f) && tmlp_i_sgd_plain(&c)) {
         int ok = 0;
-        nrm = tmlp_i_sqrtf(sgd_plain_dry(&c, w, g, state, n, &ok));
+        nrm = tmlp_i_sqrtf(tmlp_i_sgd_plain_dry(&c, w, g, state, n, &ok));
         if (!tmlp_i_isfinite(nrm)) {
             /* Overflowed sum of squares or a non-finite gradient. */
             nrm = grad_norm(g, gscale, n);
@@ -535,7 +191,7 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
         if (!tmlp_i_isfinite(nrm) || !ok) {
             return TMLP_ERR_NUMERIC;
         }
-        sgd_plain_commit(&c, w, g, state, gz, n);
+        tmlp_i_sgd_plain_commit(&c, w, g, state, gz, n);
     } else {
         nrm = grad_norm(g, gscale, n);
         if (!tmlp_i_isfinite(nrm)) {
@@ -549,18 +205,21 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
                 ctx_init(&c, opt, slots, gscale * coef, step);
             }
         }
-        if (sgd_plain(&c)) {
+        if (tmlp_i_sgd_plain(&c)) {
             int ok = 0;
-            (void)sgd_plain_dry(&c, w, g, state, n, &ok);
+            (void)tmlp_i_sgd_plain_dry(&c, w, g, state, n, &ok);
             if (!ok) {
                 return TMLP_ERR_NUMERIC;
             }
-            sgd_plain_commit(&c, w, g, state, gz, n);
+            tmlp_i_sgd_plain_commit(&c, w, g, state, gz, n);
         } else {
-            if (!update_all(&c, w, g, state, n, 0)) {
+            const int sgd = opt->kind == TMLP_OPT_SGD;
+            if (!(sgd ? tmlp_i_sgd_all(&c, w, g, state, n, 0)
+                      : update_all(&c, w, g, state, n, 0))) {
                 return TMLP_ERR_NUMERIC;
             }
-            (void)update_all(&c, w, g, state, n, 1);
+            (void)(sgd ? tmlp_i_sgd_all(&c, w, g, state, n, 1)
+                       : update_all(&c, w, g, state, n, 1));
             if (gz != NULL) {
                 memset(gz, 0, n * sizeof(float));
             }

@@ -1,0 +1,46 @@
+/* SPDX-License-Identifier: MIT */
+/* Shared by tmlp_optim.c (validation, EMA/Adam/RMSprop, the step) and
+ * tmlp_optim_sgd.c (the SGD loops); not installed. */
+#ifndef TMLP_OPTIM_H
+#define TMLP_OPTIM_H
+
+#include "tmlp_internal.h"
+
+/* Everything one element's update needs, fixed for the whole step. */
+typedef struct {
+    const tmlp_optim_t *opt;
+    float gscale; /* mean over the batch times the clipping factor */
+    float b1, b2, alpha, eps;
+    float step_size;   /* Adam: lr / (1 - beta1^t) */
+    float bc2_sqrt;    /* Adam: sqrt(1 - beta2^t) */
+    float decay;       /* AdamW: 1 - lr wd */
+    int first;         /* SGD: first step, v = g */
+    int add_wd;        /* weight decay added to the gradient */
+    uint32_t slots;    /* state vectors: 0, 1 or 2 */
+} tmlp_i_step_ctx_t;
+
+/* Plain SGD: no maximize, no weight decay, no Nesterov, and with momentum
+ * not the first step (v = mu v + (1 - dampening) g); the loops of
+ * tmlp_i_sgd_plain_dry/commit carry no per-element flags. Inline so that
+ * apply() decides it without a call, as when it was file-local. */
+static inline int tmlp_i_sgd_plain(const tmlp_i_step_ctx_t *c)
+{
+    const tmlp_optim_t *o = c->opt;
+    return o->kind == TMLP_OPT_SGD && !o->maximize && !c->add_wd && !o->nesterov &&
+           (c->slots == 0u || !c->first);
+}
+
+/* Any SGD (v is the momentum buffer, unused without momentum). commit = 0:
+ * returns 1 if every new value is finite; commit = 1: stores them. */
+int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v, size_t n,
+                   int commit);
+/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
+ * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
+ * every new value is finite. */
+float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
+                           const float *v, size_t n, int *ok);
+/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. */
+void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v,
+                             float *gz, size_t n);
+
+#endif

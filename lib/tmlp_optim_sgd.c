@@ -1,0 +1,254 @@
+/* SPDX-License-Identifier: MIT */
+/* The SGD loops of tmlp_optim.c's step (see there for the dry run and
+ * commit passes): any SGD in sgd_all, and plain SGD, the common case, with
+ * its dry run fused with the gradient norm, on GNU C vectors (tmlp_vec.h)
+ * or in portable C. Every loop runs the same float operations in the same
+ * order as update_one() would, so the bits do not depend on the path. */
+#include "tmlp_optim.h"
+#include "tmlp_vec.h"
+
+#include <string.h>
+
+/* See tmlp_optim.h. SGD with the element loop free of the optimizer
+ * switch. */
+int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v, size_t n,
+                   int commit)
+{
+    const tmlp_optim_t *o = c->opt;
+    const float gs = c->gscale, lr = o->lr, mu = o->momentum, wd = o->weight_decay;
+    const float keep = 1.0f - o->dampening;
+    /* Integer flags, decided once: tested in the loop as registers, not as
+     * float compares. */
+    const int neg = o->maximize, decay = c->add_wd, mom = c->slots != 0u, nest = o->nesterov;
+    const int first = c->first;
+    uint32_t bad = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        float gi = g[i] * gs, wi = w[i], vi = 0.0f, wn;
+        if (neg) {
+            gi = -gi;
+        }
+        if (decay) {
+            gi = gi + wd * wi;
+        }
+        if (mom) {
+            vi = first ? gi : mu * v[i] + keep * gi;
+            wn = wi - lr * (nest ? gi + mu * vi : vi);
+        } else {
+            wn = wi - lr * gi;
+        }
+        if (commit) {
+            w[i] = wn;
+            if (mom) {
+                v[i] = vi;
+            }
+        } else {
+            bad |= (uint32_t)!tmlp_i_isfinite(wn) | (uint32_t)!tmlp_i_isfinite(vi);
+        }
+    }
+    return bad == 0u;
+}
+
+#if TMLP_VEC
+/* x86-64 and Arm NEON: blocks of 8 floats (b8_t); lane k of the sum of
+ * squares is partial sum k of tmlp_i_sumsq_scaled() (tmlp_vec.h). gcc does
+ * not vectorise the portable code below at -O2 (the 8 scalar sums, and
+ * loops of unknown length). */
+
+/* See tmlp_optim.h. The finiteness check: chk + x * 0 stays 0 while every
+ * x is finite and becomes NaN for good at the first Inf or NaN (one
+ * multiply and one add per block instead of a test per value); with SGD,
+ * w' = w - lr v' is finite only if v' is (lr > 0, w finite or w' is not),
+ * so w' alone is checked. */
+float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
+                           const float *v, size_t n, int *ok)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
+    const int mom = c->slots != 0u;
+    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
+    const b8_t Z = b8_splat(zero);
+    b8_t ss = Z, chkv = Z, gv, vv;
+    float s[8], ck[8], chk = 0.0f, gi, vi;
+    size_t i = 0;
+    if (mom) {
+        for (; i + 8u <= n; i += 8u) {
+            gv = b8_mul(b8_load(g + i), G);
+            ss = b8_add(ss, b8_mul(gv, gv));
+            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, gv));
+            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, vv)), Z));
+        }
+    } else {
+        for (; i + 8u <= n; i += 8u) {
+            gv = b8_mul(b8_load(g + i), G);
+            ss = b8_add(ss, b8_mul(gv, gv));
+            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, gv)), Z));
+        }
+    }
+    b8_store(s, ss);
+    b8_store(ck, chkv);
+    for (; i < n; i++) {
+        gi = g[i] * gs;
+        s[0] += gi * gi;
+        vi = mom ? mu * v[i] + keep * gi : gi;
+        chk += (w[i] - lr * vi) * zero;
+    }
+    chk += ((ck[0] + ck[1]) + (ck[2] + ck[3])) + ((ck[4] + ck[5]) + (ck[6] + ck[7]));
+    *ok = chk == 0.0f;
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+/* See tmlp_optim.h. */
+void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v,
+                             float *gz, size_t n)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening;
+    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
+    const b8_t Z = b8_splat(0.0f);
+    b8_t vv;
+    float vi;
+    size_t i = 0;
+    if (c->slots == 0u) {
+        for (; i + 8u <= n; i += 8u) {
+            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, b8_mul(b8_load(g + i), G))));
+        }
+        for (; i < n; i++) {
+            w[i] = w[i] - lr * (g[i] * gs);
+        }
+        if (gz != NULL) {
+            memset(gz, 0, n * sizeof(float));
+        }
+    } else if (gz == NULL) {
+        for (; i + 8u <= n; i += 8u) {
+            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(g + i), G)));
+            b8_store(v + i, vv);
+            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+        }
+        for (; i < n; i++) {
+            vi = mu * v[i] + keep * (g[i] * gs);
+            v[i] = vi;
+            w[i] = w[i] - lr * vi;
+        }
+    } else {
+        for (; i + 8u <= n; i += 8u) {
+            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(gz + i), G)));
+            b8_store(gz + i, Z);
+            b8_store(v + i, vv);
+            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+        }
+        for (; i < n; i++) {
+            vi = mu * v[i] + keep * (gz[i] * gs);
+            gz[i] = 0.0f;
+            v[i] = vi;
+            w[i] = w[i] - lr * vi;
+        }
+    }
+}
+
+#else /* !TMLP_VEC */
+
+/* Portable C, unrolled by 8 with the local SGD_* macros below. They stay
+ * macros on purpose: the macro-free version (one static inline function per
+ * element, 8 calls per block) is not inlined by gcc 12 -Os for Cortex-M, so
+ * the 8 partial sums and the check sum go through memory: the dry run's
+ * frame grows from 28 to 112 bytes and the commit's from 16 to 64, on the
+ * training step's stack path whose margin is a few bytes. Forcing the
+ * inlining needs a compiler-specific attribute, and even then the dry run
+ * needs 52 bytes. */
+
+/* The finiteness check of a dry run: acc + x * 0 stays 0 while every x is
+ * finite and becomes NaN for good at the first Inf or NaN. One (non-fused)
+ * multiply-accumulate per checked value instead of a bit test and a branch.
+ * With SGD, w' = w - lr v' is finite only if v' is (lr > 0, w finite or w'
+ * is not), so w' alone is checked. */
+#define SGD_NEW(k, VI)                                                              \
+    gi = g[i + (k)] * gs;                                                           \
+    s##k += gi * gi;                                                                \
+    vi = VI;                                                                        \
+    chk += (w[i + (k)] - lr * vi) * zero;
+#define SGD_DRY(VI)                                                                 \
+    for (; i + 8u <= n; i += 8u) {                                                  \
+        SGD_NEW(0, VI(0))                                                           \
+        SGD_NEW(1, VI(1))                                                           \
+        SGD_NEW(2, VI(2))                                                           \
+        SGD_NEW(3, VI(3))                                                           \
+        SGD_NEW(4, VI(4))                                                           \
+        SGD_NEW(5, VI(5))                                                           \
+        SGD_NEW(6, VI(6))                                                           \
+        SGD_NEW(7, VI(7))                                                           \
+    }                                                                               \
+    for (; i < n; i++) {                                                            \
+        SGD_NEW(0, VI(0))                                                           \
+    }
+#define SGD_V_MOM(k) mu * v[i + (k)] + keep * gi
+#define SGD_V_NONE(k) gi
+
+/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
+ * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
+ * every new value is finite. */
+float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
+                           const float *v, size_t n, int *ok)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
+    float s0 = 0.0f, s1 = 0.0f, s2 = 0.0f, s3 = 0.0f;
+    float s4 = 0.0f, s5 = 0.0f, s6 = 0.0f, s7 = 0.0f;
+    float chk = 0.0f, gi, vi;
+    size_t i = 0;
+    if (c->slots != 0u) {
+        SGD_DRY(SGD_V_MOM)
+    } else {
+        SGD_DRY(SGD_V_NONE)
+    }
+    *ok = chk == 0.0f;
+    return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
+}
+#undef SGD_NEW
+#undef SGD_DRY
+#undef SGD_V_MOM
+#undef SGD_V_NONE
+
+/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. Unrolled
+ * by 8 so that the loop control is paid once per 8 elements. */
+#define SGD_UNROLL8(E)                                                              \
+    for (; i + 8u <= n; i += 8u) {                                                  \
+        E(0) E(1) E(2) E(3) E(4) E(5) E(6) E(7)                                     \
+    }                                                                               \
+    for (; i < n; i++) {                                                            \
+        E(0)                                                                        \
+    }
+#define SGD_SET_NONE(k) w[i + (k)] = w[i + (k)] - lr * (g[i + (k)] * gs);
+#define SGD_SET_MOM(k)                                                              \
+    vi = mu * v[i + (k)] + keep * (g[i + (k)] * gs);                                \
+    v[i + (k)] = vi;                                                                \
+    w[i + (k)] = w[i + (k)] - lr * vi;
+#define SGD_SET_MOM_ZERO(k)                                                         \
+    vi = mu * v[i + (k)] + keep * (gz[i + (k)] * gs);                               \
+    gz[i + (k)] = 0.0f;                                                             \
+    v[i + (k)] = vi;                                                                \
+    w[i + (k)] = w[i + (k)] - lr * vi;
+void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v,
+                             float *gz, size_t n)
+{
+    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
+    const float keep = 1.0f - c->opt->dampening;
+    float vi;
+    size_t i = 0;
+    if (c->slots == 0u) {
+        SGD_UNROLL8(SGD_SET_NONE)
+        if (gz != NULL) {
+            memset(gz, 0, n * sizeof(float));
+        }
+    } else if (gz == NULL) {
+        SGD_UNROLL8(SGD_SET_MOM)
+    } else {
+        SGD_UNROLL8(SGD_SET_MOM_ZERO)
+    }
+}
+#undef SGD_UNROLL8
+#undef SGD_SET_NONE
+#undef SGD_SET_MOM
+#undef SGD_SET_MOM_ZERO
+
+#endif /* TMLP_VEC */

@@ -1,0 +1,111 @@
+/* SPDX-License-Identifier: MIT */
+/* GNU C vector helpers shared by tmlp_kernel.c and tmlp_optim_sgd.c; not
+ * installed.
+ *
+ * x86-64 (SSE2 and up) and Arm NEON with gcc or clang: a block of 8 floats
+ * (b8_t) holds partial sum k of a dot product or sum of squares, or element
+ * i + k of a block, in lane k: one 32-byte vector with AVX, two 16-byte
+ * vectors otherwise. Lane k is partial sum k because the portable C code
+ * sends element i to sum i mod 8, so each lane sees exactly the values, in
+ * the same order, that the scalar sum k sees. Compilers vectorise the scalar
+ * loops badly (gcc -O3 turns the 8 scalar sums of the dot product into 8
+ * strict in-order reductions with permutes, several times slower than -O2)
+ * and do not vectorise loops of unknown length at -O2. Vector operations are
+ * lane-wise IEEE operations rounded as the scalar ones (-ffp-contract=off:
+ * no fused multiply-add) and every sum keeps its order, so the bits are
+ * unchanged: the same as the portable C code's. -DTMLP_NO_ASM selects the
+ * portable C code. */
+#ifndef TMLP_VEC_H
+#define TMLP_VEC_H
+
+#include <stddef.h>
+
+#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+#define TMLP_VEC 1
+#else
+#define TMLP_VEC 0
+#endif
+
+#if TMLP_VEC
+#if defined(__AVX__)
+#define TMLP_VBYTES 32
+#else
+#define TMLP_VBYTES 16
+#endif
+/* vf_u: the same vector at any float's alignment, allowed to alias floats
+ * (as the x86 intrinsics' unaligned types): one unaligned move each. */
+typedef float vf_t __attribute__((vector_size(TMLP_VBYTES)));
+typedef float vf_u __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
+typedef struct {
+    vf_t v0;
+#if TMLP_VBYTES == 16
+    vf_t v1;
+#endif
+} b8_t;
+
+static inline b8_t b8_load(const float *p)
+{
+    b8_t r;
+    r.v0 = *(const vf_u *)(const void *)p;
+#if TMLP_VBYTES == 16
+    r.v1 = *(const vf_u *)(const void *)(p + 4);
+#endif
+    return r;
+}
+
+static inline void b8_store(float *p, b8_t a)
+{
+    *(vf_u *)(void *)p = a.v0;
+#if TMLP_VBYTES == 16
+    *(vf_u *)(void *)(p + 4) = a.v1;
+#endif
+}
+
+static inline b8_t b8_splat(float a)
+{
+    b8_t r;
+    vf_t v = {a, a, a, a};
+#if TMLP_VBYTES == 16
+    r.v1 = v;
+#else
+    v = (vf_t){a, a, a, a, a, a, a, a};
+#endif
+    r.v0 = v;
+    return r;
+}
+
+static inline b8_t b8_add(b8_t a, b8_t b)
+{
+    a.v0 += b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 += b.v1;
+#endif
+    return a;
+}
+
+static inline b8_t b8_sub(b8_t a, b8_t b)
+{
+    a.v0 -= b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 -= b.v1;
+#endif
+    return a;
+}
+
+static inline b8_t b8_mul(b8_t a, b8_t b)
+{
+    a.v0 *= b.v0;
+#if TMLP_VBYTES == 16
+    a.v1 *= b.v1;
+#endif
+    return a;
+}
+
+/* acc + a b, rounded twice (product, then sum), as the scalar code. */
+static inline b8_t b8_mac(b8_t acc, b8_t a, b8_t b)
+{
+    return b8_add(acc, b8_mul(a, b));
+}
+#endif /* TMLP_VEC */
+
+#endif /* TMLP_VEC_H */
