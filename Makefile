@@ -301,7 +301,7 @@ check-cxx:
 	else echo "SKIPPED check-cxx: g++ is not installed (apt-get install g++)"; fi
 
 deps:
-	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools
+	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev
 
 clean:
 	rm -rf $(BUILDDIR)
