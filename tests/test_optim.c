@@ -82,6 +82,34 @@ TMLP_TEST(sgd_momentum_constant_gradient_decimal)
     CHECK_ULPS(v, 2.71f, 2);
 }
 
+/* A vector long enough for the 8-wide paths (and a tail of 3): every
+ * element against the scalar formula, bit for bit, over three steps. */
+TMLP_TEST(sgd_momentum_long_vector_bit_exact)
+{
+    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.05f);
+    float w[19], g[19], v[19], ew[19], ev[19];
+    uint32_t t = 0;
+    int s, k;
+    o.momentum = 0.9f;
+    o.dampening = 0.25f;
+    for (k = 0; k < 19; k++) {
+        w[k] = ew[k] = 0.1f * (float)(k - 9);
+        v[k] = ev[k] = 0.0f;
+    }
+    for (s = 0; s < 3; s++) {
+        for (k = 0; k < 19; k++) {
+            g[k] = (float)((k * 7 + s * 3) % 11) * 0.125f - 0.5f;
+        }
+        CHECK_OK(tmlp_optim_step(&o, w, g, v, 19, &t));
+        for (k = 0; k < 19; k++) {
+            ev[k] = s == 0 ? g[k] : 0.9f * ev[k] + (1.0f - 0.25f) * g[k];
+            ew[k] = ew[k] - 0.05f * ev[k];
+            CHECK_BITS(v[k], ev[k]);
+            CHECK_BITS(w[k], ew[k]);
+        }
+    }
+}
+
 TMLP_TEST(sgd_nesterov_weight_decay_maximize)
 {
     tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.05f);
@@ -279,6 +307,7 @@ void suite_optim(void)
     RUN(sgd_plain_and_decimal);
     RUN(sgd_momentum_first_step_is_gradient);
     RUN(sgd_momentum_constant_gradient_decimal);
+    RUN(sgd_momentum_long_vector_bit_exact);
     RUN(sgd_nesterov_weight_decay_maximize);
     RUN(ema_is_the_seeds_moving_average);
     RUN(adam_and_adamw_bias_corrected);
