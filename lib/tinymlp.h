@@ -633,7 +633,10 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
  * an error the net keeps its last finite weights, its gradient sums are
  * cleared, and *stop is TMLP_STOP_ERROR.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (already stopped), and whatever a
- * read function, the forward/backward pass or the step returned. */
+ * read function, the forward/backward pass or the step returned. One
+ * exception to "an error changes nothing": an error from the validation set
+ * at the end of an epoch comes after that epoch's last step has been
+ * applied (the weights are that step's, finite). */
 tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop);
 
 /* Summary of a run so far. */

@@ -158,6 +158,24 @@ tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode)
     return TMLP_OK;
 }
 
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
+{
+    /* An upper bound of every layout's float count, in 64 bits: with the
+     * default limits it is about 2^29 floats, but a configuration with wider
+     * layers would wrap a 32-bit size_t and under-size the arena. */
+    uint64_t n_params = 0, bound;
+    size_t l;
+    for (l = 0; l < desc->n_layers; l++) {
+        n_params += (uint64_t)desc->layer[l].units * ((uint64_t)tmlp_i_layer_in(desc, l) + 1u);
+    }
+    bound = n_params * (2u + (uint64_t)slots) + 8u * (uint64_t)TMLP_MAX_WIDTH * TMLP_MAX_LAYERS;
+    if (n_params > UINT32_MAX || bound > (uint64_t)(SIZE_MAX / sizeof(float))) {
+        return TMLP_ERR_SHAPE;
+    }
+    return TMLP_OK;
+}
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
                               size_t *n_bytes)
@@ -183,6 +201,10 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const t
         if (st != TMLP_OK) {
             return st;
         }
+    }
+    st = tmlp_i_size_check(desc, slots);
+    if (st != TMLP_OK) {
+        return st;
     }
     tmlp_i_layout(desc, mode, slots, &layout);
     *n_bytes = layout.total * sizeof(float);

@@ -38,6 +38,10 @@ tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc);
 /* Checks that a checked desc suits the mode (something to train, something
  * frozen to keep in flash). */
 tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode);
+/* TMLP_ERR_SHAPE if a layout of this desc could not be counted in size_t
+ * (possible only with TMLP_MAX_WIDTH or TMLP_MAX_LAYERS raised far above
+ * their defaults on a 32-bit target). */
+tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots);
 /* Computes the layout of a checked desc; slots as tmlp_optim_slots(). */
 void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
                    tmlp_i_layout_t *layout);

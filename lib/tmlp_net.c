@@ -53,6 +53,9 @@ static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t
     if (st == TMLP_OK) {
         st = tmlp_i_mode_check(desc, mode);
     }
+    if (st == TMLP_OK) {
+        st = tmlp_i_size_check(desc, slots);
+    }
     if (st != TMLP_OK) {
         return st;
     }
