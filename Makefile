@@ -143,16 +143,24 @@ $(BUILDDIR)/tmlp-mkmodel: tools/tmlp_mkmodel.c $(BUILDDIR)/libtinymlp.a $(LIB_HD
 # The fuzz targets without libFuzzer, under ASan/UBSan, replaying the seed
 # corpus and every stored crash (tests/fuzz/regress/) from tests/test_json.sh.
 REPLAY_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
-$(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(JSON_SRCS) $(JSON_HDRS) $(LIB_SRCS) $(LIB_HDRS)
+# Tool sources each replayer links besides its fuzz_*.c, the library and the
+# host port (fuzz_cli includes tools/tinymlp.c itself, for its static parsers).
+FUZZ_SRCS_json := $(JSON_SRCS)
+FUZZ_SRCS_csv  := tools/tinymlp_csv.c tools/tinymlp_common.c tools/tinymlp_train_opts.c
+FUZZ_SRCS_cli  := $(filter-out tools/tinymlp.c,$(wildcard tools/tinymlp*.c)) $(JSON_SRCS)
+
+$(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(JSON_SRCS) $(JSON_HDRS) \
+        $(wildcard tools/tinymlp*.c tools/tinymlp*.h) $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_FLAGS) $(REPLAY_SAN) $(WARN) $(TOOL_INCLUDES) $< tests/fuzz/replay_main.c \
-	    $(if $(filter json,$*),$(JSON_SRCS)) $(LIB_SRCS) $(HOST_PORT) -o $@ -lm
+	    $(FUZZ_SRCS_$*) $(LIB_SRCS) $(HOST_PORT) -o $@ -lm
 
 # Round trips and error cases of the JSON form; its log joins the total.
 test-json:
 	@mkdir -p $(BUILDDIR); rm -f $(BUILDDIR)/json.log
 	@if $(MAKE) -s --no-print-directory $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel \
-	        $(BUILDDIR)/fuzz-replay-model $(BUILDDIR)/fuzz-replay-json; then \
+	        $(BUILDDIR)/fuzz-replay-model $(BUILDDIR)/fuzz-replay-json \
+	        $(BUILDDIR)/fuzz-replay-csv $(BUILDDIR)/fuzz-replay-cli; then \
 	    sh tests/test_json.sh $(BUILDDIR) > $(BUILDDIR)/json.log 2>&1; rc=$$?; \
 	else echo "0 passed, 1 failed" > $(BUILDDIR)/json.log; rc=1; fi; \
 	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/json.log; \

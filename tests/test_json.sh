@@ -3,7 +3,7 @@
 # The JSON form of model files (tools/tmlp_json.h), end to end through the
 # command-line tools. Builds nothing: expects $BUILDDIR/tmlp-json and
 # $BUILDDIR/tmlp-mkmodel (and, if present, the fuzz replayers
-# $BUILDDIR/fuzz-replay-model and $BUILDDIR/fuzz-replay-json).
+# $BUILDDIR/fuzz-replay-{model,json,csv,cli}).
 # Usage: sh tests/test_json.sh [BUILDDIR]   (default build)
 # Prints one line "N passed, M failed"; exits non-zero on any failure.
 
@@ -299,6 +299,8 @@ replay() {
 }
 replay model
 replay json
+replay csv
+replay cli
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -11,6 +11,9 @@
 # so that tests/test_json.sh replays it.
 # Prints per target: executions, and "ok" or the crashing input. Exits
 # non-zero if any target found a crash or could not be built.
+# Targets: fuzz_model, fuzz_json, fuzz_csv (the tool's CSV reader and data
+# sets), fuzz_cli (the tool's option parsers). FUZZ_JOBS=2 runs two targets
+# at a time (one per core); the default runs them one after another.
 set -u
 SECS=${1:-60}
 ROOT=$(cd "$(dirname "$0")/../.." && pwd)
@@ -26,11 +29,16 @@ BASE="-std=c99 -ffp-contract=off $WARN -Ilib -Iport -Itools -Itests/fuzz"
 SAN="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 LIB="lib/*.c port/host/tmlp_port.c"
 JSON="tools/tmlp_json.c tools/tmlp_json_write.c tools/tmlp_json_lex.c"
+CSV="tools/tinymlp_csv.c tools/tinymlp_common.c tools/tinymlp_train_opts.c"
+# fuzz_cli includes tools/tinymlp.c itself (for its static parsers).
+CLI=$(ls tools/tinymlp_*.c)
 
 echo "building fuzz targets with $CC"
 # shellcheck disable=SC2086
 $CC $BASE $SAN tests/fuzz/fuzz_model.c $LIB -o "$F/fuzz_model" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_json.c $JSON $LIB -o "$F/fuzz_json" -lm &&
+    $CC $BASE $SAN tests/fuzz/fuzz_csv.c $CSV $LIB -o "$F/fuzz_csv" -lm &&
+    $CC $BASE $SAN tests/fuzz/fuzz_cli.c $CLI $JSON $LIB -o "$F/fuzz_cli" -lm &&
     $CC $BASE -O2 tools/tmlp_mkmodel.c $LIB -o "$F/tmlp-mkmodel" -lm &&
     $CC $BASE -O2 tools/tmlp_json_main.c $JSON $LIB -o "$F/tmlp-json" -lm || {
     echo "fuzz: build failed (is libFuzzer installed? apt-get install libclang-rt-dev)"
@@ -40,7 +48,7 @@ $CC $BASE $SAN tests/fuzz/fuzz_model.c $LIB -o "$F/fuzz_model" -lm &&
 # Seeds: a few valid files of every kind, made fresh each run.
 S=$F/seeds
 rm -rf "$S"
-mkdir -p "$S/model" "$S/json" "$F/corpus-model" "$F/corpus-json"
+mkdir -p "$S/model" "$S/json" "$F/corpus-model" "$F/corpus-json" "$F/corpus-csv" "$F/corpus-cli"
 i=0
 while read -r args; do
     i=$((i + 1))
@@ -57,7 +65,7 @@ done <<'LIST'
 4 3:sigmoid 3:tanh 3:relu 3:leaky_relu 3:identity 2:softmax
 LIST
 
-status=0
+JOBS=${FUZZ_JOBS:-1}
 run() {
     name=$1
     shift
@@ -65,9 +73,14 @@ run() {
     echo "running $name for ${SECS}s"
     "$F/$name" -max_total_time="$SECS" -print_final_stats=1 -artifact_prefix="$F/crash-$name-" \
         "$@" >"$log" 2>&1
-    rc=$?
+    echo $? >"$F/$name.rc"
+}
+report() {
+    name=$1
+    log=$F/$name.log
+    rc=$(cat "$F/$name.rc" 2>/dev/null || echo 1)
     execs=$(grep -o 'stat::number_of_executed_units: *[0-9]*' "$log" | grep -o '[0-9]*$')
-    if [ $rc -eq 0 ]; then
+    if [ "$rc" -eq 0 ]; then
         echo "$name: ${execs:-?} executions, ok (no crash)"
     else
         status=1
@@ -77,6 +90,21 @@ run() {
 }
 # tests/fuzz/regress/ is not a seed directory: an input there that still
 # fails (an open bug) would stop the run at once; tests/test_json.sh replays it.
-run fuzz_model "$F/corpus-model" "$S/model" tests/fuzz/corpus/model
-run fuzz_json -dict=tests/fuzz/json.dict "$F/corpus-json" "$S/json" tests/fuzz/corpus/json
+# fuzz_csv and fuzz_cli print the tool's error messages for most inputs:
+# -close_fd_mask=2 drops them (sanitizer reports still reach the log).
+run_model() { run fuzz_model "$F/corpus-model" "$S/model" tests/fuzz/corpus/model; }
+run_json() { run fuzz_json -dict=tests/fuzz/json.dict "$F/corpus-json" "$S/json" tests/fuzz/corpus/json; }
+run_csv() { run fuzz_csv -close_fd_mask=2 "$F/corpus-csv" tests/fuzz/corpus/csv; }
+run_cli() { run fuzz_cli -close_fd_mask=2 "$F/corpus-cli" tests/fuzz/corpus/cli; }
+rm -f "$F"/fuzz_*.rc
+if [ "$JOBS" -ge 2 ]; then
+    run_model & run_json & wait
+    run_csv & run_cli & wait
+else
+    run_model; run_json; run_csv; run_cli
+fi
+status=0
+for t in fuzz_model fuzz_json fuzz_csv fuzz_cli; do
+    report $t
+done
 exit $status
