@@ -273,8 +273,11 @@ typedef struct {
     uint8_t backward_ready; /* training: 1 after a forward, 0 after its backward */
     uint8_t n_frozen;       /* leading frozen layers */
     uint8_t slots;          /* optimizer state vectors */
-    uint8_t reserved;
-    float grad_norm; /* L2 norm of the mean gradient used by the last step */
+    uint8_t bounds_known;   /* wbound and vbound hold (tmlp_net_train_sample) */
+    float grad_norm; /* L2 norm of the mean gradient used by the last step; < 0
+                        after a fused step, which does not compute it */
+    float wbound;    /* >= every |trainable parameter|, when bounds_known */
+    float vbound;    /* >= every |momentum value|, when bounds_known */
 } tmlp_net_t;
 
 /* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
@@ -459,12 +462,33 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
  * TMLP_ERR_NUMERIC. */
 tmlp_status_t tmlp_net_step(tmlp_net_t *net);
 
+/* One sample of stochastic gradient descent: tmlp_net_forward(x),
+ * tmlp_net_backward(loss, target, value) and tmlp_net_step() in one call,
+ * with the same results bit for bit (parameters, optimizer state, step
+ * count). Needs a training net with no accumulated gradient.
+ * With plain SGD (any momentum and dampening; no weight decay, Nesterov,
+ * maximize or clipping) the gradient is folded into the update as it is
+ * computed: one pass over the parameters instead of three, and the gradient
+ * buffer is not touched. Such a fused step does not compute the gradient
+ * norm (tmlp_net_grad_norm() then gives TMLP_ERR_STATE). It stays all or
+ * nothing: before writing, it proves from bounds on the parameters,
+ * momentum, deltas and inputs that every new value is finite; when it
+ * cannot (values beyond about 1e30), it takes the checked three-call path.
+ * Other optimizers always take that path.
+ * On any error the parameters, optimizer state and gradient are as before.
+ * Errors: as tmlp_net_forward() and tmlp_net_backward(); TMLP_ERR_STATE
+ * (inference net, accumulated gradient); TMLP_ERR_NUMERIC (a non-finite
+ * step). */
+tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
+                                    const tmlp_target_t *target, float *value);
+
 /* Forgets the gradients accumulated since the last step. Errors: TMLP_ERR_ARG,
  * TMLP_ERR_STATE (inference net). */
 tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net);
 
 /* L2 norm of the mean gradient of the last successful step (before
- * clipping). Errors: TMLP_ERR_ARG. */
+ * clipping). Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (the last step was a
+ * fused tmlp_net_train_sample step, which does not compute it). */
 tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm);
 
 /* Index of the largest of y[0..n) (the first one on ties). Errors: TMLP_ERR_ARG. */
@@ -562,7 +586,9 @@ typedef struct {
     uint32_t steps;      /* optimizer steps so far */
     float train_loss;    /* mean sample loss over the epoch */
     float val_loss;      /* mean validation loss, or -1 without validation data */
-    float grad_norm;     /* norm of the last step's mean gradient */
+    float grad_norm;     /* norm of the last step's mean gradient; -1 when steps
+                            are fused (batch 1 without grad_tol, plain SGD:
+                            see tmlp_net_train_sample) */
     float lr;            /* learning rate used in this epoch */
     uint32_t elapsed;    /* ticks since tmlp_train_begin() */
 } tmlp_epoch_info_t;
@@ -577,7 +603,8 @@ typedef struct {
     uint8_t shuffle; /* 1: a new order every epoch, from `seed` */
     uint8_t restore_best; /* early stopping: restore best_params when stopping */
     uint8_t reserved;
-    uint32_t batch;      /* samples per step; 0 or >= n = the whole set (batch GD) */
+    uint32_t batch;      /* samples per step; 0 or >= n = the whole set (batch GD);
+                            1 uses tmlp_net_train_sample (fused, see there) */
     uint32_t seed;       /* shuffling seed */
     uint32_t *index_buf; /* optional n entries: Fisher-Yates shuffles them; without it
                             the order is a random bijection of [0, n) in O(1) memory */
@@ -648,7 +675,7 @@ typedef struct {
     float train_loss;  /* mean loss of the last completed epoch (-1 before) */
     float val_loss;    /* last validation loss (-1 without) */
     float best_val;    /* best validation loss (-1 without) */
-    float grad_norm;   /* last step's gradient norm */
+    float grad_norm;   /* last step's gradient norm (-1: fused steps, as above) */
     uint32_t elapsed;  /* ticks */
 } tmlp_train_result_t;
 

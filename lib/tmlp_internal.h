@@ -59,6 +59,18 @@ static inline int tmlp_i_trains(const tmlp_net_t *net)
     return net->grad != NULL;
 }
 
+/* The parameter and momentum bounds of tmlp_net_train_sample no longer
+ * hold: every write to a training net's parameters or optimizer state other
+ * than a fused step calls this. */
+static inline void tmlp_i_forget_bounds(tmlp_net_t *net)
+{
+    net->bounds_known = 0;
+}
+
+/* Loss of the last forward (checks included), as tmlp_net_loss. */
+tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
+                                 const tmlp_target_t *target, float *value);
+
 /* Training nets: zeroes gradients and optimizer state, clears the step and
  * batch counters. No effect on an inference net. */
 void tmlp_i_reset_training(tmlp_net_t *net);
@@ -86,6 +98,23 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
                            float *TMLP_RESTRICT gb, const float *TMLP_RESTRICT x,
                            const float *TMLP_RESTRICT d, float *TMLP_RESTRICT d_in, size_t n_in,
                            size_t n_out);
+
+/* y[i] += a x[i] for i < n. */
+void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n);
+
+/* Plain SGD at batch 1, for tmlp_i_dense_sgd1 (tmlp_kernel_sgd1.c). */
+typedef struct {
+    float lr, mu, keep; /* keep = 1 - dampening */
+    int first;          /* with momentum: the first step, v = gradient */
+} tmlp_i_sgd1_t;
+/* Updates one dense layer's parameters w (W [n_out][n_in], then b) and
+ * momentum v (same layout; NULL without momentum) by the gradient of one
+ * sample, d[j] x[i] (d[j] for the biases), fused: the same values as
+ * tmlp_i_dense_backward into a zeroed gradient and then the SGD step with
+ * gradient scale 1. If d_in is not NULL, first sets it as
+ * tmlp_i_dense_backward does, from the old weights. */
+void tmlp_i_dense_sgd1(const tmlp_i_sgd1_t *k, float *w, float *v, const float *x,
+                       const float *d, float *d_in, size_t n_in, size_t n_out);
 
 /* ---- activations (tmlp_act.c) ---- */
 

@@ -15,31 +15,6 @@
 #include "tmlp_internal.h"
 #include "tmlp_vec.h"
 
-/* Cortex-M4F/M7/M33 and other VFP targets (gcc or clang, hard or softfp
- * float ABI): the blocks of 8 elements of the dot product and of y += a x
- * in inline assembly, because neither compiler loads 8 consecutive floats
- * with one VLDM from C. The float operations are VMLA.F32, VFP's chained
- * multiply-accumulate (product rounded, then the sum: the same bits as a
- * separate VMUL and VADD, as gcc emits it from the C below), in the same
- * order as the C loops, so results are identical (the Cortex-M4F QEMU suite
- * checks the stored weight hashes). -DTMLP_NO_ASM selects the C code. */
-#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && defined(__arm__) && defined(__ARM_FP) && \
-    (__ARM_FP & 4) && defined(__thumb2__)
-#define TMLP_VFP_ASM 1
-#else
-#define TMLP_VFP_ASM 0
-#endif
-
-/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the kernels on the
- * GNU C vectors of tmlp_vec.h (lane k of a block = partial sum k, same bits
- * as the portable C code). A Thumb-2 VFP target that also has NEON keeps the
- * VFP assembly above, so the vector kernels need both conditions. */
-#if TMLP_VEC && !TMLP_VFP_ASM
-#define TMLP_KERNEL_VEC 1
-#else
-#define TMLP_KERNEL_VEC 0
-#endif
-
 #if TMLP_KERNEL_VEC
 /* The end of a dot product whose blocks of 8 left sum k in lane k of acc:
  * the t < 8 remaining elements go to sum 0 in order, then the fixed
@@ -64,6 +39,19 @@ float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, siz
         s = b8_mac(s, b8_load(a + i), b8_load(b + i));
     }
     return dot_finish(s, a + i, b + i, n - i);
+}
+
+/* See tmlp_internal.h. */
+void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n)
+{
+    const b8_t A = b8_splat(a);
+    size_t i = 0;
+    for (; i + 8u <= n; i += 8u) {
+        b8_store(y + i, b8_mac(b8_load(y + i), A, b8_load(x + i)));
+    }
+    for (; i < n; i++) {
+        y[i] += a * x[i];
+    }
 }
 
 /* See tmlp_internal.h. */
@@ -265,8 +253,8 @@ float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, siz
     return ((s0 + s1) + (s2 + s3)) + ((s4 + s5) + (s6 + s7));
 }
 
-/* y[i] += a x[i] for i < n. */
-static void axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n)
+/* See tmlp_internal.h. */
+void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n)
 {
     size_t i = 0;
 #if TMLP_VFP_ASM
@@ -436,9 +424,9 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
     for (j = 0; j < n_out; j++) {
         const float dj = d[j];
         gb[j] += dj;
-        axpy(gw + j * n_in, dj, x, n_in);
+        tmlp_i_axpy(gw + j * n_in, dj, x, n_in);
         if (d_in != NULL) {
-            axpy(d_in, dj, w + j * n_in, n_in);
+            tmlp_i_axpy(d_in, dj, w + j * n_in, n_in);
         }
     }
 }

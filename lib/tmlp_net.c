@@ -28,6 +28,7 @@ void tmlp_i_reset_training(tmlp_net_t *net)
     net->batch_count = 0;
     net->backward_ready = 0;
     net->grad_norm = 0.0f;
+    tmlp_i_forget_bounds(net);
 }
 
 /* Optimizer state vectors a training mode needs (0 for inference). */
@@ -220,6 +221,7 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
         net->steps = 0;
     }
     net->opt = *opt;
+    tmlp_i_forget_bounds(net);
     return TMLP_OK;
 }
 
@@ -264,6 +266,7 @@ tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n
         return TMLP_ERR_NUMERIC;
     }
     memmove(net->params_rw, params, n_params * sizeof(float));
+    tmlp_i_forget_bounds(net);
     return TMLP_OK;
 }
 
@@ -330,6 +333,9 @@ tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm)
 {
     if (net == NULL || norm == NULL) {
         return TMLP_ERR_ARG;
+    }
+    if (net->grad_norm < 0.0f) {
+        return TMLP_ERR_STATE;
     }
     *norm = net->grad_norm;
     return TMLP_OK;

@@ -105,8 +105,8 @@ tmlp_status_t tmlp_net_forward_batch(tmlp_net_t *net, const float *X, size_t n, 
     return st;
 }
 
-/* Loss of the last forward; checks shared by tmlp_net_loss and backward. */
-static tmlp_status_t sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
                                  const tmlp_target_t *target, float *value)
 {
     tmlp_status_t st;
@@ -129,7 +129,7 @@ tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_
     if (net == NULL || target == NULL || value == NULL) {
         return TMLP_ERR_ARG;
     }
-    return sample_loss(net, loss, target, value);
+    return tmlp_i_sample_loss(net, loss, target, value);
 }
 
 /* See tinymlp.h. */
@@ -146,7 +146,7 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     if (!tmlp_i_trains(net) || !net->backward_ready) {
         return TMLP_ERR_STATE;
     }
-    st = sample_loss(net, loss, target, &v);
+    st = tmlp_i_sample_loss(net, loss, target, &v);
     if (st != TMLP_OK) {
         return st;
     }
@@ -205,6 +205,7 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
         return st;
     }
     net->grad_norm = norm;
+    tmlp_i_forget_bounds(net);
     if (net->steps < UINT32_MAX) {
         net->steps++;
     }

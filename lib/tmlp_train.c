@@ -105,7 +105,15 @@ static tmlp_status_t fail(tmlp_trainer_t *tr, tmlp_status_t st)
     return st;
 }
 
-/* Reads sample `index` into the net's buffers, then forward and backward. */
+/* Batches of 1 without the gradient-norm rule: tmlp_net_train_sample's
+ * fused step (same bits, no norm, one pass over the parameters). */
+static int fused(const tmlp_trainer_t *tr)
+{
+    return tr->cfg.batch == 1u && !(tr->cfg.grad_tol > 0.0f);
+}
+
+/* Reads sample `index` into the net's buffers, then forward and backward
+ * (or, when fused(), the whole step). */
 static tmlp_status_t train_sample(tmlp_trainer_t *tr, uint32_t index, float *loss)
 {
     tmlp_net_t *net = tr->net;
@@ -115,6 +123,9 @@ static tmlp_status_t train_sample(tmlp_trainer_t *tr, uint32_t index, float *los
     t.label = 0;
     t.values = vec ? net->target : NULL;
     st = tr->data->read(tr->data->ctx, index, net->input, vec ? net->target : NULL, &t.label);
+    if (st == TMLP_OK && fused(tr)) {
+        return tmlp_net_train_sample(net, net->input, (tmlp_loss_t)tr->cfg.loss, &t, loss);
+    }
     if (st == TMLP_OK) {
         st = tmlp_net_forward(net, net->input, NULL);
     }
@@ -199,6 +210,7 @@ static tmlp_status_t end_epoch(tmlp_trainer_t *tr, tmlp_stop_t stop)
         /* Only when early stopping is what stopped it. Finite: they were
          * the net's own parameters. */
         memcpy(tr->net->train_params, tr->cfg.best_params, tr->net->n_train * sizeof(float));
+        tmlp_i_forget_bounds(tr->net);
     }
     if (stop == TMLP_STOP_NONE) {
         start_epoch(tr);
@@ -228,7 +240,7 @@ tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop)
         st = train_sample(tr, tmlp_i_order_index(tr, k), &loss);
         tr->loss_sum += loss;
     }
-    if (st == TMLP_OK) {
+    if (st == TMLP_OK && !fused(tr)) {
         st = tmlp_net_step(tr->net);
     }
     {

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* GNU C vector helpers shared by tmlp_kernel.c and tmlp_optim_sgd.c; not
- * installed.
+/* Which kernels a target gets (GNU C vectors, VFP assembly or portable C),
+ * and the GNU C vector helpers; shared by the kernel and optimizer files,
+ * not installed.
  *
  * x86-64 (SSE2 and up) and Arm NEON with gcc or clang: a block of 8 floats
  * (b8_t) holds partial sum k of a dot product or sum of squares, or element
@@ -24,6 +25,31 @@
 #define TMLP_VEC 1
 #else
 #define TMLP_VEC 0
+#endif
+
+/* Cortex-M4F/M7/M33 and other VFP targets (gcc or clang, hard or softfp
+ * float ABI): the blocks of 8 elements of the dot product and of y += a x
+ * in inline assembly, because neither compiler loads 8 consecutive floats
+ * with one VLDM from C. The float operations are VMLA.F32, VFP's chained
+ * multiply-accumulate (product rounded, then the sum: the same bits as a
+ * separate VMUL and VADD, as gcc emits it from the portable C loops), in
+ * the same order as those loops, so results are identical (the Cortex-M4F QEMU suite
+ * checks the stored weight hashes). -DTMLP_NO_ASM selects the C code. */
+#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && defined(__arm__) && defined(__ARM_FP) && \
+    (__ARM_FP & 4) && defined(__thumb2__)
+#define TMLP_VFP_ASM 1
+#else
+#define TMLP_VFP_ASM 0
+#endif
+
+/* x86-64 (SSE2 and up) and Arm NEON with gcc or clang: the kernels on the
+ * GNU C vectors below (lane k of a block = partial sum k, same bits
+ * as the portable C code). A Thumb-2 VFP target that also has NEON keeps the
+ * VFP assembly above, so the vector kernels need both conditions. */
+#if TMLP_VEC && !TMLP_VFP_ASM
+#define TMLP_KERNEL_VEC 1
+#else
+#define TMLP_KERNEL_VEC 0
 #endif
 
 #if TMLP_VEC

@@ -16,5 +16,6 @@ void suite_cover(void);     /* test_cover_api.c: edge paths (runs suite_cover_nu
 void suite_review(void);    /* test_review.c: regressions from the code review */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
+void suite_sgd1(void);      /* test_sgd1.c: the fused batch-1 SGD step */
 
 #endif

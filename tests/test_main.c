@@ -14,6 +14,7 @@ int main(void)
     suite_seeds();
     suite_train();
     suite_loop();
+    suite_sgd1();
     suite_model();
     suite_finetune();
     suite_ckpt();

@@ -1,0 +1,199 @@
+/* SPDX-License-Identifier: MIT */
+/* tmlp_net_train_sample: forward, backward and step for one sample, with the
+ * gradient folded into the SGD update (tmlp_kernel_sgd1.c) when the
+ * optimizer allows it.
+ *
+ * All or nothing without a dry run. tmlp_net_step checks every new value
+ * before writing any, which costs a second pass over the parameters. Here a
+ * first pass over the deltas (back-propagation only, no update: a few
+ * percent of the work) measures D_l = max |delta| and X_l = max(1, max
+ * |input|) of each trainable layer l, so every gradient element satisfies
+ * |p| <= P = max_l D_l X_l. With bounds W >= |w| and V >= |v| kept in the
+ * handle, every new value satisfies
+ *   |v'| <= mu V + keep P = V'   and   |w'| <= W + lr V' = W',
+ * so if W' and V' are below 1e30 (rounding of these few operations is far
+ * inside the margin to FLT_MAX) nothing can overflow, and the fused pass
+ * may write as it goes; W' and V' (raised by 0.1 % for rounding) become the
+ * new bounds. Any other write to the parameters or state forgets the bounds
+ * (tmlp_i_forget_bounds); they are then measured exactly, in one read of
+ * the parameters and momentum. If even exact bounds cannot prove the step
+ * finite, the checked path (tmlp_net_backward + tmlp_net_step) runs. */
+#include "tmlp_internal.h"
+
+#include <float.h>
+#include <string.h>
+
+/* Below this, the few roundings of the bound arithmetic cannot reach
+ * FLT_MAX (about 3.4e38). */
+#define SGD1_LIMIT 1e30f
+
+/* max |x[i]|, or FLT_MAX if some x[i] is not finite. */
+static float abs_max(const float *x, size_t n)
+{
+    float m = 0.0f, a;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        a = x[i] < 0.0f ? -x[i] : x[i];
+        if (!(a <= FLT_MAX)) {
+            return FLT_MAX;
+        }
+        m = a > m ? a : m;
+    }
+    return m;
+}
+
+/* Plain SGD: what tmlp_i_dense_sgd1 implements. */
+static int fusable(const tmlp_optim_t *o)
+{
+    return o->kind == TMLP_OPT_SGD && !o->maximize && o->weight_decay == 0.0f && !o->nesterov &&
+           o->clip_norm == 0.0f;
+}
+
+/* Back-propagates the last forward's sample through the trainable layers,
+ * from the output's delta (already in net->delta), as tmlp_net_backward
+ * does. k == NULL: only measures max |delta| into *p_max (times each layer's
+ * X_l, see above); otherwise also updates every layer with tmlp_i_dense_sgd1.
+ * Both passes compute the same deltas, bit for bit. */
+static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
+{
+    const tmlp_desc_t *d = &net->desc;
+    float *delta = net->delta, *delta_in = net->delta + net->max_units, *tmp;
+    size_t l, off = net->n_train;
+    size_t acts_at = (size_t)(net->output - net->acts) + d->layer[d->n_layers - 1].units;
+    float p = 0.0f, xm, dm;
+    for (l = d->n_layers; l-- > net->n_frozen;) {
+        size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units, j;
+        const float *a_prev = net->input;
+        float *w, *back = l > net->n_frozen ? delta_in : NULL;
+        off -= TMLP_DENSE_PARAMS(n_in, units);
+        acts_at -= units;
+        if (l > 0) {
+            a_prev = net->acts + acts_at - n_in;
+        }
+        w = net->train_params + off;
+        if (k != NULL) {
+            tmlp_i_dense_sgd1(k, w, net->slots != 0u ? net->opt_state + off : NULL, a_prev, delta,
+                              back, n_in, units);
+        } else {
+            xm = abs_max(a_prev, n_in);
+            dm = abs_max(delta, units);
+            xm = xm > 1.0f ? xm : 1.0f; /* the biases' input */
+            p = dm * xm > p ? dm * xm : p;
+            if (back != NULL) {
+                memset(back, 0, n_in * sizeof(float));
+                for (j = 0; j < units; j++) {
+                    tmlp_i_axpy(back, delta[j], w + j * n_in, n_in);
+                }
+            }
+        }
+        if (back != NULL) {
+            const tmlp_layer_desc_t *prev = &d->layer[l - 1u];
+            tmlp_i_act_backward(prev->act, tmlp_i_act_param(prev), a_prev, back, n_in);
+            tmp = delta;
+            delta = delta_in;
+            delta_in = tmp;
+        }
+    }
+    if (p_max != NULL) {
+        *p_max = p;
+    }
+}
+
+/* Bounds W' and V' of the new values (see the top of the file) into nb[0],
+ * nb[1]; 1 if both are below SGD1_LIMIT. */
+static int bounded(const tmlp_net_t *net, const tmlp_i_sgd1_t *k, float p_max, float nb[2])
+{
+    float v = p_max;
+    if (net->slots != 0u && !k->first) {
+        v = k->mu * net->vbound + k->keep * p_max;
+    }
+    nb[0] = net->wbound + k->lr * v;
+    nb[1] = v;
+    return nb[0] < SGD1_LIMIT && nb[1] < SGD1_LIMIT;
+}
+
+/* The output layer's delta of the last forward, into net->delta. */
+static void output_delta(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target)
+{
+    const tmlp_layer_desc_t *out = &net->desc.layer[net->desc.n_layers - 1];
+    tmlp_i_loss_delta(out, loss, net->output, target, net->delta, out->units);
+}
+
+/* The fused step; TMLP_ERR_NUMERIC if it cannot be proven finite (nothing
+ * written then). The loss has been checked. */
+static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target)
+{
+    tmlp_i_sgd1_t k;
+    float p_max = 0.0f, nb[2];
+    int ok;
+    k.lr = net->opt.lr;
+    k.mu = net->opt.momentum;
+    k.keep = 1.0f - net->opt.dampening;
+    k.first = net->steps == 0u;
+    output_delta(net, loss, target);
+    walk(net, NULL, &p_max);
+    ok = net->bounds_known && bounded(net, &k, p_max, nb);
+    if (!ok) {
+        /* Measure exactly, then try again. */
+        net->wbound = abs_max(net->train_params, net->n_train);
+        net->vbound = net->slots != 0u ? abs_max(net->opt_state, net->n_train) : 0.0f;
+        net->bounds_known = 1;
+        ok = bounded(net, &k, p_max, nb);
+    }
+    if (!ok) {
+        return TMLP_ERR_NUMERIC;
+    }
+    /* The first walk overwrote the output's delta (the two delta buffers
+     * alternate): compute it again. */
+    output_delta(net, loss, target);
+    walk(net, &k, NULL);
+    net->wbound = nb[0] * 1.001f;
+    net->vbound = nb[1] * 1.001f;
+    return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
+                                    const tmlp_target_t *target, float *value)
+{
+    tmlp_status_t st;
+    float v = 0.0f;
+    if (net == NULL || x == NULL || target == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (!tmlp_i_trains(net) || net->batch_count != 0u) {
+        return TMLP_ERR_STATE;
+    }
+    st = tmlp_net_forward(net, x, NULL);
+    if (st == TMLP_OK) {
+        st = tmlp_i_sample_loss(net, loss, target, &v);
+    }
+    if (st != TMLP_OK) {
+        return st;
+    }
+    st = TMLP_ERR_NUMERIC;
+    if (fusable(&net->opt)) {
+        st = fused_step(net, loss, target);
+    }
+    if (st == TMLP_OK) {
+        net->grad_norm = -1.0f;
+        net->backward_ready = 0;
+        if (net->steps < UINT32_MAX) {
+            net->steps++;
+        }
+    } else {
+        /* The checked path; on failure, no gradient stays behind. */
+        st = tmlp_net_backward(net, loss, target, NULL);
+        if (st == TMLP_OK) {
+            st = tmlp_net_step(net);
+        }
+        if (st != TMLP_OK) {
+            (void)tmlp_net_zero_grad(net);
+            return st;
+        }
+    }
+    if (value != NULL) {
+        *value = v;
+    }
+    return TMLP_OK;
+}

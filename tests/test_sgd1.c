@@ -1,0 +1,331 @@
+/* SPDX-License-Identifier: MIT */
+/* tmlp_net_train_sample: the fused batch-1 SGD step gives the bits of
+ * tmlp_net_forward + tmlp_net_backward + tmlp_net_step, for every optimizer
+ * variant, layer widths with and without a tail after blocks of 8, zero
+ * inputs (gradients of -0), frozen layers; its bound check refuses what
+ * could overflow and leaves the net as it was; every other write forgets
+ * the bounds. */
+#include <string.h>
+
+#include "suites.h"
+#include "tinymlp.h"
+#include "tmlp_test.h"
+
+/* 11-9-4-3 (widths not multiples of 8, three layers so deltas flow through
+ * two of them), tanh / sigmoid / softmax. */
+#define SI 11
+#define SH1 9
+#define SH2 4
+#define SO 3
+#define S_PARAMS TMLP_MLP3_PARAMS(SI, SH1, SH2, SO)
+#define S_UNITS (SH1 + SH2 + SO)
+#define S_ARENA_FLOATS                                                                    \
+    (TMLP_ARENA_TRAIN_BYTES(S_PARAMS, SI, S_UNITS, SO, SH1, TMLP_SLOTS_MOMENTUM) /           \
+         sizeof(float) +                                                                    \
+     S_PARAMS) /* room for Adam's second slot */
+
+static float g_ref_arena[S_ARENA_FLOATS];
+static float g_fused_arena[S_ARENA_FLOATS];
+
+static tmlp_desc_t s_desc(uint8_t out_act, int frozen)
+{
+    tmlp_desc_t d;
+    memset(&d, 0, sizeof d);
+    d.n_in = SI;
+    d.n_layers = 3;
+    d.layer[0].units = SH1;
+    d.layer[0].act = TMLP_ACT_TANH;
+    d.layer[1].units = SH2;
+    d.layer[1].act = TMLP_ACT_SIGMOID;
+    d.layer[2].units = SO;
+    d.layer[2].act = out_act;
+    if (frozen) {
+        d.layer[0].flags = TMLP_LAYER_FROZEN;
+    }
+    return d;
+}
+
+static tmlp_optim_t s_opt(float momentum, float dampening)
+{
+    tmlp_optim_t o;
+    memset(&o, 0, sizeof o);
+    o.lr = 0.3f;
+    o.momentum = momentum;
+    o.dampening = dampening;
+    return o;
+}
+
+static void make_pair(tmlp_net_t *ref, tmlp_net_t *fused, const tmlp_desc_t *d,
+                      const tmlp_optim_t *o)
+{
+    tmlp_init_t init;
+    tmlp_rng_t rng;
+    memset(&init, 0, sizeof init);
+    init.init_bias = 1;
+    CHECK_OK(tmlp_net_init(ref, d, TMLP_MODE_TRAIN, o, g_ref_arena, sizeof g_ref_arena, NULL));
+    CHECK_OK(tmlp_net_init(fused, d, TMLP_MODE_TRAIN, o, g_fused_arena, sizeof g_fused_arena,
+                           NULL));
+    CHECK_OK(tmlp_rng_seed(&rng, 77));
+    CHECK_OK(tmlp_net_init_weights(ref, &init, &rng));
+    CHECK_OK(tmlp_rng_seed(&rng, 77));
+    CHECK_OK(tmlp_net_init_weights(fused, &init, &rng));
+}
+
+/* Sample s: inputs in [-2, 2) with every third one exactly 0 (so d x = -0
+ * for negative deltas), label s mod SO. */
+static void sample(tmlp_rng_t *rng, float x[SI], uint32_t *label, int s)
+{
+    int i;
+    for (i = 0; i < SI; i++) {
+        float u;
+        CHECK_OK(tmlp_rng_uniform(rng, &u));
+        x[i] = (i % 3 == 0) ? 0.0f : 4.0f * u - 2.0f;
+    }
+    *label = (uint32_t)s % SO;
+}
+
+/* Same parameters, optimizer state and step count, byte for byte. */
+static int same_training_state(const tmlp_net_t *a, const tmlp_net_t *b)
+{
+    size_t n = a->n_train * (size_t)a->slots;
+    return a->steps == b->steps && a->n_train == b->n_train &&
+           memcmp(a->train_params, b->train_params, a->n_train * sizeof(float)) == 0 &&
+           (n == 0u || memcmp(a->opt_state, b->opt_state, n * sizeof(float)) == 0);
+}
+
+/* steps samples through both paths; 1 if every loss and the state after
+ * every step are identical. */
+static int run_pair(tmlp_net_t *ref, tmlp_net_t *fused, tmlp_loss_t loss, int steps)
+{
+    tmlp_rng_t rng;
+    int s, ok = 1;
+    CHECK_OK(tmlp_rng_seed(&rng, 5));
+    for (s = 0; s < steps; s++) {
+        float x[SI], l_ref = 0.0f, l_fused = 1.0f;
+        tmlp_target_t t;
+        t.values = NULL;
+        sample(&rng, x, &t.label, s);
+        CHECK_OK(tmlp_net_forward(ref, x, NULL));
+        CHECK_OK(tmlp_net_backward(ref, loss, &t, &l_ref));
+        CHECK_OK(tmlp_net_step(ref));
+        CHECK_OK(tmlp_net_train_sample(fused, x, loss, &t, &l_fused));
+        /* After every step: a -0 momentum (a gradient not summed into a
+         * zeroed buffer) lasts only until the next positive delta. */
+        ok &= tmlp_test_bits(l_ref) == tmlp_test_bits(l_fused) && same_training_state(ref, fused);
+    }
+    return ok;
+}
+
+TMLP_TEST(test_sgd1_same_bits_every_sgd_variant)
+{
+    /* momentum, dampening: plain SGD, momentum (first step v = g, then
+     * v = mu v + g), dampened momentum. */
+    static const float mom[][2] = {{0.0f, 0.0f}, {0.9f, 0.0f}, {0.5f, 0.25f}};
+    size_t k;
+    for (k = 0; k < sizeof mom / sizeof mom[0]; k++) {
+        tmlp_net_t ref, fused;
+        tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
+        tmlp_optim_t o = s_opt(mom[k][0], mom[k][1]);
+        float norm;
+        make_pair(&ref, &fused, &d, &o);
+        CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 40));
+        /* It was the fused path: no gradient norm, gradient buffer untouched. */
+        CHECK_ERR(tmlp_net_grad_norm(&fused, &norm), TMLP_ERR_STATE);
+        CHECK(fused.bounds_known == 1u && fused.batch_count == 0u);
+    }
+}
+
+TMLP_TEST(test_sgd1_same_bits_other_losses_and_frozen)
+{
+    tmlp_net_t ref, fused;
+    tmlp_desc_t d = s_desc(TMLP_ACT_SIGMOID, 0);
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
+    make_pair(&ref, &fused, &d, &o);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_BCE, 25));
+    make_pair(&ref, &fused, &d, &o);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_HALF_SSE, 25));
+    /* A frozen first layer: the deltas stop at layer 1. */
+    d = s_desc(TMLP_ACT_SOFTMAX, 1);
+    make_pair(&ref, &fused, &d, &o);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 25));
+}
+
+TMLP_TEST(test_sgd1_unfusable_optimizers_take_the_checked_path)
+{
+    tmlp_net_t ref, fused;
+    tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
+    float norm_ref, norm_fused;
+    o.nesterov = 1;
+    o.weight_decay = 0.01f;
+    make_pair(&ref, &fused, &d, &o);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 20));
+    o = s_opt(0.0f, 0.0f);
+    o.kind = TMLP_OPT_ADAM;
+    o.lr = 0.01f;
+    make_pair(&ref, &fused, &d, &o);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 20));
+    /* The checked path computes the norm. */
+    CHECK_OK(tmlp_net_grad_norm(&ref, &norm_ref));
+    CHECK_OK(tmlp_net_grad_norm(&fused, &norm_fused));
+    CHECK_BITS(norm_ref, norm_fused);
+}
+
+/* 2 inputs -> 1 sigmoid output with BCE: delta = y - t. */
+static void tiny_net(tmlp_net_t *net, float lr, const float w[3])
+{
+    tmlp_desc_t d;
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
+    memset(&d, 0, sizeof d);
+    d.n_in = 2;
+    d.n_layers = 1;
+    d.layer[0].units = 1;
+    d.layer[0].act = TMLP_ACT_SIGMOID;
+    o.lr = lr;
+    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, g_fused_arena, sizeof g_fused_arena,
+                           NULL));
+    CHECK_OK(tmlp_net_set_params(net, w, 3));
+}
+
+TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
+{
+    /* w0 = 0 meets x0 = 3e38 (z stays 0), delta = y - 0 = 0.5: p = 1.5e38,
+     * and w0' = 0 - 3 * 1.5e38 overflows. The bounds cannot prove the step
+     * finite, the checked path finds the overflow, and nothing changes. */
+    static const float w[3] = {0.0f, 0.5f, 0.0f};
+    const float x[2] = {3e38f, 0.0f};
+    tmlp_net_t net;
+    tmlp_target_t t = {NULL, 0};
+    float loss = -1.0f;
+    tiny_net(&net, 3.0f, w);
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, &loss), TMLP_ERR_NUMERIC);
+    CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.opt_state[0] == 0.0f);
+    CHECK(net.grad[0] == 0.0f && net.steps == 0u && net.batch_count == 0u && loss == -1.0f);
+    /* With lr 0.5 the same step is finite but beyond what the bounds
+     * accept (1e30): the checked path takes it, with the same bits as the
+     * three calls. */
+    {
+        tmlp_net_t ref;
+        float wr[3];
+        tiny_net(&net, 0.5f, w);
+        CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+        memcpy(wr, net.train_params, sizeof wr);
+        tiny_net(&ref, 0.5f, w);
+        CHECK_OK(tmlp_net_forward(&ref, x, NULL));
+        CHECK_OK(tmlp_net_backward(&ref, TMLP_LOSS_BCE, &t, NULL));
+        CHECK_OK(tmlp_net_step(&ref));
+        CHECK(memcmp(wr, ref.train_params, sizeof wr) == 0);
+        CHECK_BITS(wr[0], -0.5f * 1.5e38f);
+    }
+}
+
+TMLP_TEST(test_sgd1_errors)
+{
+    static const float w[3] = {0.1f, 0.2f, 0.3f};
+    const uint32_t nan_bits = 0x7fc00000u;
+    float x[2] = {1.0f, 2.0f}, bad[2] = {1.0f, 0.0f};
+    tmlp_net_t net;
+    tmlp_target_t t = {NULL, 0}, oob = {NULL, 2};
+    memcpy(&bad[1], &nan_bits, sizeof bad[1]);
+    tiny_net(&net, 0.1f, w);
+    CHECK_ERR(tmlp_net_train_sample(NULL, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_train_sample(&net, NULL, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, NULL, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_train_sample(&net, bad, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NUMERIC);
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &oob, NULL), TMLP_ERR_LABEL);
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_CE, &t, NULL), TMLP_ERR_STATE);
+    /* A pending gradient: the sample would not be a batch of 1. */
+    CHECK_OK(tmlp_net_forward(&net, x, NULL));
+    CHECK_OK(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL));
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
+    CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.steps == 0u);
+}
+
+TMLP_TEST(test_sgd1_other_writes_forget_the_bounds)
+{
+    static const float w[3] = {0.1f, 0.2f, 0.3f};
+    const float x[2] = {1.0f, 2.0f};
+    tmlp_net_t net;
+    tmlp_target_t t = {NULL, 1};
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
+    tmlp_init_t init;
+    tmlp_rng_t rng;
+    memset(&init, 0, sizeof init);
+    CHECK_OK(tmlp_rng_seed(&rng, 1));
+    tiny_net(&net, 0.1f, w);
+    CHECK(net.bounds_known == 0u);
+    CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+    CHECK(net.bounds_known == 1u && net.wbound >= 0.3f);
+    CHECK_OK(tmlp_net_set_params(&net, w, 3));
+    CHECK(net.bounds_known == 0u);
+    CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+    CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
+    CHECK(net.bounds_known == 0u);
+    CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+    CHECK_OK(tmlp_net_set_optim(&net, &o));
+    CHECK(net.bounds_known == 0u);
+    CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+    CHECK_OK(tmlp_net_forward(&net, x, NULL));
+    CHECK_OK(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL));
+    CHECK_OK(tmlp_net_step(&net));
+    CHECK(net.bounds_known == 0u);
+}
+
+/* The loop at batch 1 fuses its steps unless the gradient-norm rule needs
+ * the norm; both runs end with the same bits. */
+TMLP_TEST(test_sgd1_loop_batch1_same_bits)
+{
+    static float X[24][SI];
+    static uint8_t labels[24];
+    tmlp_arrays_t arr;
+    tmlp_data_t data;
+    tmlp_rng_t rng;
+    uint32_t h[2];
+    int run, s;
+    CHECK_OK(tmlp_rng_seed(&rng, 3));
+    for (s = 0; s < 24; s++) {
+        uint32_t label;
+        sample(&rng, X[s], &label, s);
+        labels[s] = (uint8_t)label;
+    }
+    memset(&arr, 0, sizeof arr);
+    arr.X = &X[0][0];
+    arr.labels_u8 = labels;
+    arr.n_in = SI;
+    arr.n_out = SO;
+    CHECK_OK(tmlp_data_arrays(&data, &arr, 24));
+    for (run = 0; run < 2; run++) {
+        tmlp_net_t ref, fused;
+        tmlp_trainer_t tr;
+        tmlp_train_cfg_t c;
+        tmlp_train_result_t r;
+        tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
+        tmlp_optim_t o = s_opt(0.9f, 0.0f);
+        make_pair(&ref, &fused, &d, &o);
+        memset(&c, 0, sizeof c);
+        c.loss = TMLP_LOSS_CE;
+        c.batch = 1;
+        c.max_epochs = 5;
+        c.shuffle = 1;
+        c.seed = 11;
+        /* run 1: a gradient-norm rule that never fires keeps the steps
+         * unfused. */
+        c.grad_tol = run == 0 ? 0.0f : 1e-30f;
+        CHECK_OK(tmlp_train(&tr, &fused, &data, &c, &r));
+        CHECK(r.stop == TMLP_STOP_MAX_EPOCHS && r.steps == 5u * 24u);
+        CHECK(run == 0 ? r.grad_norm == -1.0f : r.grad_norm > 0.0f);
+        CHECK_OK(tmlp_net_crc32(&fused, &h[run]));
+    }
+    CHECK(h[0] == h[1]);
+}
+
+void suite_sgd1(void)
+{
+    RUN(test_sgd1_same_bits_every_sgd_variant);
+    RUN(test_sgd1_same_bits_other_losses_and_frozen);
+    RUN(test_sgd1_unfusable_optimizers_take_the_checked_path);
+    RUN(test_sgd1_overflow_refused_net_unchanged);
+    RUN(test_sgd1_errors);
+    RUN(test_sgd1_other_writes_forget_the_bounds);
+    RUN(test_sgd1_loop_batch1_same_bits);
+}
