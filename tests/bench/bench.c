@@ -155,9 +155,10 @@ static __attribute__((noinline)) void run_tinymlp_train(const workload_t *w)
         tmlp_target_t tg;
         memset(&tg, 0, sizeof tg);
         tg.values = w->t + (size_t)s * N_OUT;
-        tmlp_net_forward(&tnet, w->x + (size_t)s * (size_t)w->n_in, NULL);
-        tmlp_net_backward(&tnet, TMLP_LOSS_HALF_SSE, &tg, NULL);
-        tmlp_net_step(&tnet);
+        /* Per-sample SGD: the fused step (same bits as forward, backward
+         * and tmlp_net_step). */
+        tmlp_net_train_sample(&tnet, w->x + (size_t)s * (size_t)w->n_in, TMLP_LOSS_HALF_SSE, &tg,
+                              NULL);
     }
 }
 

@@ -64,8 +64,9 @@ static uint32_t time_spin(uint32_t n)
 }
 
 /* Mean instructions per call of one of the measured operations: 0 forward
- * (inference net), 1 training step (forward, backward, optimizer step), 2
- * forward and backward only (to split the step's cost). */
+ * (inference net), 1 training step at batch 1 (tmlp_net_train_sample: the
+ * fused step), 2 forward and backward only, 3 the same step as three calls
+ * (forward, backward, tmlp_net_step: the checked step of any batch). */
 static uint32_t measure(int op, uint32_t instr_per_tick, int *ok)
 {
     uint32_t t0, t1, base, r;
@@ -82,6 +83,8 @@ static uint32_t measure(int op, uint32_t instr_per_tick, int *ok)
         } else if (op == 2) {
             *ok &= tmlp_net_forward(&train_net, x, NULL) == TMLP_OK;
             *ok &= tmlp_net_backward(&train_net, TMLP_LOSS_CE, &target, NULL) == TMLP_OK;
+        } else if (op == 1) {
+            *ok &= tmlp_net_train_sample(&train_net, x, TMLP_LOSS_CE, &target, NULL) == TMLP_OK;
         } else {
             *ok &= tmlp_net_forward(&train_net, x, NULL) == TMLP_OK;
             *ok &= tmlp_net_backward(&train_net, TMLP_LOSS_CE, &target, NULL) == TMLP_OK;
@@ -132,7 +135,7 @@ static void report(const char *config, uint32_t instr, uint32_t macs)
 int main(void)
 {
     const uint32_t n1 = 100000u, n2 = 1100000u;
-    uint32_t d1, d2, ipt, infer, train, fwd_bwd;
+    uint32_t d1, d2, ipt, infer, train, fwd_bwd, unfused;
     int ok;
 
     SYST_RVR = 0xFFFFFFu;
@@ -158,6 +161,7 @@ int main(void)
     infer = measure(0, ipt, &ok);
     fwd_bwd = measure(2, ipt, &ok);
     ok &= tmlp_net_zero_grad(&train_net) == TMLP_OK;
+    unfused = measure(3, ipt, &ok);
     train = measure(1, ipt, &ok);
     if (!ok) {
         printf("bench: a library call failed\n");
@@ -166,11 +170,12 @@ int main(void)
     printf("bench: forward %lu instructions, training step %lu instructions "
            "(mean of %u calls, 64-32-10, %u MACs per pass)\n",
            (unsigned long)infer, (unsigned long)train, REPS, (unsigned)MACS);
-    printf("bench: of the training step: forward + backward %lu, tmlp_net_step %lu "
-           "instructions (%lu per parameter)\n",
-           (unsigned long)fwd_bwd, (unsigned long)(train - fwd_bwd),
-           (unsigned long)((train - fwd_bwd) / TMLP_MLP2_PARAMS(N_IN, N_HID, N_OUT)));
+    printf("bench: the same step as forward + backward + tmlp_net_step: %lu instructions "
+           "(forward + backward %lu, tmlp_net_step %lu, %lu per parameter)\n",
+           (unsigned long)unfused, (unsigned long)fwd_bwd, (unsigned long)(unfused - fwd_bwd),
+           (unsigned long)((unfused - fwd_bwd) / TMLP_MLP2_PARAMS(N_IN, N_HID, N_OUT)));
     report("infer", infer, MACS);
     report("train", train, 3u * MACS);
+    report("train-3-calls", unfused, 3u * MACS);
     return 0;
 }
