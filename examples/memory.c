@@ -49,10 +49,15 @@ int main(void)
         TMLP_ARENA_INFER_CONST_BYTES(32));
     row("fine-tune last layer, SGD+momentum, frozen in flash", TMLP_MODE_FINETUNE, 1, &mom,
         TMLP_ARENA_FINETUNE_BYTES(P_LAST, 64, 42, 10, 10, TMLP_SLOTS_MOMENTUM));
+    row("fine-tune last layer, SGD+momentum, fused (batch 1)", TMLP_MODE_FINETUNE_FUSED, 1, &mom,
+        TMLP_ARENA_FINETUNE_BYTES(P_LAST, 64, 42, 10, 10, TMLP_SLOTS_MOMENTUM) -
+            TMLP_ARENA_GRAD_BYTES(P_LAST));
     row("fine-tune last layer, Adam, frozen in flash", TMLP_MODE_FINETUNE, 1, &adam,
         TMLP_ARENA_FINETUNE_BYTES(P_LAST, 64, 42, 10, 10, TMLP_SLOTS_ADAM));
     row("train last two layers (= all), SGD+momentum", TMLP_MODE_TRAIN, 0, &mom,
         TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM));
+    row("train all, SGD+momentum, fused (batch 1)", TMLP_MODE_TRAIN_FUSED, 0, &mom,
+        TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM) - TMLP_ARENA_GRAD_BYTES(P_ALL));
     row("train all, Adam", TMLP_MODE_TRAIN, 0, &adam,
         TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_ADAM));
     return 0;

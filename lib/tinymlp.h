@@ -170,8 +170,17 @@ typedef enum {
     TMLP_MODE_INFER = 0,       /* parameters in the arena; forward only */
     TMLP_MODE_INFER_CONST = 1, /* parameters stay in the caller's const array (flash) */
     TMLP_MODE_TRAIN = 2,       /* parameters, gradients, optimizer state, caches */
-    TMLP_MODE_FINETUNE = 3     /* training, but the frozen layers' parameters stay in
+    TMLP_MODE_FINETUNE = 3,    /* training, but the frozen layers' parameters stay in
                                   the caller's const array (tmlp_net_init_finetune) */
+    /* TRAIN and FINETUNE without the gradient buffer (n_train floats less):
+     * the net trains only by fused batch-1 steps (tmlp_net_train_sample, or
+     * the loop with batch 1), so the optimizer must be plain SGD (momentum
+     * and dampening allowed; no weight decay, Nesterov, maximize, clipping).
+     * tmlp_net_backward, tmlp_net_step and tmlp_net_gradcheck are not
+     * available (TMLP_ERR_STATE). Same results, bit for bit, as the
+     * non-fused modes. */
+    TMLP_MODE_TRAIN_FUSED = 4,
+    TMLP_MODE_FINETUNE_FUSED = 5 /* tmlp_net_init_finetune_fused */
 } tmlp_mode_t;
 
 /* Parameters (floats) of one dense layer: weights [n_out][n_in] then biases. */
@@ -195,6 +204,8 @@ typedef enum {
  *                   + 2 max_train                       (back-propagated deltas)
  *   fine-tuning:      as training, with n_train instead of n_params for the
  *                     parameters: the frozen ones stay in flash
+ *   fused modes:      as training / fine-tuning, less the gradient (subtract
+ *                     TMLP_ARENA_GRAD_BYTES(n_train))
  * plus TMLP_INPUT_SCALE_BYTES for a net that scales its input. Nothing else:
  * the handle tmlp_net_t holds the bookkeeping. Without frozen layers
  * n_train = n_params and max_train = max_units. */
@@ -209,13 +220,15 @@ typedef enum {
     TMLP_ARENA_TRAIN_FROZEN_BYTES(n_params, n_params, n_in, n_units, n_out, max_units, slots)
 #define TMLP_ARENA_FINETUNE_BYTES(n_train, n_in, n_units, n_out, max_train, slots) \
     TMLP_ARENA_TRAIN_FROZEN_BYTES(n_train, n_train, n_in, n_units, n_out, max_train, slots)
+/* The gradient buffer, which TMLP_MODE_TRAIN_FUSED and _FINETUNE_FUSED do not
+ * have: subtract it from the training and fine-tuning sizes above. */
+#define TMLP_ARENA_GRAD_BYTES(n_train) (sizeof(float) * (size_t)(n_train))
 
 /* Extra arena bytes of a net whose desc has TMLP_DESC_INPUT_SCALE: offset
  * and scale (2 n_in floats), plus the scaled input (n_in) except in training,
  * which scales into the input copy it already has. Add it to the sizes above. */
 #define TMLP_INPUT_SCALE_BYTES(n_in, mode) \
-    (sizeof(float) * (size_t)(n_in) *                                           \
-     (((mode) == TMLP_MODE_TRAIN || (mode) == TMLP_MODE_FINETUNE) ? 2u : 3u))
+    (sizeof(float) * (size_t)(n_in) * (((mode) >= TMLP_MODE_TRAIN) ? 2u : 3u))
 
 /* The same for the common shapes: MLP2 = input i, one hidden layer h, output
  * o; MLP3 = two hidden layers h1, h2. */
@@ -281,8 +294,9 @@ typedef struct {
 } tmlp_net_t;
 
 /* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
- * the easy way). mode is TMLP_MODE_INFER or TMLP_MODE_TRAIN; opt (copied) is
- * required for training and ignored for inference. Parameters start at 0:
+ * the easy way). mode is TMLP_MODE_INFER, TMLP_MODE_TRAIN or
+ * TMLP_MODE_TRAIN_FUSED; opt (copied) is required for training and ignored
+ * for inference. Parameters start at 0:
  * call tmlp_net_init_weights() or tmlp_net_set_params() next. The arena must
  * outlive the net; nothing is freed, ever.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_NOMEM
@@ -312,6 +326,14 @@ tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
                                      const tmlp_optim_t *opt, const float *base_params,
                                      size_t n_params, void *arena, size_t arena_bytes,
                                      size_t *needed_bytes);
+
+/* The same in TMLP_MODE_FINETUNE_FUSED: no gradient buffer, fused batch-1
+ * SGD only (TMLP_ARENA_FINETUNE_BYTES - TMLP_ARENA_GRAD_BYTES(n_train)).
+ * Errors: as tmlp_net_init_finetune(); TMLP_ERR_ARG (opt not plain SGD). */
+tmlp_status_t tmlp_net_init_finetune_fused(tmlp_net_t *net, const tmlp_desc_t *desc,
+                                           const tmlp_optim_t *opt, const float *base_params,
+                                           size_t n_params, void *arena, size_t arena_bytes,
+                                           size_t *needed_bytes);
 
 /* Replaces the optimizer of a training net (e.g. a new learning rate). The
  * new one must need no more state slots than the one given at init, and be
@@ -450,7 +472,8 @@ tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_
  * net's gradient sums (the mean over the batch is taken by tmlp_net_step()).
  * *value (if not NULL) gets the sample's loss. Needs one forward before each
  * backward.
- * Errors: as tmlp_net_loss(), TMLP_ERR_STATE (inference net, no forward). */
+ * Errors: as tmlp_net_loss(), TMLP_ERR_STATE (inference net or fused mode,
+ * no forward). */
 tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
                                 float *value);
 
@@ -473,8 +496,9 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net);
  * norm (tmlp_net_grad_norm() then gives TMLP_ERR_STATE). It stays all or
  * nothing: before writing, it proves from bounds on the parameters,
  * momentum, deltas and inputs that every new value is finite; when it
- * cannot (values beyond about 1e30), it takes the checked three-call path.
- * Other optimizers always take that path.
+ * cannot (values beyond about 1e30), it takes the checked three-call path,
+ * or, in the fused modes (no gradient buffer), refuses the step with
+ * TMLP_ERR_NUMERIC. Other optimizers always take the checked path.
  * On any error the parameters, optimizer state and gradient are as before.
  * Errors: as tmlp_net_forward() and tmlp_net_backward(); TMLP_ERR_STATE
  * (inference net, accumulated gradient); TMLP_ERR_NUMERIC (a non-finite
@@ -604,7 +628,8 @@ typedef struct {
     uint8_t restore_best; /* early stopping: restore best_params when stopping */
     uint8_t reserved;
     uint32_t batch;      /* samples per step; 0 or >= n = the whole set (batch GD);
-                            1 uses tmlp_net_train_sample (fused, see there) */
+                            1 uses tmlp_net_train_sample (fused, see there), and
+                            is required (with grad_tol 0) in the fused modes */
     uint32_t seed;       /* shuffling seed */
     uint32_t *index_buf; /* optional n entries: Fisher-Yates shuffles them; without it
                             the order is a random bijection of [0, n) in O(1) memory */

@@ -111,15 +111,15 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
 {
     size_t n_units, at = 0, n_in = desc->n_in;
     size_t n_out = desc->layer[desc->n_layers - 1].units;
-    int train = mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE;
+    int train = tmlp_i_mode_trains((unsigned)mode);
     count_units(desc, layout, &n_units);
     /* Same order and sizes as the TMLP_ARENA_*_BYTES macros in tinymlp.h. */
     layout->params = at;
-    at += mode == TMLP_MODE_INFER_CONST ? 0u
-          : mode == TMLP_MODE_FINETUNE  ? layout->n_train
-                                        : layout->n_params;
+    at += mode == TMLP_MODE_INFER_CONST               ? 0u
+          : tmlp_i_mode_finetune((unsigned)mode) ? layout->n_train
+                                                   : layout->n_params;
     layout->grad = at;
-    at += train ? layout->n_train : 0u;
+    at += train && !tmlp_i_mode_fused((unsigned)mode) ? layout->n_train : 0u;
     layout->state = at;
     at += train ? (size_t)slots * layout->n_train : 0u;
     layout->input = at;
@@ -144,15 +144,15 @@ tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode)
 {
     tmlp_i_layout_t lay;
     size_t n_units;
-    if ((unsigned)mode > (unsigned)TMLP_MODE_FINETUNE) {
+    if ((unsigned)mode > (unsigned)TMLP_MODE_FINETUNE_FUSED) {
         return TMLP_ERR_ARG;
     }
     count_units(desc, &lay, &n_units);
     /* Training needs a layer to train; fine-tuning a frozen one to keep. */
-    if ((mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE) && lay.n_train == 0u) {
+    if (tmlp_i_mode_trains((unsigned)mode) && lay.n_train == 0u) {
         return TMLP_ERR_STATE;
     }
-    if (mode == TMLP_MODE_FINETUNE && lay.n_frozen == 0u) {
+    if (tmlp_i_mode_finetune((unsigned)mode) && lay.n_frozen == 0u) {
         return TMLP_ERR_STATE;
     }
     return TMLP_OK;
@@ -195,7 +195,7 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const t
     tmlp_i_layout_t layout;
     uint32_t slots = 0;
     tmlp_status_t st;
-    if (desc == NULL || n_bytes == NULL || (unsigned)mode > (unsigned)TMLP_MODE_FINETUNE) {
+    if (desc == NULL || n_bytes == NULL || (unsigned)mode > (unsigned)TMLP_MODE_FINETUNE_FUSED) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_desc_check(desc);
@@ -205,11 +205,8 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const t
     if (st != TMLP_OK) {
         return st;
     }
-    if (mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE) {
-        if (opt == NULL) {
-            return TMLP_ERR_ARG;
-        }
-        st = tmlp_i_optim_check(opt, &slots);
+    if (tmlp_i_mode_trains((unsigned)mode)) {
+        st = tmlp_i_mode_optim_check((unsigned)mode, opt, &slots);
         if (st != TMLP_OK) {
             return st;
         }

@@ -53,10 +53,37 @@ size_t tmlp_i_layer_offset(const tmlp_desc_t *desc, size_t l);
 /* Activation parameter with the default substituted for 0. */
 float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
 
-/* 1 for a training or fine-tuning net (only those have a gradient). */
+/* Training modes (TRAIN, FINETUNE and their FUSED forms). */
+static inline int tmlp_i_mode_trains(unsigned mode)
+{
+    return mode >= (unsigned)TMLP_MODE_TRAIN && mode <= (unsigned)TMLP_MODE_FINETUNE_FUSED;
+}
+
+/* Fine-tuning modes: the frozen layers' parameters stay in the caller's array. */
+static inline int tmlp_i_mode_finetune(unsigned mode)
+{
+    return mode == (unsigned)TMLP_MODE_FINETUNE || mode == (unsigned)TMLP_MODE_FINETUNE_FUSED;
+}
+
+/* Modes without a gradient buffer: fused batch-1 SGD only. */
+static inline int tmlp_i_mode_fused(unsigned mode)
+{
+    return mode == (unsigned)TMLP_MODE_TRAIN_FUSED || mode == (unsigned)TMLP_MODE_FINETUNE_FUSED;
+}
+
+/* 1 for a training or fine-tuning net (only those have trainable
+ * parameters; the fused modes have no gradient buffer, net->grad NULL). */
 static inline int tmlp_i_trains(const tmlp_net_t *net)
 {
-    return net->grad != NULL;
+    return net->train_params != NULL;
+}
+
+/* Plain SGD: what tmlp_net_train_sample can fold into one pass (no weight
+ * decay, Nesterov, maximize or clipping; any momentum and dampening). */
+static inline int tmlp_i_optim_fusable(const tmlp_optim_t *o)
+{
+    return o->kind == TMLP_OPT_SGD && !o->maximize && o->weight_decay == 0.0f && !o->nesterov &&
+           o->clip_norm == 0.0f;
 }
 
 /* The parameter and momentum bounds of tmlp_net_train_sample no longer
@@ -140,6 +167,9 @@ void tmlp_i_loss_delta(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, con
 
 /* Validates opt and counts its state vectors. */
 tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots);
+/* The same for a training mode: opt is required (TMLP_ERR_ARG if NULL), and
+ * a fused mode needs plain SGD (TMLP_ERR_ARG). */
+tmlp_status_t tmlp_i_mode_optim_check(unsigned mode, const tmlp_optim_t *opt, uint32_t *slots);
 /* One all-or-nothing step with gradient g * gscale (opt already checked);
  * *norm gets the L2 norm of g * gscale before clipping. */
 tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float *g, float gscale,

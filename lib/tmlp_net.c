@@ -22,8 +22,10 @@ void tmlp_i_reset_training(tmlp_net_t *net)
     if (!tmlp_i_trains(net)) {
         return;
     }
-    /* The layout keeps the gradient and the state vectors contiguous. */
-    memset(net->grad, 0, (size_t)net->n_train * (1u + net->slots) * sizeof(float));
+    if (net->grad != NULL) {
+        memset(net->grad, 0, (size_t)net->n_train * sizeof(float));
+    }
+    memset(net->opt_state, 0, (size_t)net->n_train * net->slots * sizeof(float));
     net->steps = 0;
     net->batch_count = 0;
     net->backward_ready = 0;
@@ -35,10 +37,10 @@ void tmlp_i_reset_training(tmlp_net_t *net)
 static tmlp_status_t slots_of(tmlp_mode_t mode, const tmlp_optim_t *opt, uint32_t *slots)
 {
     *slots = 0;
-    if (mode != TMLP_MODE_TRAIN && mode != TMLP_MODE_FINETUNE) {
+    if (!tmlp_i_mode_trains((unsigned)mode)) {
         return TMLP_OK;
     }
-    return opt == NULL ? TMLP_ERR_ARG : tmlp_i_optim_check(opt, slots);
+    return tmlp_i_mode_optim_check((unsigned)mode, opt, slots);
 }
 
 /* Checks everything the init functions share, and computes the layout. */
@@ -69,7 +71,7 @@ static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t
 
 static void assemble_training(tmlp_net_t *net, float *a, const tmlp_i_layout_t *lay)
 {
-    net->grad = a + lay->grad;
+    net->grad = tmlp_i_mode_fused(net->mode) ? NULL : a + lay->grad;
     net->opt_state = a + lay->state;
     net->input = a + lay->input;
     net->logits = a + lay->logits;
@@ -84,22 +86,24 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
                      const tmlp_optim_t *opt, uint32_t slots, float *a,
                      const tmlp_i_layout_t *lay)
 {
-    int train = mode == TMLP_MODE_TRAIN || mode == TMLP_MODE_FINETUNE;
+    int train = tmlp_i_mode_trains((unsigned)mode);
     memset(net, 0, sizeof *net);
     net->desc = *desc;
     net->mode = (uint8_t)mode;
     net->slots = (uint8_t)slots;
     net->n_params = (uint32_t)lay->n_params;
     net->max_units = (uint16_t)lay->max_units;
-    net->params_rw = (mode == TMLP_MODE_FINETUNE || mode == TMLP_MODE_INFER_CONST) ? NULL
-                                                                                 : a + lay->params;
+    net->params_rw = (tmlp_i_mode_finetune((unsigned)mode) || mode == TMLP_MODE_INFER_CONST)
+                         ? NULL
+                         : a + lay->params;
     net->params = net->params_rw;
     net->acts = a + lay->acts;
     if (train) {
         net->opt = *opt;
         assemble_training(net, a, lay);
-        net->train_params = a + lay->params + (mode == TMLP_MODE_FINETUNE ? 0u : lay->n_params -
-                                                                                 lay->n_train);
+        net->train_params = a + lay->params + (tmlp_i_mode_finetune((unsigned)mode)
+                                                   ? 0u
+                                                   : lay->n_params - lay->n_train);
     }
     /* Everything the arena holds starts at zero: parameters, gradients,
      * state, and the activations (so nothing uninitialised is ever read). */
@@ -123,7 +127,8 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_
     tmlp_i_layout_t lay;
     uint32_t slots = 0;
     tmlp_status_t st;
-    if (net == NULL || (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN)) {
+    if (net == NULL ||
+        (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN && mode != TMLP_MODE_TRAIN_FUSED)) {
         return TMLP_ERR_ARG;
     }
     st = slots_of(mode, opt, &slots);
@@ -162,11 +167,11 @@ tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, cons
     return TMLP_OK;
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
-                                     const tmlp_optim_t *opt, const float *base_params,
-                                     size_t n_params, void *arena, size_t arena_bytes,
-                                     size_t *needed_bytes)
+/* tmlp_net_init_finetune and _fused: mode is one of the fine-tuning modes. */
+static tmlp_status_t init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
+                                   const tmlp_optim_t *opt, const float *base_params,
+                                   size_t n_params, void *arena, size_t arena_bytes,
+                                   size_t *needed_bytes)
 {
     tmlp_i_layout_t lay;
     uint32_t slots = 0;
@@ -174,9 +179,9 @@ tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
     if (net == NULL || base_params == NULL) {
         return TMLP_ERR_ARG;
     }
-    st = slots_of(TMLP_MODE_FINETUNE, opt, &slots);
+    st = slots_of(mode, opt, &slots);
     if (st == TMLP_OK) {
-        st = prepare(desc, TMLP_MODE_FINETUNE, slots, arena, arena_bytes, needed_bytes, &lay);
+        st = prepare(desc, mode, slots, arena, arena_bytes, needed_bytes, &lay);
     }
     if (st != TMLP_OK) {
         return st;
@@ -187,11 +192,31 @@ tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
     if (!tmlp_i_all_finite(base_params, n_params)) {
         return TMLP_ERR_NUMERIC;
     }
-    assemble(net, desc, TMLP_MODE_FINETUNE, opt, slots, (float *)arena, &lay);
+    assemble(net, desc, mode, opt, slots, (float *)arena, &lay);
     net->params = base_params;
     memcpy(net->train_params, base_params + (lay.n_params - lay.n_train),
            lay.n_train * sizeof(float));
     return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
+                                     const tmlp_optim_t *opt, const float *base_params,
+                                     size_t n_params, void *arena, size_t arena_bytes,
+                                     size_t *needed_bytes)
+{
+    return init_finetune(net, desc, TMLP_MODE_FINETUNE, opt, base_params, n_params, arena,
+                         arena_bytes, needed_bytes);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_net_init_finetune_fused(tmlp_net_t *net, const tmlp_desc_t *desc,
+                                           const tmlp_optim_t *opt, const float *base_params,
+                                           size_t n_params, void *arena, size_t arena_bytes,
+                                           size_t *needed_bytes)
+{
+    return init_finetune(net, desc, TMLP_MODE_FINETUNE_FUSED, opt, base_params, n_params, arena,
+                         arena_bytes, needed_bytes);
 }
 
 /* See tinymlp.h. */
@@ -206,7 +231,7 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
     if (st != TMLP_OK) {
         return st;
     }
-    if (!tmlp_i_trains(net)) {
+    if (!tmlp_i_trains(net) || (tmlp_i_mode_fused(net->mode) && !tmlp_i_optim_fusable(opt))) {
         return TMLP_ERR_STATE;
     }
     have = net->slots;
@@ -231,7 +256,7 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
     if (net == NULL || params == NULL || n_params == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->mode == TMLP_MODE_FINETUNE) {
+    if (tmlp_i_mode_finetune(net->mode)) {
         return TMLP_ERR_STATE;
     }
     *params = net->params;
@@ -320,7 +345,7 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
     if (net == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_trains(net)) {
+    if (net->grad == NULL) { /* inference or fused mode */
         return TMLP_ERR_STATE;
     }
     memset(net->grad, 0, net->n_train * sizeof(float));

@@ -143,7 +143,7 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     if (net == NULL || target == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_trains(net) || !net->backward_ready) {
+    if (net->grad == NULL || !net->backward_ready) { /* inference or fused mode */
         return TMLP_ERR_STATE;
     }
     st = tmlp_i_sample_loss(net, loss, target, &v);
@@ -194,7 +194,7 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     if (net == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_trains(net) || net->batch_count == 0u) {
+    if (net->grad == NULL || net->batch_count == 0u) {
         return TMLP_ERR_STATE;
     }
     /* The commit pass also zeroes the gradient sums for the next batch. */

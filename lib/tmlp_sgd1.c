@@ -17,7 +17,9 @@
  * new bounds. Any other write to the parameters or state forgets the bounds
  * (tmlp_i_forget_bounds); they are then measured exactly, in one read of
  * the parameters and momentum. If even exact bounds cannot prove the step
- * finite, the checked path (tmlp_net_backward + tmlp_net_step) runs. */
+ * finite, the checked path (tmlp_net_backward + tmlp_net_step) runs, or, in
+ * the fused modes, which have no gradient buffer for it, the step is
+ * refused (TMLP_ERR_NUMERIC: values beyond 1e30 mean divergence anyway). */
 #include "tmlp_internal.h"
 
 #include <float.h>
@@ -40,13 +42,6 @@ static float abs_max(const float *x, size_t n)
         m = a > m ? a : m;
     }
     return m;
-}
-
-/* Plain SGD: what tmlp_i_dense_sgd1 implements. */
-static int fusable(const tmlp_optim_t *o)
-{
-    return o->kind == TMLP_OPT_SGD && !o->maximize && o->weight_decay == 0.0f && !o->nesterov &&
-           o->clip_norm == 0.0f;
 }
 
 /* Back-propagates the last forward's sample through the trainable layers,
@@ -172,8 +167,13 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
         return st;
     }
     st = TMLP_ERR_NUMERIC;
-    if (fusable(&net->opt)) {
+    if (tmlp_i_optim_fusable(&net->opt)) {
         st = fused_step(net, loss, target);
+    }
+    if (st != TMLP_OK && net->grad == NULL) {
+        /* A fused mode has no gradient buffer for the checked path: a step
+         * the bounds cannot prove finite is refused. */
+        return st;
     }
     if (st == TMLP_OK) {
         net->grad_norm = -1.0f;

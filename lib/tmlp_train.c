@@ -40,6 +40,10 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
     if (!tmlp_i_trains(net)) {
         return TMLP_ERR_STATE;
     }
+    /* A net without a gradient buffer trains only by fused steps. */
+    if (tmlp_i_mode_fused(net->mode) && (c->batch != 1u || c->grad_tol > 0.0f)) {
+        return TMLP_ERR_STATE;
+    }
     /* The loss must suit the output layer: check once with a valid target. */
     probe.values = NULL;
     probe.label = 0;

@@ -552,7 +552,7 @@ TMLP_TEST(arena_size_errors)
     base_desc(&d, TMLP_ACT_IDENTITY);
     CHECK_ERR(tmlp_arena_size(NULL, TMLP_MODE_INFER, NULL, &bytes), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, NULL), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)4, &o, &bytes), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)6, &o, &bytes), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)200, &o, &bytes), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN, NULL, &bytes), TMLP_ERR_ARG);
     for (i = 0; bad_opt(i, &bad); i++) {

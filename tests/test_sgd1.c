@@ -319,6 +319,103 @@ TMLP_TEST(test_sgd1_loop_batch1_same_bits)
     CHECK(h[0] == h[1]);
 }
 
+/* TMLP_MODE_TRAIN_FUSED / FINETUNE_FUSED: no gradient buffer, the arena
+ * smaller by exactly n_train floats, the same bits as the modes with one. */
+TMLP_TEST(test_sgd1_fused_modes_arena_and_bits)
+{
+    static float base[S_PARAMS];
+    tmlp_net_t ref, fused;
+    tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
+    size_t need = 0, n_train = TMLP_DENSE_PARAMS(SH1, SH2) + TMLP_DENSE_PARAMS(SH2, SO);
+    const size_t full = TMLP_MLP3_TRAIN_BYTES(SI, SH1, SH2, SO, TMLP_SLOTS_MOMENTUM);
+    const size_t fine = TMLP_ARENA_FINETUNE_BYTES(n_train, SI, S_UNITS, SO, SH2,
+                                                  TMLP_SLOTS_MOMENTUM);
+    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, &o, &need));
+    CHECK(need == full - TMLP_ARENA_GRAD_BYTES(S_PARAMS));
+    CHECK_ERR(tmlp_net_init(&fused, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena, need - 4u,
+                            NULL),
+              TMLP_ERR_NOMEM);
+    make_pair(&ref, &fused, &d, &o);
+    CHECK_OK(tmlp_net_init(&fused, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena, need, NULL));
+    CHECK(fused.grad == NULL);
+    CHECK_OK(tmlp_net_set_params(&fused, ref.params, S_PARAMS));
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 30));
+    /* Fine-tuning: layer 0 frozen, its parameters in a const array. */
+    d = s_desc(TMLP_ACT_SOFTMAX, 1);
+    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_FINETUNE_FUSED, &o, &need));
+    CHECK(need == fine - TMLP_ARENA_GRAD_BYTES(n_train));
+    make_pair(&ref, &fused, &d, &o);
+    memcpy(base, ref.params, sizeof base);
+    CHECK_OK(tmlp_net_init_finetune_fused(&fused, &d, &o, base, S_PARAMS, g_fused_arena, need,
+                                          NULL));
+    CHECK(fused.grad == NULL && fused.mode == TMLP_MODE_FINETUNE_FUSED);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 30));
+}
+
+TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
+{
+    static const float w[3] = {0.0f, 0.5f, 0.0f};
+    const float x[2] = {3e38f, 0.0f}, x1[2] = {1.0f, 2.0f};
+    tmlp_net_t net;
+    tmlp_desc_t d;
+    tmlp_optim_t o = s_opt(0.9f, 0.0f), adam = o, wd = o;
+    tmlp_target_t t = {NULL, 0};
+    tmlp_trainer_t tr;
+    tmlp_train_cfg_t c;
+    tmlp_data_t data;
+    tmlp_arrays_t arr;
+    static const uint8_t label[1] = {1};
+    float err = 0.0f;
+    size_t need = 0;
+    memset(&d, 0, sizeof d);
+    d.n_in = 2;
+    d.n_layers = 1;
+    d.layer[0].units = 1;
+    d.layer[0].act = TMLP_ACT_SIGMOID;
+    adam.kind = TMLP_OPT_ADAM;
+    wd.weight_decay = 0.01f;
+    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, &adam, &need), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, NULL, &need), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN_FUSED, &wd, g_fused_arena,
+                            sizeof g_fused_arena, NULL),
+              TMLP_ERR_ARG);
+    o.lr = 3.0f;
+    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena,
+                           sizeof g_fused_arena, NULL));
+    CHECK_OK(tmlp_net_set_params(&net, w, 3));
+    CHECK_ERR(tmlp_net_set_optim(&net, &wd), TMLP_ERR_STATE);
+    CHECK_OK(tmlp_net_forward(&net, x1, NULL));
+    CHECK_ERR(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_step(&net), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_zero_grad(&net), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_gradcheck(&net, x1, TMLP_LOSS_BCE, &t, 1e-2f, &err), TMLP_ERR_STATE);
+    /* The overflowing step of test_sgd1_overflow_refused_net_unchanged:
+     * without a gradient buffer there is no checked path; refused. */
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NUMERIC);
+    CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.opt_state[0] == 0.0f);
+    CHECK(net.steps == 0u);
+    /* The loop: batch 1 only, and no gradient-norm rule. */
+    memset(&arr, 0, sizeof arr);
+    arr.X = x1;
+    arr.labels_u8 = label;
+    arr.n_in = 2;
+    arr.n_out = 1;
+    CHECK_OK(tmlp_data_arrays(&data, &arr, 1));
+    memset(&c, 0, sizeof c);
+    c.loss = TMLP_LOSS_BCE;
+    c.max_epochs = 2;
+    CHECK_ERR(tmlp_train_begin(&tr, &net, &data, &c), TMLP_ERR_STATE);
+    c.batch = 1;
+    c.grad_tol = 1e-6f;
+    CHECK_ERR(tmlp_train_begin(&tr, &net, &data, &c), TMLP_ERR_STATE);
+    c.grad_tol = 0.0f;
+    o.lr = 0.1f;
+    CHECK_OK(tmlp_net_set_optim(&net, &o));
+    CHECK_OK(tmlp_train(&tr, &net, &data, &c, NULL));
+    CHECK(net.steps == 2u && memcmp(net.train_params, w, sizeof w) != 0);
+}
+
 void suite_sgd1(void)
 {
     RUN(test_sgd1_same_bits_every_sgd_variant);
@@ -328,4 +425,6 @@ void suite_sgd1(void)
     RUN(test_sgd1_errors);
     RUN(test_sgd1_other_writes_forget_the_bounds);
     RUN(test_sgd1_loop_batch1_same_bits);
+    RUN(test_sgd1_fused_modes_arena_and_bits);
+    RUN(test_sgd1_fused_modes_refuse_what_needs_a_gradient);
 }
