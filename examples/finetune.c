@@ -23,13 +23,24 @@
 #define N_IN digits_N_IN
 #define N_OUT digits_N_OUT
 #define P_LAST TMLP_DENSE_PARAMS(32, N_OUT)
+/* Batch 1 with SGD + momentum: the fused mode, no gradient buffer. */
 #define FT_ARENA_BYTES                                                                 \
     (TMLP_ARENA_FINETUNE_BYTES(P_LAST, N_IN, 32 + N_OUT, N_OUT, N_OUT,                 \
-                               TMLP_SLOTS_MOMENTUM) +                                  \
-     TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_FINETUNE))
+                               TMLP_SLOTS_MOMENTUM) -                                  \
+     TMLP_ARENA_GRAD_BYTES(P_LAST) + TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_FINETUNE_FUSED))
 #define FULL_ARENA_BYTES                                                               \
     (TMLP_MLP2_TRAIN_BYTES(N_IN, 32, N_OUT, TMLP_SLOTS_MOMENTUM) +                     \
      TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_TRAIN))
+
+/* A checkpoint of this net is a partial model file: the trained layer, the
+ * input scaling and the optimizer state, not the frozen layer (it stays in
+ * flash; the file holds its CRC). Its slot, at compile time, fits one 4 KB
+ * sector; the whole model would need three. */
+#define CKPT_MODEL_BYTES                                                               \
+    (TMLP_MODEL_PARTIAL_BYTES(2, P_LAST) + TMLP_MODEL_SCALE_BYTES(N_IN) +              \
+     TMLP_MODEL_OPTIM_BYTES(P_LAST, TMLP_SLOTS_MOMENTUM))
+#define SECTOR_BYTES 4096u
+#define SLOT_SECTORS ((TMLP_CKPT_SLOT_BYTES(CKPT_MODEL_BYTES, 8) + SECTOR_BYTES - 1u) / SECTOR_BYTES)
 
 static float infer_arena[digits_ARENA_INFER_CONST_BYTES / sizeof(float)];
 static float ft_arena[FT_ARENA_BYTES / sizeof(float)];
@@ -134,9 +145,9 @@ static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train
     cfg.shuffle = 1;
     cfg.seed = 7;
     cfg.max_epochs = 10;
-    if (!must(tmlp_net_init_finetune(net, desc, &opt, digits_params, digits_N_PARAMS, ft_arena,
-                                     sizeof ft_arena, NULL),
-              "tmlp_net_init_finetune") ||
+    if (!must(tmlp_net_init_finetune_fused(net, desc, &opt, digits_params, digits_N_PARAMS,
+                                           ft_arena, sizeof ft_arena, NULL),
+              "tmlp_net_init_finetune_fused") ||
         !must(tmlp_net_set_input_scale(net, digits_in_offset, digits_in_scale), "input scale") ||
         !must(tmlp_train(&tr, net, train, &cfg, &res), "tmlp_train")) {
         return 0;
@@ -149,33 +160,37 @@ static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train
 /* Saves a checkpoint to NOR flash (simulated in RAM here; a board passes
  * its own flash driver in a tmlp_flash_t) and loads it into a second
  * fine-tuning net on the same weights in flash, as after a reset: the
- * checkpoint is checked to belong to that base model, and both nets must
- * hash alike. */
+ * checkpoint is checked to belong to that base model (the CRC of its frozen
+ * layer), and both nets must hash alike. */
 static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
 {
-    static uint8_t flash_mem[8 * 4096]; /* two slots of 16 KB */
+    static uint8_t flash_mem[2u * SLOT_SECTORS * SECTOR_BYTES]; /* two slots */
     static tmlp_flash_sim_t sim;
     tmlp_flash_t fl;
     tmlp_net_t back;
     tmlp_optim_t opt = net->opt;
     uint32_t seq = 0, h1 = 0, h2 = 0;
-    size_t bytes = 0;
-    if (!must(tmlp_flash_sim_init(&sim, flash_mem, 4096, 8, 8, NULL), "flash") ||
+    size_t bytes = 0, whole = 0;
+    if (!must(tmlp_flash_sim_init(&sim, flash_mem, SECTOR_BYTES, 8, 2u * SLOT_SECTORS, NULL),
+              "flash") ||
         !must(tmlp_flash_sim_flash(&sim, &fl), "flash") ||
-        !must(tmlp_ckpt_size(net, TMLP_SAVE_OPTIM, fl.prog_bytes, &bytes), "tmlp_ckpt_size") ||
+        !must(tmlp_model_size(net, TMLP_SAVE_OPTIM, &bytes), "tmlp_model_size") ||
+        !must(tmlp_model_size(net, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &whole), "tmlp_model_size") ||
         !must(tmlp_ckpt_save(&fl, net, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_save") ||
-        !must(tmlp_net_init_finetune(&back, desc, &opt, digits_params, digits_N_PARAMS,
-                                     check_arena, sizeof check_arena, NULL),
+        !must(tmlp_net_init_finetune_fused(&back, desc, &opt, digits_params, digits_N_PARAMS,
+                                           check_arena, sizeof check_arena, NULL),
               "second net") ||
         !must(tmlp_ckpt_load(&fl, &back, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_load") ||
         !must(tmlp_net_crc32(net, &h1), "crc") || !must(tmlp_net_crc32(&back, &h2), "crc")) {
         return 0;
     }
-    printf("checkpoint %lu: %lu bytes of flash per slot; reloaded after a \"reset\": "
-           "weights-hash %08lx %s %08lx\n",
-           (unsigned long)seq, (unsigned long)bytes, (unsigned long)h1,
+    printf("checkpoint %lu: %lu bytes, the trained layer and its optimizer state "
+           "(the whole model: %lu); a slot of %lu sector of %lu bytes\n",
+           (unsigned long)seq, (unsigned long)bytes, (unsigned long)whole,
+           (unsigned long)SLOT_SECTORS, (unsigned long)SECTOR_BYTES);
+    printf("reloaded after a \"reset\": weights-hash %08lx %s %08lx\n", (unsigned long)h1,
            h1 == h2 ? "==" : "!=", (unsigned long)h2);
-    return h1 == h2;
+    return h1 == h2 && bytes == CKPT_MODEL_BYTES;
 }
 
 int main(void)

@@ -753,15 +753,38 @@ tmlp_status_t tmlp_baseline(const tmlp_data_t *data, uint32_t n_classes, float *
 /* Model files (format: docs/model-format.md)                               */
 /* ------------------------------------------------------------------------ */
 
-/* Current format version written by tmlp_model_save(). */
-#define TMLP_FORMAT_VERSION 1u
+/* Newest format version this library reads and writes. A file carries the
+ * lowest version that can hold it: 1 for a full file (readable by every
+ * release), 2 for a partial one (see TMLP_SAVE_FULL). */
+#define TMLP_FORMAT_VERSION 2u
 /* Bytes of a file without parameters, scaling or optimizer state:
  * header (32) + 12 per layer + CRC (4). */
 #define TMLP_MODEL_BASE_BYTES(n_layers) (36u + 12u * (size_t)(n_layers))
+/* Bytes of a file, at compile time (tmlp_model_size() at run time), as the
+ * sum of its sections, with n_params and n_train as for the arena macros:
+ *   full file:     TMLP_MODEL_BYTES(n_layers, n_params)
+ *   partial file:  TMLP_MODEL_PARTIAL_BYTES(n_layers, n_train) (the frozen
+ *                  layers' parameters are left out)
+ *   + TMLP_MODEL_SCALE_BYTES(n_in) for a net with input scaling
+ *   + TMLP_MODEL_OPTIM_BYTES(n_train, slots) with TMLP_SAVE_OPTIM. */
+#define TMLP_MODEL_BYTES(n_layers, n_params) \
+    (TMLP_MODEL_BASE_BYTES(n_layers) + 4u * (size_t)(n_params))
+#define TMLP_MODEL_PARTIAL_BYTES(n_layers, n_train) TMLP_MODEL_BYTES(n_layers, n_train)
+#define TMLP_MODEL_SCALE_BYTES(n_in) (8u * (size_t)(n_in))
+#define TMLP_MODEL_OPTIM_BYTES(n_train, slots) \
+    (44u + 4u * (size_t)(slots) * (size_t)(n_train))
 
 /* What to save: the optimizer state (hyperparameters, step count and state
  * vectors) besides the model, so training resumes exactly. */
 #define TMLP_SAVE_OPTIM 1u
+/* A fine-tuning net (tmlp_net_init_finetune) saves a partial file by
+ * default: the layer table, the trainable layers' parameters, and the
+ * number and CRC-32 of the frozen layers, whose parameters stay in flash
+ * and are left out. TMLP_SAVE_FULL saves the whole model instead (its frozen
+ * layers included), e.g. to ship the adapted model back; other nets always
+ * save whole. The loads ignore this bit (a file says which it is), so a
+ * save and its load can share one `what`. */
+#define TMLP_SAVE_FULL 2u
 
 /* Receives the next len bytes of a file being saved. Return TMLP_OK, or an
  * error that stops the save and is passed on. */
@@ -769,9 +792,10 @@ typedef tmlp_status_t (*tmlp_write_fn)(void *ctx, const void *buf, size_t len);
 /* Reads len bytes at byte offset `offset` of a stored file into buf. */
 typedef tmlp_status_t (*tmlp_pread_fn)(void *ctx, uint32_t offset, void *buf, size_t len);
 
-/* Bytes tmlp_model_save() writes for this net and `what`.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (TMLP_SAVE_OPTIM on a net without
- * training state). */
+/* Bytes tmlp_model_save() writes for this net and `what` (see
+ * TMLP_MODEL_BYTES; smaller for the partial file of a fine-tuning net).
+ * Errors: TMLP_ERR_ARG (NULL, unknown `what` bits), TMLP_ERR_STATE
+ * (TMLP_SAVE_OPTIM on a net without training state). */
 tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes);
 
 /* Serialises the net into buf[0..cap): *len gets the bytes written.
@@ -791,9 +815,16 @@ typedef struct {
     uint32_t file_bytes;
     uint8_t has_scale;  /* input scaling present (desc.flags has TMLP_DESC_INPUT_SCALE) */
     uint8_t has_optim;  /* optimizer state present */
-    uint8_t reserved[2];
+    uint8_t partial;    /* 1: a partial file (a fine-tuning net saved without
+                           TMLP_SAVE_FULL): the parameters of the n_frozen
+                           leading layers are not in it; n_params counts them */
+    uint8_t n_frozen;   /* partial: the layers left out, 1..n_layers-1; else 0 */
     tmlp_optim_t optim; /* its hyperparameters, when has_optim */
     uint32_t steps;     /* its step count, when has_optim */
+    uint32_t base_crc;  /* partial: CRC-32 of the left-out parameters, canonical
+                           order, each as its 4 little-endian bytes (as
+                           tmlp_net_crc32; on a little-endian target, the
+                           tmlp_crc32 of the base array's first floats); else 0 */
 } tmlp_model_info_t;
 
 /* Verifies a whole stored file of `len` bytes (magic, version, every size,
@@ -808,20 +839,25 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * verifies everything (as tmlp_model_peek, plus the shape against the net),
  * a second writes parameters, input scaling and, with TMLP_SAVE_OPTIM, the
  * optimizer state, step count and hyperparameters (the net's optimizer must
- * be of the same kind). On any error the net is unchanged, with one
- * exception: if the read callback itself fails during the second pass (the
- * storage failing between two reads of bytes it has just verified), the
- * parameters are partly loaded, the training state is reset and the
- * callback's error is returned. The stored bytes must not change between
- * the two passes.
+ * be of the same kind; TMLP_SAVE_FULL is ignored). On any error the net is
+ * unchanged, with one exception: if the read callback itself fails during
+ * the second pass (the storage failing between two reads of bytes it has
+ * just verified), the parameters are partly loaded, the training state is
+ * reset and the callback's error is returned. The stored bytes must not
+ * change between the two passes.
  * A fine-tuning net (tmlp_net_init_finetune) takes only the trainable
- * layers from the file, after checking that the file's frozen layers equal
- * its base parameters bit for bit (a checkpoint of another base model is
- * refused).
+ * layers from the file, after checking that the file belongs to its base
+ * model (a checkpoint of another base model is refused): a full file's
+ * frozen layers must equal the base parameters bit for bit; a partial file
+ * must leave out as many layers as the net has frozen, and their CRC-32
+ * must be that of the base parameters. A partial file loads only into a
+ * fine-tuning net: other nets have no base to complete it.
  * Errors: as tmlp_model_peek(); TMLP_ERR_SHAPE (another shape),
  * TMLP_ERR_STATE (const parameters; TMLP_SAVE_OPTIM asked of a file without
- * state, or for a net of another optimizer kind or without training state;
- * frozen layers that differ from a fine-tuning net's base). */
+ * state, or for a net of another optimizer kind or without training state,
+ * or with an optimizer a fused-mode net cannot run; frozen layers that differ from a fine-tuning net's base; a partial file
+ * into a net that is not fine-tuning, or of another base or frozen-layer
+ * count). */
 tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
                               size_t len);
 
@@ -847,9 +883,10 @@ tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *bu
 #define TMLP_CKPT_HEADER_BYTES 20u
 /* n rounded up to a multiple of p (p > 0). */
 #define TMLP_CKPT_ROUND_UP(n, p) ((((size_t)(n) + (size_t)(p) - 1u) / (size_t)(p)) * (size_t)(p))
-/* Bytes one slot needs for a model file of model_bytes (tmlp_model_size)
- * on a flash whose program unit is prog_bytes: usable to size the slots at
- * compile time. tmlp_ckpt_size() computes the same at run time. */
+/* Bytes one slot needs for a model file of model_bytes (tmlp_model_size, or
+ * TMLP_MODEL_BYTES / TMLP_MODEL_PARTIAL_BYTES and their extras) on a flash
+ * whose program unit is prog_bytes: usable to size the slots at compile
+ * time. tmlp_ckpt_size() computes the same at run time. */
 #define TMLP_CKPT_SLOT_BYTES(model_bytes, prog_bytes)        \
     (TMLP_CKPT_ROUND_UP(TMLP_CKPT_HEADER_BYTES, prog_bytes) + \
      TMLP_CKPT_ROUND_UP(model_bytes, prog_bytes))
@@ -889,8 +926,9 @@ typedef struct {
 tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog_bytes,
                              size_t *n_bytes);
 
-/* Saves the net (as tmlp_model_save_stream with `what`) as a new checkpoint
- * with the next sequence number, in the slot after the newest valid one
+/* Saves the net (as tmlp_model_save_stream with `what`: for a fine-tuning
+ * net, a partial file unless TMLP_SAVE_FULL) as a new checkpoint with the
+ * next sequence number, in the slot after the newest valid one
  * (round-robin, so every sector wears alike), then reads it back. A power
  * cut at any point leaves either the previous newest checkpoint or this one
  * as the newest valid one. The net is not changed; *seq (may be NULL) gets
@@ -921,8 +959,9 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
 /* Loads the newest valid checkpoint into a net built for its shape, as
  * tmlp_model_load() (verify everything, then write); *seq (may be NULL) gets
  * its sequence number. Older checkpoints are never used when the newest
- * does not suit the net: that is an error. On any error the net is
- * unchanged, provided the flash reads the same bytes twice.
+ * does not suit the net: that is an error (e.g. a partial checkpoint of
+ * another base model, TMLP_ERR_STATE). On any error the net is unchanged,
+ * provided the flash reads the same bytes twice.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint), and as
  * tmlp_model_load() (TMLP_ERR_SHAPE, TMLP_ERR_STATE), the read callback's. */
 tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_t what,

@@ -304,7 +304,7 @@ tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_
 {
     newest_t n;
     tmlp_status_t st;
-    if (net == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
+    if (net == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u) {
         return TMLP_ERR_ARG;
     }
     st = newest_record(flash, &n);

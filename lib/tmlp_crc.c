@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* CRC-32 with the zlib polynomial, and the weights-hash built on it. */
+#include "tmlp_format.h"
 #include "tmlp_internal.h"
 
 /* Bitwise, no table: 1 KB of flash saved; checksums are not on a hot path. */
@@ -27,27 +28,33 @@ tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *o
     return TMLP_OK;
 }
 
+/* See tmlp_format.h. */
+uint32_t tmlp_i_crc32_floats(uint32_t crc, const float *f, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t u = tmlp_i_float_bits(f[i]);
+        uint8_t le[4];
+        le[0] = (uint8_t)u;
+        le[1] = (uint8_t)(u >> 8);
+        le[2] = (uint8_t)(u >> 16);
+        le[3] = (uint8_t)(u >> 24);
+        crc = crc_update(crc, le, sizeof le);
+    }
+    return crc;
+}
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc)
 {
-    uint32_t c = 0;
-    size_t i, n_frozen_params;
+    size_t n_frozen_params;
     if (net == NULL || crc == NULL || net->params == NULL) {
         return TMLP_ERR_ARG;
     }
     /* Canonical order: the frozen layers' parameters, then the trainable
      * ones (which a fine-tuning net keeps elsewhere). */
     n_frozen_params = net->train_params != NULL ? net->n_params - net->n_train : net->n_params;
-    for (i = 0; i < net->n_params; i++) {
-        float w = i < n_frozen_params ? net->params[i] : net->train_params[i - n_frozen_params];
-        uint32_t u = tmlp_i_float_bits(w);
-        uint8_t le[4];
-        le[0] = (uint8_t)u;
-        le[1] = (uint8_t)(u >> 8);
-        le[2] = (uint8_t)(u >> 16);
-        le[3] = (uint8_t)(u >> 24);
-        c = crc_update(c, le, sizeof le);
-    }
-    *crc = c;
+    *crc = tmlp_i_crc32_floats(tmlp_i_crc32_floats(0, net->params, n_frozen_params),
+                               net->train_params, net->n_params - n_frozen_params);
     return TMLP_OK;
 }

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "tinymlp.h"
+#include "tmlp_internal.h" /* TMLP_I_NOINLINE */
 
 #define TMLP_F_HEADER_BYTES 32u
 #define TMLP_F_LAYER_BYTES 12u
@@ -20,16 +21,15 @@
 #define TMLP_F_RCHUNK 48u
 #define TMLP_F_FLAG_SCALE 1u
 #define TMLP_F_FLAG_OPTIM 2u
+/* A partial file (version 2): the frozen layers' parameters are left out;
+ * header byte 15 counts those layers, bytes 24..27 hold their CRC-32. */
+#define TMLP_F_FLAG_PARTIAL 4u
+/* The version a full file is written with: a full file has not changed
+ * since version 1, so readers of version 1 still load it. */
+#define TMLP_F_VERSION_FULL 1u
+/* The version that introduced partial files, and the one they carry. */
+#define TMLP_F_VERSION_PARTIAL 2u
 #define TMLP_F_MAGIC "TMLP"
-
-/* Keeps a helper out of its caller, so the two frames are not on the stack
- * together when the helper's own callees run (docs/quality.md, stack). A
- * hint only: without GCC attributes (clang has them too) it is empty. */
-#if defined(__GNUC__)
-#define TMLP_I_NOINLINE __attribute__((noinline))
-#else
-#define TMLP_I_NOINLINE
-#endif
 
 /* A model file being verified or loaded: its shape and info, where each
  * section starts, and the one TMLP_F_RCHUNK buffer every stage of the
@@ -52,6 +52,11 @@ tmlp_status_t tmlp_i_model_verify(tmlp_pread_fn read, void *ctx, size_t len,
 tmlp_status_t tmlp_i_model_save_units(const tmlp_net_t *net, uint32_t what, uint8_t *unit,
                                       size_t unit_bytes, tmlp_write_fn write, void *ctx,
                                       uint32_t *crc);
+
+/* CRC-32 (as tmlp_crc32) continued from crc over f[0..n), each float as
+ * its 4 little-endian IEEE-754 bytes: the weights-hash of tmlp_net_crc32,
+ * and a partial file's base CRC over the frozen layers' parameters. */
+uint32_t tmlp_i_crc32_floats(uint32_t crc, const float *f, size_t n);
 
 /* A file in memory, for the *_buf functions. */
 typedef struct {

@@ -19,12 +19,10 @@
 /* Keeps a helper out of its caller, so the two frames are not on the stack
  * together when the helper's own callees run (docs/quality.md, stack). A
  * hint only: without GCC attributes (clang has them too) it is empty. */
-#ifndef TMLP_I_NOINLINE
 #if defined(__GNUC__)
 #define TMLP_I_NOINLINE __attribute__((noinline))
 #else
 #define TMLP_I_NOINLINE
-#endif
 #endif
 
 /* C99 restrict; the kernels' pointer arguments must not alias. */

@@ -16,19 +16,39 @@ static tmlp_status_t rd(tmlp_pread_fn read, void *ctx, uint32_t off, void *buf, 
     return read(ctx, off, buf, n);
 }
 
+/* The header's flags and the bytes whose use depends on them: flag bits of
+ * the file's version only; byte 15 (layers left out) and bytes 24..27
+ * (their CRC) set only in a partial file, which leaves out at least one
+ * layer (the count is checked against the layer table in place_sections);
+ * bytes 28..31 reserved. */
+static int header_fields_ok(const uint8_t *h)
+{
+    uint32_t flags = tmlp_i_get_u32(h + 8), k;
+    uint32_t known = TMLP_F_FLAG_SCALE | TMLP_F_FLAG_OPTIM |
+                     (tmlp_i_get_u16(h + 4) >= TMLP_F_VERSION_PARTIAL ? TMLP_F_FLAG_PARTIAL : 0u);
+    if ((flags & ~known) != 0u) {
+        return 0;
+    }
+    if ((flags & TMLP_F_FLAG_PARTIAL) ? h[15] == 0u
+                                       : (h[15] != 0u || tmlp_i_get_u32(h + 24) != 0u)) {
+        return 0;
+    }
+    for (k = 28; k < TMLP_F_HEADER_BYTES; k++) {
+        if (h[k] != 0u) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 static tmlp_status_t parse_header(size_t len, parsed_t *p, uint32_t *hdr)
 {
     const uint8_t *h = p->buf; /* the header, read by the caller */
-    uint32_t flags = tmlp_i_get_u32(h + 8), k;
+    uint32_t flags = tmlp_i_get_u32(h + 8);
     if (memcmp(h, TMLP_F_MAGIC, 4) != 0 || tmlp_i_get_u16(h + 4) == 0u ||
-        tmlp_i_get_u16(h + 4) > TMLP_FORMAT_VERSION || (flags & ~(TMLP_F_FLAG_SCALE | TMLP_F_FLAG_OPTIM)) != 0u ||
-        h[15] != 0u || tmlp_i_get_u32(h + 20) != len) {
+        tmlp_i_get_u16(h + 4) > TMLP_FORMAT_VERSION || !header_fields_ok(h) ||
+        tmlp_i_get_u32(h + 20) != len) {
         return TMLP_ERR_FORMAT;
-    }
-    for (k = 24; k < TMLP_F_HEADER_BYTES; k++) {
-        if (h[k] != 0u) {
-            return TMLP_ERR_FORMAT;
-        }
     }
     *hdr = tmlp_i_get_u16(h + 6);
     /* A multiple of 4 keeps every float of the file 4-byte aligned, which
@@ -47,6 +67,9 @@ static tmlp_status_t parse_header(size_t len, parsed_t *p, uint32_t *hdr)
     p->info.file_bytes = (uint32_t)len;
     p->info.has_scale = (flags & TMLP_F_FLAG_SCALE) != 0u;
     p->info.has_optim = (flags & TMLP_F_FLAG_OPTIM) != 0u;
+    p->info.partial = (flags & TMLP_F_FLAG_PARTIAL) != 0u;
+    p->info.n_frozen = h[15];
+    p->info.base_crc = tmlp_i_get_u32(h + 24);
     p->desc.n_in = (uint16_t)tmlp_i_get_u16(h + 12);
     p->desc.n_layers = h[14];
     p->desc.flags = p->info.has_scale ? (uint8_t)TMLP_DESC_INPUT_SCALE : 0u;
@@ -109,15 +132,39 @@ TMLP_I_NOINLINE static tmlp_status_t parse_optim(tmlp_pread_fn read, void *ctx, 
     return TMLP_OK;
 }
 
+/* Leading frozen layers (frozen layers come first: tmlp_i_desc_check). */
+static size_t leading_frozen(const tmlp_desc_t *d)
+{
+    size_t n_frozen = 0;
+    while (n_frozen < d->n_layers && (d->layer[n_frozen].flags & TMLP_LAYER_FROZEN)) {
+        n_frozen++;
+    }
+    return n_frozen;
+}
+
+/* Parameters of the trainable layers: the optimizer state's length. */
+static uint64_t train_params(const tmlp_desc_t *d)
+{
+    return tmlp_i_layer_offset(d, d->n_layers) - tmlp_i_layer_offset(d, leading_frozen(d));
+}
+
 /* Offsets of the sections, computed in 64 bits so no size can wrap, and
- * checked against the file's length before they are narrowed. */
+ * checked against the file's length before they are narrowed. A partial
+ * file stores the trainable layers' parameters only, and must leave out
+ * exactly the frozen layers, with at least one trainable layer after them. */
 TMLP_I_NOINLINE static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, size_t len)
 {
-    uint64_t n_params = tmlp_i_layer_offset(&p->desc, p->desc.n_layers);
-    uint64_t scale = (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * p->desc.n_layers;
-    uint64_t params = scale + (p->info.has_scale ? 8u * (uint64_t)p->desc.n_in : 0u);
-    uint64_t optim = params + 4u * n_params;
-    uint64_t after = optim + (p->info.has_optim ? TMLP_F_OPTIM_BYTES : 0u);
+    size_t left_out = p->info.n_frozen; /* 0 unless partial (parse_header) */
+    uint64_t n_params, scale, params, optim, after;
+    if (left_out != 0u &&
+        (leading_frozen(&p->desc) != left_out || left_out == p->desc.n_layers)) {
+        return TMLP_ERR_FORMAT;
+    }
+    n_params = tmlp_i_layer_offset(&p->desc, p->desc.n_layers);
+    scale = (uint64_t)hdr + (uint64_t)TMLP_F_LAYER_BYTES * p->desc.n_layers;
+    params = scale + (p->info.has_scale ? 8u * (uint64_t)p->desc.n_in : 0u);
+    optim = params + 4u * (n_params - tmlp_i_layer_offset(&p->desc, left_out));
+    after = optim + (p->info.has_optim ? TMLP_F_OPTIM_BYTES : 0u);
     if (n_params != p->info.n_params || after + 4u > len) {
         return TMLP_ERR_FORMAT;
     }
@@ -167,16 +214,6 @@ TMLP_I_NOINLINE static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, p
         return st;
     }
     return tmlp_i_get_u32(p->buf) == crc ? TMLP_OK : TMLP_ERR_FORMAT;
-}
-
-/* Parameters of the trainable layers: the optimizer state's length. */
-static uint64_t train_params(const tmlp_desc_t *d)
-{
-    size_t n_frozen = 0;
-    while (n_frozen < d->n_layers && (d->layer[n_frozen].flags & TMLP_LAYER_FROZEN)) {
-        n_frozen++;
-    }
-    return tmlp_i_layer_offset(d, d->n_layers) - tmlp_i_layer_offset(d, n_frozen);
 }
 
 /* Pass 1: everything but writing. See tmlp_format.h. */
@@ -281,14 +318,19 @@ static int same_shape(const tmlp_desc_t *a, const tmlp_desc_t *b)
     return 1;
 }
 
-/* A fine-tuning net's frozen layers stay in flash: the file's must be
- * theirs, bit for bit, or the file belongs to another base model. */
+/* A fine-tuning net's frozen layers stay in flash: a full file's must be
+ * theirs, bit for bit, or the file belongs to another base model. A
+ * partial file has only their CRC, which must be theirs too. */
 static tmlp_status_t same_frozen(const tmlp_net_t *net, tmlp_pread_fn read, void *ctx,
                                  parsed_t *p)
 {
     uint8_t *buf = p->buf;
     size_t n = (size_t)net->n_params - net->n_train, i = 0, k;
     tmlp_status_t st;
+    if (p->info.partial) {
+        return tmlp_i_crc32_floats(0, net->params, n) == p->info.base_crc ? TMLP_OK
+                                                                          : TMLP_ERR_STATE;
+    }
     while (i < n) {
         size_t m = n - i < TMLP_F_RCHUNK / 4u ? n - i : TMLP_F_RCHUNK / 4u;
         st = rd(read, ctx, p->off_params + (uint32_t)(4u * i), buf, 4u * m);
@@ -312,9 +354,16 @@ static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const pars
     if (!same_shape(&net->desc, &p->desc) || (p->info.has_scale && net->in_offset == NULL)) {
         return TMLP_ERR_SHAPE;
     }
+    /* A partial file completes only the base of a fine-tuning net that
+     * keeps in flash exactly the layers the file leaves out. */
+    if (p->info.partial &&
+        (!tmlp_i_mode_finetune(net->mode) || net->n_frozen != p->info.n_frozen)) {
+        return TMLP_ERR_STATE;
+    }
     if (what & TMLP_SAVE_OPTIM) {
         if (!p->info.has_optim || !tmlp_i_trains(net) ||
-            p->info.optim.kind != net->opt.kind) {
+            p->info.optim.kind != net->opt.kind ||
+            (tmlp_i_mode_fused(net->mode) && !tmlp_i_optim_fusable(&p->info.optim))) {
             return TMLP_ERR_STATE;
         }
         (void)tmlp_i_optim_check(&net->opt, &slots);
@@ -346,9 +395,10 @@ TMLP_I_NOINLINE static tmlp_status_t load_write(tmlp_net_t *net, uint32_t what,
     }
     if (st == TMLP_OK) {
         /* Fine-tuning: only the trainable layers, the canonical vector's
-         * last n_train (the frozen ones were checked equal above). */
-        int fine = net->mode == TMLP_MODE_FINETUNE;
-        uint32_t skip = fine ? 4u * (net->n_params - net->n_train) : 0u;
+         * last n_train (the frozen ones were checked equal above, and a
+         * partial file holds nothing else). */
+        int fine = tmlp_i_mode_finetune(net->mode);
+        uint32_t skip = fine && !p->info.partial ? 4u * (net->n_params - net->n_train) : 0u;
         st = read_floats(read, ctx, p->buf, p->off_params + skip,
                          fine ? net->train_params : net->params_rw,
                          fine ? net->n_train : net->n_params);
@@ -360,6 +410,7 @@ TMLP_I_NOINLINE static tmlp_status_t load_write(tmlp_net_t *net, uint32_t what,
     st = read_floats(read, ctx, p->buf, p->off_state, net->opt_state,
                      (size_t)p->slots * net->n_train);
     (void)tmlp_net_zero_grad(net);
+    tmlp_i_forget_bounds(net);
     net->opt = p->info.optim;
     net->steps = p->info.steps;
     return st;
@@ -371,17 +422,17 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
 {
     parsed_t p;
     tmlp_status_t st;
-    if (net == NULL || read == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u) {
+    if (net == NULL || read == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u) {
         return TMLP_ERR_ARG;
     }
-    if (net->params_rw == NULL && net->mode != TMLP_MODE_FINETUNE) {
+    if (net->params_rw == NULL && !tmlp_i_mode_finetune(net->mode)) {
         return TMLP_ERR_STATE;
     }
     st = tmlp_i_model_verify(read, ctx, len, &p);
     if (st == TMLP_OK) {
         st = load_check(net, what, &p);
     }
-    if (st == TMLP_OK && net->mode == TMLP_MODE_FINETUNE) {
+    if (st == TMLP_OK && tmlp_i_mode_finetune(net->mode)) {
         st = same_frozen(net, read, ctx, &p);
     }
     if (st != TMLP_OK) {

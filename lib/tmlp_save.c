@@ -62,7 +62,8 @@ static void put_floats(sink_t *s, const float *f, size_t n)
 
 static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *slots)
 {
-    if (net == NULL || (what & ~TMLP_SAVE_OPTIM) != 0u || net->params == NULL) {
+    if (net == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u ||
+        net->params == NULL) {
         return TMLP_ERR_ARG;
     }
     *slots = 0;
@@ -73,6 +74,13 @@ static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *
         *slots = net->slots;
     }
     return TMLP_OK;
+}
+
+/* A fine-tuning net's file leaves its frozen layers out unless asked for
+ * the whole model. */
+static int is_partial(const tmlp_net_t *net, uint32_t what)
+{
+    return tmlp_i_mode_finetune(net->mode) && (what & TMLP_SAVE_FULL) == 0u;
 }
 
 /* See tinymlp.h. */
@@ -87,30 +95,44 @@ tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_by
     if (st != TMLP_OK) {
         return st;
     }
-    *n_bytes = TMLP_MODEL_BASE_BYTES(net->desc.n_layers) + 4u * (size_t)net->n_params;
+    *n_bytes = TMLP_MODEL_BYTES(net->desc.n_layers,
+                                is_partial(net, what) ? net->n_train : net->n_params);
     if (net->in_offset != NULL) {
-        *n_bytes += 8u * (size_t)net->desc.n_in;
+        *n_bytes += TMLP_MODEL_SCALE_BYTES(net->desc.n_in);
     }
     if (what & TMLP_SAVE_OPTIM) {
-        *n_bytes += TMLP_F_OPTIM_BYTES + 4u * (size_t)slots * net->n_train;
+        *n_bytes += TMLP_MODEL_OPTIM_BYTES(net->n_train, slots);
     }
     return TMLP_OK;
 }
 
-/* Header and layer table, field by field (no copy of them on the stack). */
+/* CRC of a fine-tuning net's frozen parameters. Out of line: its frame
+ * stays off the path of the writes (stack: docs/quality.md). */
+TMLP_I_NOINLINE static uint32_t frozen_crc(const tmlp_net_t *net)
+{
+    return tmlp_i_crc32_floats(0, net->params, net->n_params - net->n_train);
+}
+
+/* Header and layer table, field by field (no copy of them on the stack).
+ * A partial file is version 2 and says which layers it leaves out (byte
+ * 15) and their CRC (bytes 24..27); a full one is version 1, as it always
+ * was, with those bytes 0. */
 static void put_header(sink_t *s, const tmlp_net_t *net, uint32_t what, size_t size)
 {
     size_t l;
+    int partial = is_partial(net, what);
     put_bytes(s, (const uint8_t *)TMLP_F_MAGIC, 4);
-    put_uint(s, TMLP_FORMAT_VERSION, 2);
+    put_uint(s, partial ? TMLP_F_VERSION_PARTIAL : TMLP_F_VERSION_FULL, 2);
     put_uint(s, TMLP_F_HEADER_BYTES, 2);
     put_uint(s, (net->in_offset != NULL ? TMLP_F_FLAG_SCALE : 0u) |
-                    ((what & TMLP_SAVE_OPTIM) ? TMLP_F_FLAG_OPTIM : 0u), 4);
+                    ((what & TMLP_SAVE_OPTIM) ? TMLP_F_FLAG_OPTIM : 0u) |
+                    (partial ? TMLP_F_FLAG_PARTIAL : 0u), 4);
     put_uint(s, net->desc.n_in, 2);
-    put_uint(s, net->desc.n_layers, 2); /* byte 15, reserved, is 0 */
+    put_uint(s, net->desc.n_layers, 1);
+    put_uint(s, partial ? net->n_frozen : 0u, 1);
     put_uint(s, net->n_params, 4);
     put_uint(s, (uint32_t)size, 4);
-    put_uint(s, 0, 4);
+    put_uint(s, partial ? frozen_crc(net) : 0u, 4);
     put_uint(s, 0, 4);
     for (l = 0; l < net->desc.n_layers; l++) {
         const tmlp_layer_desc_t *ly = &net->desc.layer[l];
@@ -122,7 +144,7 @@ static void put_header(sink_t *s, const tmlp_net_t *net, uint32_t what, size_t s
     }
 }
 
-static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
+static void put_optim(sink_t *s, const tmlp_net_t *net)
 {
     const tmlp_optim_t *o = &net->opt;
     put_uint(s, o->kind, 1);
@@ -139,7 +161,7 @@ static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
     put_floats(s, &o->alpha, 1);
     put_floats(s, &o->eps, 1);
     put_floats(s, &o->clip_norm, 1);
-    put_floats(s, net->opt_state, (size_t)slots * net->n_train);
+    put_floats(s, net->opt_state, (size_t)net->slots * net->n_train);
 }
 
 /* Checks, then the whole file but its CRC into a sink over buf[0..cap).
@@ -148,7 +170,6 @@ static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
 static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, tmlp_write_fn write,
                               void *ctx, uint8_t *buf, size_t cap)
 {
-    uint32_t slots = 0;
     size_t size = 0;
     tmlp_status_t st = tmlp_model_size(net, what, &size);
     if (st != TMLP_OK) {
@@ -157,7 +178,6 @@ static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, t
     if (write == NULL || size > UINT32_MAX) {
         return TMLP_ERR_ARG;
     }
-    (void)save_check(net, what, &slots);
     memset(s, 0, sizeof *s);
     s->write = write;
     s->ctx = ctx;
@@ -168,15 +188,18 @@ static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, t
         put_floats(s, net->in_offset, net->desc.n_in);
         put_floats(s, net->in_scale, net->desc.n_in);
     }
-    if (net->mode == TMLP_MODE_FINETUNE) {
-        /* Frozen layers from flash, then the trained ones. */
-        put_floats(s, net->params, net->n_params - net->n_train);
-        put_floats(s, net->train_params, net->n_train);
-    } else {
+    if (!tmlp_i_mode_finetune(net->mode)) {
         put_floats(s, net->params, net->n_params);
+    } else {
+        /* Frozen layers from flash (left out of a partial file), then the
+         * trained ones from the arena. */
+        if (what & TMLP_SAVE_FULL) {
+            put_floats(s, net->params, net->n_params - net->n_train);
+        }
+        put_floats(s, net->train_params, net->n_train);
     }
     if (what & TMLP_SAVE_OPTIM) {
-        put_optim(s, net, slots);
+        put_optim(s, net); /* a training net: tmlp_model_size checked */
     }
     return TMLP_OK;
 }

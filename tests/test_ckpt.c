@@ -434,6 +434,156 @@ TMLP_TEST(ckpt_power_cut_at_every_step)
            (unsigned long)w.new_won, (unsigned long)w.old_won);
 }
 
+/* ---- fine-tuning nets: partial checkpoints ---- */
+
+/* Layer 0 of the 2-3-1 net frozen, its weights in "flash" (ft_base, model
+ * 1's); the output layer (4 parameters) trained. */
+#define FT_PARAMS TMLP_MLP2_PARAMS(CI, CH, CO)
+#define FT_TRAIN TMLP_DENSE_PARAMS(CH, CO)
+/* 136 bytes (header, 2 layers, 4 parameters, optimizer block, CRC); 172 whole. */
+#define FT_PARTIAL_BYTES (TMLP_MODEL_PARTIAL_BYTES(2, FT_TRAIN) + TMLP_MODEL_OPTIM_BYTES(FT_TRAIN, 1))
+#define FT_FULL_BYTES (TMLP_MODEL_BYTES(2, FT_PARAMS) + TMLP_MODEL_OPTIM_BYTES(FT_TRAIN, 1))
+static float ft_base[FT_PARAMS], ft_base2[FT_PARAMS];
+
+static void ft_make_base(void)
+{
+    tmlp_net_t t;
+    const float *p;
+    size_t n = 0;
+    (void)c_build(&t, c_src, 1);
+    CHECK_OK(tmlp_net_params(&t, &p, &n));
+    memcpy(ft_base, p, sizeof ft_base);
+}
+
+/* A fine-tuning net on `base` trained `steps` steps; returns its hash. */
+static uint32_t ft_build(tmlp_net_t *net, float *arena, const float *base, int steps)
+{
+    tmlp_desc_t d = c_desc();
+    tmlp_optim_t o;
+    memset(&o, 0, sizeof o);
+    o.kind = TMLP_OPT_SGD;
+    o.lr = 0.1f;
+    o.momentum = 0.9f;
+    d.layer[0].flags = TMLP_LAYER_FROZEN;
+    CHECK_OK(tmlp_net_init_finetune(net, &d, &o, base, FT_PARAMS, arena, C_BYTES, NULL));
+    c_train(net, steps);
+    return c_hash(net);
+}
+
+/* The checkpoint load must fail with `want`, the net's bytes unchanged. */
+static int ckpt_refused(const tmlp_flash_t *fl, tmlp_net_t *net, const float *arena,
+                        tmlp_status_t want)
+{
+    static tmlp_net_t before;
+    static float arena_before[C_BYTES / sizeof(float)];
+    memcpy(&before, net, sizeof before);
+    memcpy(arena_before, arena, sizeof arena_before);
+    return tmlp_ckpt_load(fl, net, TMLP_SAVE_OPTIM, NULL) == want &&
+           memcmp(&before, net, sizeof before) == 0 &&
+           memcmp(arena_before, arena, sizeof arena_before) == 0;
+}
+
+TMLP_TEST(ckpt_finetune_saves_partial)
+{
+    tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_net_t a, b;
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    uint32_t seq = 0, ha, crc = 0;
+    size_t need = 0;
+    sim_setup(&sim, &fl, &GEOS[0]);
+    ft_make_base();
+    ha = ft_build(&a, c_src, ft_base, 4);
+    /* 24-byte header unit + 136 bytes, against 24 + 176 for the whole. */
+    CHECK_OK(tmlp_ckpt_size(&a, TMLP_SAVE_OPTIM, 8, &need));
+    CHECK(need == TMLP_CKPT_SLOT_BYTES(FT_PARTIAL_BYTES, 8) && need == 160u);
+    CHECK_OK(tmlp_ckpt_size(&a, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, 8, &need));
+    CHECK(need == TMLP_CKPT_SLOT_BYTES(FT_FULL_BYTES, 8) && need == 200u);
+    CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM, &seq));
+    CHECK_OK(tmlp_ckpt_peek(&fl, &d, &info, &seq));
+    /* The base CRC: on these little-endian targets, of the floats' bytes. */
+    CHECK_OK(tmlp_crc32(0, ft_base, sizeof(float) * (FT_PARAMS - FT_TRAIN), &crc));
+    CHECK(seq == 1u && info.partial && info.n_frozen == 1u && info.base_crc == crc);
+    CHECK(info.file_bytes == FT_PARTIAL_BYTES && info.n_params == FT_PARAMS && info.steps == 4u);
+    /* After a "reset": a new net on the same base resumes bit for bit. */
+    (void)ft_build(&b, c_dst, ft_base, 0);
+    CHECK_OK(tmlp_ckpt_load(&fl, &b, TMLP_SAVE_OPTIM, &seq));
+    CHECK(seq == 1u && c_hash(&b) == ha);
+    c_train(&a, 3);
+    c_train(&b, 3);
+    CHECK(c_hash(&a) == c_hash(&b));
+    /* Another base (one frozen bit) or a training net: refused, unchanged. */
+    memcpy(ft_base2, ft_base, sizeof ft_base);
+    ft_base2[2] = -ft_base2[2];
+    (void)ft_build(&b, c_dst, ft_base2, 1);
+    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_STATE));
+    (void)c_build(&b, c_dst, 5);
+    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_STATE));
+    /* TMLP_SAVE_FULL: the whole model, which a training net takes (its
+     * parameters; the state is the trained layer's only). */
+    CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &seq));
+    CHECK_OK(tmlp_ckpt_peek(&fl, &d, &info, NULL));
+    CHECK(seq == 2u && !info.partial && info.file_bytes == FT_FULL_BYTES);
+    CHECK_OK(tmlp_ckpt_load(&fl, &b, 0, NULL));
+    CHECK(c_hash(&b) == c_hash(&a));
+    CHECK(sim.violations == 0u);
+}
+
+/* Every cut point of a partial save (model 3 over model 2) on geometry g,
+ * each with every outcome: the old or the new model loads, and a complete
+ * save afterwards (model 4) loads. *tried and *won (new model) count. */
+static void ft_cut_sweep(const geo_t *g, uint32_t *tried, uint32_t *won)
+{
+    static tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_net_t src, dst;
+    uint32_t h[5], i, m, k, steps, ops0, got = 0;
+    for (k = 1; k < 5u; k++) {
+        h[k] = ft_build(&src, c_src, ft_base, (int)k);
+    }
+    CHECK(h[2] != h[3] && h[3] != h[4]);
+    sim_setup(&sim, &fl, g);
+    (void)ft_build(&src, c_src, ft_base, 1);
+    CHECK_OK(tmlp_ckpt_save(&fl, &src, TMLP_SAVE_OPTIM, NULL));
+    (void)ft_build(&src, c_src, ft_base, 2);
+    ops0 = sim.ops;
+    CHECK_OK(tmlp_ckpt_save(&fl, &src, TMLP_SAVE_OPTIM, NULL));
+    steps = sim.ops - ops0;
+    memcpy(snap, dev, DEV_BYTES);
+    for (i = 0; i < steps; i++) {
+        for (m = 0; m < 4u; m++) {
+            memcpy(dev, snap, DEV_BYTES);
+            (void)ft_build(&src, c_src, ft_base, 3);
+            CHECK_OK(tmlp_flash_sim_cut(&sim, i, CUT_MODES[m], 1000u * i + 7u * m));
+            CHECK_ERR(tmlp_ckpt_save(&fl, &src, TMLP_SAVE_OPTIM, NULL), TMLP_ERR_IO);
+            CHECK_OK(tmlp_flash_sim_reboot(&sim));
+            (void)ft_build(&dst, c_dst, ft_base, 0);
+            CHECK_OK(tmlp_ckpt_load(&fl, &dst, TMLP_SAVE_OPTIM, &got));
+            CHECK((got == 3u && c_hash(&dst) == h[3]) || (got == 2u && c_hash(&dst) == h[2]));
+            (*tried)++;
+            *won += got == 3u ? 1u : 0u;
+            (void)ft_build(&src, c_src, ft_base, 4);
+            CHECK_OK(tmlp_ckpt_save(&fl, &src, TMLP_SAVE_OPTIM, NULL));
+            CHECK_OK(tmlp_ckpt_load(&fl, &dst, TMLP_SAVE_OPTIM, &got));
+            CHECK(c_hash(&dst) == h[4]);
+        }
+    }
+    CHECK(sim.violations == 0u);
+}
+
+TMLP_TEST(ckpt_finetune_power_cut_at_every_step)
+{
+    uint32_t g, tried = 0, won = 0;
+    ft_make_base();
+    for (g = 0; g < sizeof GEOS / sizeof GEOS[0]; g++) {
+        ft_cut_sweep(&GEOS[g], &tried, &won);
+    }
+    CHECK(won > 0u && won < tried);
+    printf("ckpt partial-file power-cut points tried: %lu (new model loaded %lu, old %lu)\n",
+           (unsigned long)tried, (unsigned long)won, (unsigned long)(tried - won));
+}
+
 void suite_ckpt(void)
 {
     RUN(ckpt_round_trip_and_exact_resume);
@@ -444,4 +594,6 @@ void suite_ckpt(void)
     RUN(sim_enforces_nor_rules);
     RUN(sim_power_cut_outcomes);
     RUN(ckpt_power_cut_at_every_step);
+    RUN(ckpt_finetune_saves_partial);
+    RUN(ckpt_finetune_power_cut_at_every_step);
 }

@@ -160,10 +160,15 @@ TMLP_TEST(finetuned_model_saves_whole)
     CHECK_OK(tmlp_net_init_finetune(&fine, &d, &o, g_base, F_PARAMS, g_fine, sizeof g_fine - 64u,
                                     NULL));
     f_train(&fine, 20);
-    CHECK_OK(tmlp_model_save(&fine, TMLP_SAVE_OPTIM, file, sizeof file, &len));
+    /* TMLP_SAVE_FULL: the whole model, frozen layers included, as a
+     * version 1 file that any net of this shape (and any release) takes. */
+    CHECK_OK(tmlp_model_save(&fine, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, file, sizeof file, &len));
     CHECK(len == sizeof file);
+    CHECK(len == TMLP_MODEL_BYTES(3, F_PARAMS) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 1));
+    CHECK(file[4] == 1u && file[5] == 0u && file[8] == 2u && file[15] == 0u);
     CHECK_OK(tmlp_model_peek_buf(file, len, &pd, &info));
     CHECK(pd.layer[0].flags == TMLP_LAYER_FROZEN && pd.layer[2].flags == 0u);
+    CHECK(info.version == 1u && !info.partial && info.n_frozen == 0u && info.base_crc == 0u);
     CHECK_OK(tmlp_net_init(&full, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full - 64u, NULL));
     CHECK_OK(tmlp_model_load_buf(&full, TMLP_SAVE_OPTIM, file, len));
     CHECK_OK(tmlp_net_crc32(&fine, &h1));
@@ -195,9 +200,366 @@ TMLP_TEST(finetuned_model_saves_whole)
     }
 }
 
+/* ---- partial files: the trainable layers, and the base's CRC ---- */
+
+/* Header 32 + 3 layers 36 + 18 trainable parameters 72 + the optimizer
+ * block with one state vector 44 + 72 + CRC 4: 260 bytes, against 664 for
+ * the whole model. */
+#define F_PARTIAL_BYTES (TMLP_MODEL_PARTIAL_BYTES(3, F_TRAIN) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 1))
+#define F_FULL_BYTES (TMLP_MODEL_BYTES(3, F_PARAMS) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 1))
+/* Where the parameters start: header and layer table. */
+#define F_PARAMS_AT (32u + 3u * 12u)
+/* Layers 0 and 1 frozen... and layer 1 trainable instead (63 parameters). */
+#define F_TRAIN1 (TMLP_DENSE_PARAMS(FH1, FH2) + F_TRAIN)
+
+static uint8_t p_file[F_PARTIAL_BYTES];
+static uint8_t p_bad[F_PARTIAL_BYTES];
+static float g_fine2[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN, FI, F_UNITS, FO, FO, TMLP_SLOTS_MOMENTUM) /
+                     sizeof(float)];
+static float g_fine1[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN1, FI, F_UNITS, FO, FH2,
+                                               TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+static float g_base2[F_PARAMS];
+
+static uint32_t le32(const uint8_t *b)
+{
+    return (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24;
+}
+
+/* The base model in flash: seeded weights of the 6-8-5-3 net. */
+static void f_base(void)
+{
+    tmlp_desc_t d = f_desc(1);
+    tmlp_optim_t o = f_opt();
+    tmlp_init_t init;
+    tmlp_rng_t rng;
+    tmlp_net_t full;
+    const float *p;
+    size_t n;
+    memset(&init, 0, sizeof init);
+    init.init_bias = 1;
+    CHECK_OK(tmlp_net_init(&full, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full - 64u, NULL));
+    CHECK_OK(tmlp_rng_seed(&rng, 4));
+    CHECK_OK(tmlp_net_init_weights(&full, &init, &rng));
+    CHECK_OK(tmlp_net_params(&full, &p, &n));
+    memcpy(g_base, p, sizeof g_base);
+}
+
+/* A fine-tuning net on `base`, trained `steps` steps, saved (partial, with
+ * its optimizer state) into p_file; returns the file's length. */
+static size_t f_partial(tmlp_net_t *fine, const float *base, int steps)
+{
+    tmlp_desc_t d = f_desc(1);
+    tmlp_optim_t o = f_opt();
+    size_t len = 0;
+    CHECK_OK(tmlp_net_init_finetune(fine, &d, &o, base, F_PARAMS, g_fine, sizeof g_fine - 64u,
+                                    NULL));
+    f_train(fine, steps);
+    CHECK_OK(tmlp_model_save(fine, TMLP_SAVE_OPTIM, p_file, sizeof p_file, &len));
+    return len;
+}
+
+/* CRC-32 of p[0..n), each float as its 4 little-endian bytes, computed
+ * here from the bytes rather than by the library's own helper. */
+static uint32_t floats_crc(const float *p, size_t n)
+{
+    uint32_t crc = 0;
+    size_t i;
+    for (i = 0; i < n; i++) {
+        uint32_t u = tmlp_test_bits(p[i]);
+        uint8_t le[4];
+        le[0] = (uint8_t)u;
+        le[1] = (uint8_t)(u >> 8);
+        le[2] = (uint8_t)(u >> 16);
+        le[3] = (uint8_t)(u >> 24);
+        CHECK_OK(tmlp_crc32(crc, le, sizeof le, &crc));
+    }
+    return crc;
+}
+
+static void fix_crc(uint8_t *b, size_t len)
+{
+    uint32_t crc = 0;
+    CHECK_OK(tmlp_crc32(0, b, len - 4u, &crc));
+    b[len - 4] = (uint8_t)crc;
+    b[len - 3] = (uint8_t)(crc >> 8);
+    b[len - 2] = (uint8_t)(crc >> 16);
+    b[len - 1] = (uint8_t)(crc >> 24);
+}
+
+/* Loading buf with `what` must fail with `want` (any error if 0) and leave
+ * the net's handle and arena[0..floats) exactly as they were. */
+static int refused_unchanged(tmlp_net_t *net, const float *arena, size_t floats, uint32_t what,
+                             const uint8_t *buf, size_t len, tmlp_status_t want)
+{
+    static tmlp_net_t before;
+    static float arena_before[512];
+    tmlp_status_t st;
+    if (floats > sizeof arena_before / sizeof(float)) {
+        return 0;
+    }
+    memcpy(&before, net, sizeof before);
+    memcpy(arena_before, arena, floats * sizeof(float));
+    st = tmlp_model_load_buf(net, what, buf, len);
+    return st != TMLP_OK && (want == TMLP_OK || st == want) &&
+           memcmp(&before, net, sizeof before) == 0 &&
+           memcmp(arena_before, arena, floats * sizeof(float)) == 0;
+}
+
+TMLP_TEST(finetune_saves_partial_file)
+{
+    tmlp_desc_t d = f_desc(1), pd;
+    tmlp_optim_t o = f_opt();
+    tmlp_model_info_t info;
+    tmlp_net_t fine, back;
+    const float *tp;
+    size_t len, sz = 0, full = 0, nt = 0, k;
+    uint32_t h1, h2;
+    f_base();
+    len = f_partial(&fine, g_base, 20);
+    CHECK_OK(tmlp_model_size(&fine, TMLP_SAVE_OPTIM, &sz));
+    CHECK_OK(tmlp_model_size(&fine, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &full));
+    CHECK(len == sz && sz == F_PARTIAL_BYTES && sz == 260u);
+    CHECK(full == F_FULL_BYTES && full == 664u);
+    CHECK_ERR(tmlp_model_save(&fine, TMLP_SAVE_OPTIM, p_bad, sz - 1u, &nt), TMLP_ERR_NOMEM);
+    /* Header: version 2; flags optimizer (2) and partial (4); 3 layers of
+     * which the first 2 are left out; P of the whole model; the size; the
+     * CRC of the frozen parameters as they are in flash; reserved 0. */
+    CHECK(p_file[4] == 2u && p_file[5] == 0u && le32(p_file + 8) == 6u);
+    CHECK(p_file[14] == 3u && p_file[15] == 2u && le32(p_file + 16) == F_PARAMS);
+    CHECK(le32(p_file + 20) == len && le32(p_file + 28) == 0u);
+    CHECK(le32(p_file + 24) == floats_crc(g_base, F_PARAMS - F_TRAIN));
+    /* Then only the trained layer's parameters, bit for bit, and the
+     * optimizer block (its step count at +4). */
+    CHECK_OK(tmlp_net_train_params(&fine, &tp, &nt));
+    CHECK(nt == F_TRAIN);
+    for (k = 0; k < F_TRAIN; k++) {
+        CHECK(le32(p_file + F_PARAMS_AT + 4u * k) == tmlp_test_bits(tp[k]));
+    }
+    CHECK(le32(p_file + F_PARAMS_AT + 4u * F_TRAIN + 4u) == 20u);
+    CHECK_OK(tmlp_model_peek_buf(p_file, len, &pd, &info));
+    CHECK(info.version == 2u && info.partial == 1u && info.n_frozen == 2u);
+    CHECK(info.base_crc == le32(p_file + 24) && info.n_params == F_PARAMS);
+    CHECK(info.file_bytes == len && info.has_optim && !info.has_scale && info.steps == 20u);
+    CHECK(pd.n_layers == 3 && pd.layer[1].flags == TMLP_LAYER_FROZEN && pd.layer[2].flags == 0u);
+    /* A new fine-tuning net on the same base: the same trainable
+     * parameters and optimizer state, bit for bit, and the same training. */
+    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
+    CHECK(memcmp(back.train_params, fine.train_params, sizeof(float) * F_TRAIN) == 0);
+    CHECK(memcmp(back.opt_state, fine.opt_state, sizeof(float) * F_TRAIN) == 0);
+    CHECK(back.steps == 20u && fine.steps == 20u);
+    f_train(&fine, 5);
+    f_train(&back, 5);
+    CHECK_OK(tmlp_net_crc32(&fine, &h1));
+    CHECK_OK(tmlp_net_crc32(&back, &h2));
+    CHECK(h1 == h2);
+    /* A load ignores TMLP_SAVE_FULL: the file says what it is. */
+    CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, p_file, len));
+    CHECK(back.steps == 20u);
+    /* Without TMLP_SAVE_OPTIM: parameters only (260 - 44 - 72 bytes). */
+    CHECK_OK(tmlp_model_save(&fine, 0, p_bad, sizeof p_bad, &nt));
+    CHECK(nt == TMLP_MODEL_PARTIAL_BYTES(3, F_TRAIN) && nt == 144u);
+    CHECK_OK(tmlp_model_load_buf(&back, 0, p_bad, nt));
+    CHECK_OK(tmlp_net_crc32(&back, &h2));
+    CHECK(h1 == h2 && back.steps == 0u);
+    CHECK_ERR(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_bad, nt), TMLP_ERR_STATE);
+}
+
+TMLP_TEST(partial_file_needs_its_base)
+{
+    tmlp_desc_t d = f_desc(1);
+    tmlp_optim_t o = f_opt();
+    tmlp_net_t fine, other;
+    size_t len;
+    f_base();
+    len = f_partial(&fine, g_base, 20);
+    /* One bit of one frozen weight (layer 1's last bias) differs: another
+     * base model. Refused, the net untouched. */
+    memcpy(g_base2, g_base, sizeof g_base);
+    g_base2[F_PARAMS - F_TRAIN - 1u] = -g_base2[F_PARAMS - F_TRAIN - 1u];
+    CHECK_OK(tmlp_net_init_finetune(&other, &d, &o, g_base2, F_PARAMS, g_fine2, sizeof g_fine2,
+                                    NULL));
+    CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), TMLP_SAVE_OPTIM,
+                            p_file, len, TMLP_ERR_STATE));
+    CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), 0, p_file, len,
+                            TMLP_ERR_STATE));
+    memcpy(g_base2, g_base, sizeof g_base);
+    g_base2[3] = g_base2[3] * 0.5f;
+    CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), 0, p_file, len,
+                            TMLP_ERR_STATE));
+    /* The base's own copy of the trained layer is not checked: the file
+     * replaces it. */
+    memcpy(g_base2, g_base, sizeof g_base);
+    g_base2[F_PARAMS - 1u] += 1.0f;
+    CHECK_OK(tmlp_model_load_buf(&other, TMLP_SAVE_OPTIM, p_file, len));
+    CHECK(memcmp(other.train_params, fine.train_params, sizeof(float) * F_TRAIN) == 0);
+    /* Another count of frozen layers (layer 1 trained), same shape. */
+    d.layer[1].flags = 0;
+    CHECK_OK(tmlp_net_init_finetune(&other, &d, &o, g_base, F_PARAMS, g_fine1, sizeof g_fine1,
+                                    NULL));
+    CHECK(refused_unchanged(&other, g_fine1, sizeof g_fine1 / sizeof(float), 0, p_file, len,
+                            TMLP_ERR_STATE));
+    /* ...even with a base CRC crafted to be that of this net's one frozen
+     * layer: the count of left-out layers must match too. */
+    {
+        uint32_t crc = floats_crc(g_base, TMLP_DENSE_PARAMS(FI, FH1));
+        memcpy(p_bad, p_file, len);
+        p_bad[24] = (uint8_t)crc;
+        p_bad[25] = (uint8_t)(crc >> 8);
+        p_bad[26] = (uint8_t)(crc >> 16);
+        p_bad[27] = (uint8_t)(crc >> 24);
+        fix_crc(p_bad, len);
+        CHECK(refused_unchanged(&other, g_fine1, sizeof g_fine1 / sizeof(float), 0, p_bad, len,
+                                TMLP_ERR_STATE));
+    }
+    /* A training net and an inference net: no base to complete the file. */
+    d = f_desc(1);
+    CHECK_OK(tmlp_net_init(&other, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full, NULL));
+    CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), 0, p_file, len,
+                            TMLP_ERR_STATE));
+    CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), TMLP_SAVE_OPTIM,
+                            p_file, len, TMLP_ERR_STATE));
+    CHECK_OK(tmlp_net_init(&other, &d, TMLP_MODE_INFER, NULL, g_full, sizeof g_full, NULL));
+    CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), 0, p_file, len,
+                            TMLP_ERR_STATE));
+}
+
+TMLP_TEST(partial_file_every_truncation_and_byte_change_is_rejected)
+{
+    static const uint8_t flips[] = {0x01, 0x80, 0xff};
+    tmlp_desc_t d = f_desc(1);
+    tmlp_optim_t o = f_opt();
+    tmlp_net_t fine, back;
+    size_t len, k, f, floats = sizeof g_fine2 / sizeof(float);
+    uint32_t tried = 0, ok = 0;
+    f_base();
+    len = f_partial(&fine, g_base, 7);
+    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    f_train(&back, 2);
+    for (k = 0; k < len; k++) {
+        tried++;
+        ok += refused_unchanged(&back, g_fine2, floats, TMLP_SAVE_OPTIM, p_file, k, TMLP_OK) ? 1u : 0u;
+    }
+    for (k = 0; k < len; k++) {
+        for (f = 0; f < sizeof flips; f++) {
+            memcpy(p_bad, p_file, len);
+            p_bad[k] ^= flips[f];
+            tried++;
+            ok += refused_unchanged(&back, g_fine2, floats, TMLP_SAVE_OPTIM, p_bad, len, TMLP_OK)
+                      ? 1u
+                      : 0u;
+        }
+    }
+    CHECK(ok == tried && tried == (uint32_t)(len * 4u) && tried == 1040u);
+    CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
+}
+
+/* p_file with byte `at` set to v and the CRC made right: must be refused
+ * by the reader with `want`. */
+static int crafted(size_t len, size_t at, uint8_t v, tmlp_status_t want)
+{
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    memcpy(p_bad, p_file, len);
+    p_bad[at] = v;
+    fix_crc(p_bad, len);
+    return tmlp_model_peek_buf(p_bad, len, &d, &info) == want;
+}
+
+TMLP_TEST(partial_file_crafted_headers)
+{
+    tmlp_desc_t d = f_desc(1);
+    tmlp_optim_t o = f_opt();
+    tmlp_net_t fine, back;
+    size_t len;
+    f_base();
+    len = f_partial(&fine, g_base, 3);
+    /* Behind a valid CRC: a version 1 file knows no partial flag; the count
+     * of left-out layers must match the layer table (2), and be 0 without
+     * the flag; a partial file must leave something to train. */
+    CHECK(crafted(len, 4, 1, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 4, 3, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 15, 0, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 15, 1, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 15, 3, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 8, 2, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 8, 14, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 28, 1, TMLP_ERR_FORMAT));
+    CHECK(crafted(len, 32 + 24 + 3, TMLP_LAYER_FROZEN, TMLP_ERR_FORMAT));
+    /* A base CRC that is not this base's: a valid file, of another base. */
+    CHECK(crafted(len, 24, (uint8_t)(p_file[24] ^ 1u), TMLP_OK));
+    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK(refused_unchanged(&back, g_fine2, sizeof g_fine2 / sizeof(float), TMLP_SAVE_OPTIM, p_bad,
+                            len, TMLP_ERR_STATE));
+    CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
+}
+
+/* Reads of a file in memory; from the fail_at-th call on (if not 0), the
+ * storage fails. */
+typedef struct {
+    const uint8_t *p;
+    size_t len;
+    uint32_t calls, fail_at;
+} f_reader_t;
+
+static tmlp_status_t f_read(void *ctx, uint32_t off, void *buf, size_t len)
+{
+    f_reader_t *r = (f_reader_t *)ctx;
+    r->calls++;
+    if ((r->fail_at != 0u && r->calls >= r->fail_at) || off > r->len || len > r->len - off) {
+        return TMLP_ERR_IO;
+    }
+    memcpy(buf, r->p + off, len);
+    return TMLP_OK;
+}
+
+TMLP_TEST(finetune_load_error_paths)
+{
+    static uint8_t whole[F_FULL_BYTES];
+    static tmlp_net_t before;
+    static float arena_before[sizeof g_fine2 / sizeof(float)];
+    tmlp_desc_t d = f_desc(1), pd;
+    tmlp_optim_t o = f_opt();
+    tmlp_model_info_t info;
+    tmlp_net_t fine, back;
+    f_reader_t r;
+    size_t len = 0;
+    uint32_t pass1;
+    f_base();
+    (void)f_partial(&fine, g_base, 4);
+    CHECK_OK(tmlp_model_save(&fine, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, whole, sizeof whole, &len));
+    memset(&r, 0, sizeof r);
+    r.p = whole;
+    r.len = len;
+    CHECK_OK(tmlp_model_peek(f_read, &r, len, &pd, &info));
+    pass1 = r.calls;
+    /* The storage failing while a full file's frozen layers are compared
+     * with the base, after the verification: passed on, nothing written. */
+    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    memcpy(&before, &back, sizeof before);
+    memcpy(arena_before, g_fine2, sizeof arena_before);
+    r.calls = 0;
+    r.fail_at = pass1 + 1u;
+    CHECK_ERR(tmlp_model_load(&back, TMLP_SAVE_OPTIM, f_read, &r, len), TMLP_ERR_IO);
+    CHECK(memcmp(&before, &back, sizeof before) == 0);
+    CHECK(memcmp(arena_before, g_fine2, sizeof arena_before) == 0);
+    r.calls = 0;
+    r.fail_at = 0;
+    CHECK_OK(tmlp_model_load(&back, TMLP_SAVE_OPTIM, f_read, &r, len));
+    /* A net whose parameters are const takes no file, full or partial. */
+    CHECK_OK(tmlp_net_init_const(&back, &d, g_base, F_PARAMS, g_full, sizeof g_full, NULL));
+    CHECK_ERR(tmlp_model_load_buf(&back, 0, whole, len), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_load_buf(&back, 0, p_file, sizeof p_file), TMLP_ERR_STATE);
+}
+
 void suite_finetune(void)
 {
     RUN(frozen_arena_sizes);
     RUN(frozen_layers_do_not_move_and_finetune_matches);
     RUN(finetuned_model_saves_whole);
+    RUN(finetune_saves_partial_file);
+    RUN(partial_file_needs_its_base);
+    RUN(partial_file_every_truncation_and_byte_change_is_rejected);
+    RUN(partial_file_crafted_headers);
+    RUN(finetune_load_error_paths);
 }

@@ -66,6 +66,17 @@ if "$M" --frozen 1 -o probe.tmlp 1 1:identity 2>/dev/null; then
 else
     echo "SKIPPED frozen round trip: this tinymlp has no frozen layers"
 fi
+# A partial file (a fine-tuning checkpoint, its frozen layers left out) has
+# no parameters to dump for them: refused, saying why, and no output file.
+if "$M" --frozen 1 --partial -o partial.tmlp 2 4:relu 2:softmax 2>/dev/null; then
+    "$J" dump partial.tmlp -o partial.json 2>partial.err
+    if [ $? -eq 1 ] && [ ! -e partial.json ] &&
+        grep -q "a partial file: the parameters of its 1 frozen layer are not in it" partial.err; then
+        ok
+    else bad "partial: dump of a partial file: $(cat partial.err)"; fi
+else
+    echo "SKIPPED partial file: this tinymlp writes no partial files"
+fi
 
 # ---- canonical activation parameters ----------------------------------------
 

@@ -219,6 +219,71 @@ TMLP_TEST(valid_crc_but_hostile_contents)
     }
 }
 
+/* file with byte `at` set to v and the CRC made right, into bad. */
+static void patched(size_t len, size_t at, uint8_t v)
+{
+    uint32_t crc = 0;
+    memcpy(bad, file, len);
+    bad[at] = v;
+    CHECK_OK(tmlp_crc32(0, bad, len - 4u, &crc));
+    bad[len - 4] = (uint8_t)crc;
+    bad[len - 3] = (uint8_t)(crc >> 8);
+    bad[len - 2] = (uint8_t)(crc >> 16);
+    bad[len - 1] = (uint8_t)(crc >> 24);
+}
+
+TMLP_TEST(format_versions_and_reserved_bytes)
+{
+    tmlp_net_t n1, n2;
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    size_t len = 0;
+    uint32_t h1, h2;
+    build(&n1, a1, 1);
+    build(&n2, a2, 2);
+    CHECK_OK(tmlp_model_save(&n1, TMLP_SAVE_OPTIM, file, sizeof file, &len));
+    /* A full file is written as version 1, as before partial files existed
+     * (flags: scaling 1, optimizer 2), so older readers still load it. */
+    CHECK(TMLP_FORMAT_VERSION == 2u && file[4] == 1u && file[5] == 0u && file[8] == 3u);
+    CHECK(file[15] == 0u && file[24] == 0u && file[27] == 0u);
+    CHECK_OK(tmlp_model_peek_buf(file, len, &d, &info));
+    CHECK(info.version == 1u && !info.partial && info.n_frozen == 0u && info.base_crc == 0u);
+    /* The same file marked version 2 means the same. */
+    patched(len, 4, 2);
+    CHECK_OK(tmlp_model_peek_buf(bad, len, &d, &info));
+    CHECK(info.version == 2u && !info.partial);
+    CHECK_OK(tmlp_model_load_buf(&n2, TMLP_SAVE_OPTIM, bad, len));
+    CHECK_OK(tmlp_net_crc32(&n1, &h1));
+    CHECK_OK(tmlp_net_crc32(&n2, &h2));
+    CHECK(h1 == h2);
+    /* A newer version, the partial flag in a version 1 file (and in a file
+     * with nothing frozen to leave out), and the partial fields without the
+     * flag: refused, CRC or not. */
+    patched(len, 4, 3);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    patched(len, 8, 7);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    memcpy(file, bad, len); /* version 1, flags 7 */
+    patched(len, 4, 2);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    memcpy(file, bad, len); /* version 2, flags 7, no layer left out */
+    patched(len, 15, 1);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    CHECK_OK(tmlp_model_save(&n1, TMLP_SAVE_OPTIM, file, sizeof file, &len));
+    patched(len, 15, 1);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    patched(len, 24, 1);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    patched(len, 31, 1);
+    CHECK_ERR(tmlp_model_peek_buf(bad, len, &d, &info), TMLP_ERR_FORMAT);
+    /* Unknown `what` bits; TMLP_SAVE_FULL on a net that is not fine-tuning
+     * changes nothing. */
+    CHECK_ERR(tmlp_model_size(&n1, 4u, &len), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_model_load_buf(&n2, 4u, file, len), TMLP_ERR_ARG);
+    CHECK_OK(tmlp_model_save(&n1, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, bad, sizeof bad, &len));
+    CHECK(len == M_FILE_BYTES && memcmp(bad, file, len) == 0);
+}
+
 TMLP_TEST(input_scaling_applies_before_the_first_layer)
 {
     /* A net with scaling gives the bits of the same net without scaling run
@@ -258,5 +323,6 @@ void suite_model(void)
     RUN(save_load_round_trip_and_exact_resume);
     RUN(every_truncation_and_byte_change_is_rejected);
     RUN(valid_crc_but_hostile_contents);
+    RUN(format_versions_and_reserved_bytes);
     RUN(input_scaling_applies_before_the_first_layer);
 }

@@ -416,6 +416,40 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
     CHECK(net.steps == 2u && memcmp(net.train_params, w, sizeof w) != 0);
 }
 
+/* Checkpoints of a fused fine-tuning net: saved partial, reloaded into a
+ * fresh one, training continues with the same bits; a file whose optimizer
+ * the fused mode cannot run is refused; a load forgets the bounds. */
+TMLP_TEST(test_sgd1_fused_finetune_save_load)
+{
+    static float base[S_PARAMS];
+    static uint8_t file[768];   /* the partial file: about 560 bytes */
+    static float arena2[256];   /* FINETUNE_FUSED: 151 floats */
+    tmlp_net_t ref, fused, again;
+    tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 1);
+    tmlp_optim_t o = s_opt(0.9f, 0.0f), wd = o;
+    size_t len = 0, need = 0;
+    make_pair(&ref, &fused, &d, &o);
+    memcpy(base, ref.params, sizeof base);
+    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_FINETUNE_FUSED, &o, &need));
+    CHECK_OK(tmlp_net_init_finetune_fused(&fused, &d, &o, base, S_PARAMS, g_fused_arena, need,
+                                          NULL));
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 10));
+    CHECK_OK(tmlp_model_save(&fused, TMLP_SAVE_OPTIM, file, sizeof file, &len));
+    CHECK_OK(tmlp_net_init_finetune_fused(&again, &d, &o, base, S_PARAMS, arena2, need, NULL));
+    CHECK_OK(tmlp_net_train_sample(&again, base, TMLP_LOSS_CE, &(tmlp_target_t){NULL, 1}, NULL));
+    CHECK(again.bounds_known == 1u);
+    CHECK_OK(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len));
+    CHECK(again.bounds_known == 0u && same_training_state(&fused, &again));
+    CHECK(run_pair(&ref, &again, TMLP_LOSS_CE, 10));
+    /* The same file with weight decay in its optimizer block: a fused
+     * net cannot run it. */
+    wd.weight_decay = 0.01f;
+    CHECK_OK(tmlp_net_init_finetune(&ref, &d, &wd, base, S_PARAMS, g_ref_arena,
+                                    sizeof g_ref_arena, NULL));
+    CHECK_OK(tmlp_model_save(&ref, TMLP_SAVE_OPTIM, file, sizeof file, &len));
+    CHECK_ERR(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_STATE);
+}
+
 void suite_sgd1(void)
 {
     RUN(test_sgd1_same_bits_every_sgd_variant);
@@ -427,4 +461,5 @@ void suite_sgd1(void)
     RUN(test_sgd1_loop_batch1_same_bits);
     RUN(test_sgd1_fused_modes_arena_and_bits);
     RUN(test_sgd1_fused_modes_refuse_what_needs_a_gradient);
+    RUN(test_sgd1_fused_finetune_save_load);
 }

@@ -158,6 +158,14 @@ int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena)
     size_t bytes = 0;
     tmlp_status_t st = tmlp_arena_size(&m->desc, TMLP_MODE_INFER, NULL, &bytes);
     *arena = NULL;
+    if (m->info.partial) {
+        tool_err("%s: a partial file (a fine-tuning checkpoint without its %u frozen layer%s, "
+                 "base CRC-32 %08lx): it loads only into a fine-tuning net on that base; "
+                 "save the whole model with TMLP_SAVE_FULL",
+                 m->path, (unsigned)m->info.n_frozen, m->info.n_frozen == 1u ? "" : "s",
+                 (unsigned long)m->info.base_crc);
+        return -1;
+    }
     if (st == TMLP_OK) {
         *arena = calloc(1, bytes);
         st = *arena == NULL ? TMLP_ERR_NOMEM

@@ -274,6 +274,12 @@ int cmd_info(int argc, char **argv)
     }
     printf("parameters %u (%zu bytes as float32)\n", (unsigned)m.info.n_params,
            (size_t)m.info.n_params * sizeof(float));
+    if (m.info.partial) {
+        printf("partial file (a fine-tuning checkpoint): the %u frozen layer%s not in it; "
+               "base CRC-32 %08lx\n",
+               (unsigned)m.info.n_frozen, m.info.n_frozen == 1u ? " is" : "s are",
+               (unsigned long)m.info.base_crc);
+    }
     if (m.info.has_optim) {
         static const char *const kinds[] = {"sgd", "ema", "adam", "rmsprop"};
         printf("optimizer state: %s, lr %g, %u steps\n",

@@ -130,6 +130,16 @@ static int bad_file(const void *model, size_t len, tmlp_status_t st, tmlp_json_e
     return tmlp_json_fail0(err, st, "not a valid tinymlp model file (%s)", tmlp_status_str(st));
 }
 
+/* A partial file (a fine-tuning checkpoint) has no frozen layers to dump. */
+static int partial_file(const tmlp_model_info_t *info, tmlp_json_error_t *err)
+{
+    return tmlp_json_fail0(err, TMLP_ERR_STATE,
+                           "a partial file: the parameters of its %u frozen layer%s are not in "
+                           "it (base CRC-32 %08lx); save the whole model with TMLP_SAVE_FULL",
+                           (unsigned)info->n_frozen, info->n_frozen == 1u ? "" : "s",
+                           (unsigned long)info->base_crc);
+}
+
 /* See tmlp_json.h. */
 int tmlp_json_dump(FILE *out, const void *model, size_t len, unsigned *notes,
                    tmlp_json_error_t *err)
@@ -156,6 +166,9 @@ int tmlp_json_dump(FILE *out, const void *model, size_t len, unsigned *notes,
     }
     if (st != TMLP_OK) {
         return bad_file(model, len, st, err);
+    }
+    if (info.partial) {
+        return partial_file(&info, err);
     }
     arena = malloc(bytes);
     if (arena == NULL) {

@@ -2,14 +2,17 @@
 /* tmlp-mkmodel: writes a random model file through the library, for tests
  * and fuzzing seeds.
  *
- *   tmlp-mkmodel [-s SEED] [--scale] [--optim] [--edge] [--frozen K] -o OUT.tmlp N_IN
- * UNITS:ACT[:PARAM]...
+ *   tmlp-mkmodel [-s SEED] [--scale] [--optim] [--edge] [--frozen K [--partial]] -o OUT.tmlp
+ * N_IN UNITS:ACT[:PARAM]...
  *
  * ACT is identity, sigmoid, tanh, relu, leaky_relu or softmax; PARAM (a
  * float) is stored as the layer's act_param exactly as given. Weights,
  * biases and scaling are drawn from the seed (default 1). --scale adds input
  * scaling, --frozen K freezes the first K layers, --optim saves SGD-with-momentum state (zeros),
- * --edge puts awkward floats (-0, subnormals, FLT_MAX, ...) at the start of the parameters. */
+ * --edge puts awkward floats (-0, subnormals, FLT_MAX, ...) at the start of the parameters.
+ * --partial (with --frozen K) writes the partial file of a fine-tuning net
+ * whose base has every frozen parameter 0, so a reader can rebuild the base
+ * (the fuzzer does); the trainable layers are drawn from the seed. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <float.h>
@@ -23,8 +26,8 @@ static const char *const acts[] = {"identity", "sigmoid", "tanh", "relu", "leaky
 
 static int usage(void)
 {
-    fputs("usage: tmlp-mkmodel [-s SEED] [--scale] [--optim] [--edge] [--frozen K] -o OUT N_IN "
-          "UNITS:ACT[:PARAM]...\n",
+    fputs("usage: tmlp-mkmodel [-s SEED] [--scale] [--optim] [--edge] [--frozen K [--partial]] "
+          "-o OUT N_IN UNITS:ACT[:PARAM]...\n",
           stderr);
     return 2;
 }
@@ -100,17 +103,76 @@ static int set_scale(tmlp_net_t *net, tmlp_rng_t *rng, size_t n_in)
     return rc;
 }
 
-static int make(const tmlp_desc_t *d, uint32_t seed, int optim, int edge, const char *out)
+/* The fine-tuning net of --partial: on a copy of net's parameters whose
+ * frozen layers are zeroed, with net's input scaling. *base and *arena are
+ * malloc'd (free them after saving). */
+static tmlp_status_t make_finetune(const tmlp_net_t *net, const tmlp_desc_t *d, tmlp_net_t *ft,
+                                   float **base, void **arena)
+{
+    tmlp_optim_t opt = {.kind = TMLP_OPT_SGD, .lr = 0.1f, .momentum = 0.9f};
+    const float *p = NULL, *off, *sc;
+    size_t n = 0, bytes = 0, n_frozen = 0, l, prev = d->n_in;
+    tmlp_status_t st = tmlp_net_params(net, &p, &n);
+    for (l = 0; l < d->n_layers && (d->layer[l].flags & TMLP_LAYER_FROZEN); l++) {
+        n_frozen += TMLP_DENSE_PARAMS(prev, d->layer[l].units);
+        prev = d->layer[l].units;
+    }
+    if (st == TMLP_OK) {
+        st = tmlp_arena_size(d, TMLP_MODE_FINETUNE, &opt, &bytes);
+    }
+    *base = st == TMLP_OK ? malloc(n * sizeof **base) : NULL;
+    *arena = st == TMLP_OK ? malloc(bytes) : NULL;
+    if (*base == NULL || *arena == NULL) {
+        return st != TMLP_OK ? st : TMLP_ERR_NOMEM;
+    }
+    memcpy(*base, p, n * sizeof **base);
+    memset(*base, 0, n_frozen * sizeof **base);
+    st = tmlp_net_init_finetune(ft, d, &opt, *base, n, *arena, bytes, NULL);
+    if (st == TMLP_OK && (d->flags & TMLP_DESC_INPUT_SCALE)) {
+        st = tmlp_net_input_scale(net, &off, &sc);
+        st = st == TMLP_OK ? tmlp_net_set_input_scale(ft, off, sc) : st;
+    }
+    return st;
+}
+
+static int save_file(const tmlp_net_t *net, uint32_t what, const char *out)
+{
+    size_t bytes = 0, len = 0;
+    void *buf = NULL;
+    FILE *f;
+    int ok;
+    tmlp_status_t st = tmlp_model_size(net, what, &bytes);
+    buf = st == TMLP_OK ? malloc(bytes) : NULL;
+    if (buf != NULL) {
+        st = tmlp_model_save(net, what, buf, bytes, &len);
+    }
+    if (st != TMLP_OK || buf == NULL) {
+        fprintf(stderr, "tmlp-mkmodel: %s\n", st != TMLP_OK ? tmlp_status_str(st) : "out of memory");
+        free(buf);
+        return 1;
+    }
+    f = fopen(out, "wb");
+    ok = f != NULL && fwrite(buf, 1, len, f) == len;
+    ok = f != NULL && fclose(f) == 0 && ok;
+    free(buf);
+    if (!ok) {
+        fprintf(stderr, "tmlp-mkmodel: can not write %s\n", out);
+    }
+    return ok ? 0 : 1;
+}
+
+static int make(const tmlp_desc_t *d, uint32_t seed, int optim, int edge, int partial,
+                const char *out)
 {
     tmlp_optim_t opt = {.kind = TMLP_OPT_SGD, .lr = 0.1f, .momentum = 0.9f};
     tmlp_init_t init = {.kind = TMLP_INIT_NORMAL, .init_bias = 1, .a = 0.0f, .b = 1.0f};
     tmlp_mode_t mode = optim ? TMLP_MODE_TRAIN : TMLP_MODE_INFER;
-    tmlp_net_t net;
+    tmlp_net_t net, ft;
     tmlp_rng_t rng;
-    size_t bytes = 0, len = 0;
-    void *arena, *buf = NULL;
-    FILE *f;
-    int ok;
+    size_t bytes = 0;
+    void *arena, *ft_arena = NULL;
+    float *base = NULL;
+    int rc = 1;
     tmlp_status_t st = tmlp_arena_size(d, mode, &opt, &bytes);
     arena = st == TMLP_OK ? malloc(bytes) : NULL;
     if (arena != NULL) {
@@ -126,30 +188,19 @@ static int make(const tmlp_desc_t *d, uint32_t seed, int optim, int edge, const 
         if (edge) {
             edge_values(&net);
         }
-        if (st == TMLP_OK) {
-            st = tmlp_model_size(&net, optim ? TMLP_SAVE_OPTIM : 0u, &bytes);
-        }
-        buf = st == TMLP_OK ? malloc(bytes) : NULL;
-        if (buf != NULL) {
-            st = tmlp_model_save(&net, optim ? TMLP_SAVE_OPTIM : 0u, buf, bytes, &len);
+        if (st == TMLP_OK && partial) {
+            st = make_finetune(&net, d, &ft, &base, &ft_arena);
         }
     }
-    if (st != TMLP_OK || arena == NULL || buf == NULL) {
-        fprintf(stderr, "tmlp-mkmodel: %s\n",
-                st != TMLP_OK ? tmlp_status_str(st) : "out of memory");
-        free(arena);
-        free(buf);
-        return 1;
+    if (st != TMLP_OK || arena == NULL) {
+        fprintf(stderr, "tmlp-mkmodel: %s\n", st != TMLP_OK ? tmlp_status_str(st) : "out of memory");
+    } else {
+        rc = save_file(partial ? &ft : &net, optim ? TMLP_SAVE_OPTIM : 0u, out);
     }
-    f = fopen(out, "wb");
-    ok = f != NULL && fwrite(buf, 1, len, f) == len;
-    ok = f != NULL && fclose(f) == 0 && ok;
     free(arena);
-    free(buf);
-    if (!ok) {
-        fprintf(stderr, "tmlp-mkmodel: can not write %s\n", out);
-    }
-    return ok ? 0 : 1;
+    free(ft_arena);
+    free(base);
+    return rc;
 }
 
 int main(int argc, char **argv)
@@ -157,7 +208,7 @@ int main(int argc, char **argv)
     tmlp_desc_t d;
     const char *out = NULL;
     unsigned long seed = 1, n_in = 0, frozen = 0, l;
-    int i, optim = 0, edge = 0;
+    int i, optim = 0, edge = 0, partial = 0;
     memset(&d, 0, sizeof d);
     for (i = 1; i < argc; i++) {
         if (strcmp(argv[i], "-s") == 0 && i + 1 < argc) {
@@ -170,6 +221,8 @@ int main(int argc, char **argv)
             optim = 1;
         } else if (strcmp(argv[i], "--frozen") == 0 && i + 1 < argc) {
             frozen = strtoul(argv[++i], NULL, 10);
+        } else if (strcmp(argv[i], "--partial") == 0) {
+            partial = 1;
         } else if (strcmp(argv[i], "--edge") == 0) {
             edge = 1;
         } else if (n_in == 0u) {
@@ -182,7 +235,7 @@ int main(int argc, char **argv)
             return usage();
         }
     }
-    if (out == NULL || d.n_layers == 0u) {
+    if (out == NULL || d.n_layers == 0u || (partial && frozen == 0u)) {
         return usage();
     }
     d.n_in = (uint16_t)n_in;
@@ -194,5 +247,5 @@ int main(int argc, char **argv)
         return 2;
 #endif
     }
-    return make(&d, (uint32_t)seed, optim, edge, out);
+    return make(&d, (uint32_t)seed, optim, edge, partial, out);
 }

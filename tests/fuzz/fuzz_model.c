@@ -5,10 +5,14 @@
  * file's own optimizer when it has state). Properties checked (abort on
  * failure):
  * - peek accepting a file implies that a net for its desc can be built and
- *   that load accepts the same file;
+ *   that load accepts the same file; for a partial file (the frozen layers
+ *   left out), that inference and training nets refuse it with
+ *   TMLP_ERR_STATE, and that a fine-tuning net on a base of zeros takes it
+ *   exactly when the file's base CRC is that of zeros (tmlp-mkmodel
+ *   --partial seeds are such files);
  * - every parameter and scaling value of the loaded net is finite;
- * - saving the loaded net gives back the input bytes (for header size 32,
- *   the only one a writer produces);
+ * - saving the loaded net gives back the input bytes (for header size 32
+ *   and the version a writer gives the file: 1 full, 2 partial);
  * - a forward (and a training step) on the loaded net does not crash.
  * Each input is tried twice: as given, and with its size field and CRC
  * made right, so that mutations get past the CRC to the checks behind it. */
@@ -20,13 +24,15 @@
 
 #define ARENA_FLOATS 65536u /* 256 KiB */
 static float arena[ARENA_FLOATS];
+static float zeros[ARENA_FLOATS]; /* the base of a partial file */
 static float x[TMLP_MAX_WIDTH];
 static uint8_t saved[4u * ARENA_FLOATS + 4096u];
 
 static void resave(const tmlp_net_t *net, uint32_t what, const uint8_t *data, size_t size)
 {
     size_t len = 0;
-    if ((data[6] | data[7] << 8) != 32) {
+    int version = (data[8] & 4) ? 2 : 1;
+    if ((data[6] | data[7] << 8) != 32 || (data[4] | data[5] << 8) != version) {
         return;
     }
     if (tmlp_model_save(net, what, saved, sizeof saved, &len) != TMLP_OK || len != size ||
@@ -72,8 +78,16 @@ static void infer(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
     if (need > sizeof arena) {
         return;
     }
-    if (tmlp_net_init(&net, d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL) != TMLP_OK ||
-        tmlp_model_load_buf(&net, 0, data, size) != TMLP_OK) {
+    if (tmlp_net_init(&net, d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL) != TMLP_OK) {
+        abort();
+    }
+    if (info->partial) {
+        if (tmlp_model_load_buf(&net, 0, data, size) != TMLP_ERR_STATE) {
+            abort();
+        }
+        return;
+    }
+    if (tmlp_model_load_buf(&net, 0, data, size) != TMLP_OK) {
         abort();
     }
     all_finite(&net, d);
@@ -115,6 +129,70 @@ static void train(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
     }
 }
 
+/* A training net has no base to complete a partial file with. */
+static void train_refuses(const tmlp_desc_t *d, const tmlp_optim_t *opt, uint32_t what,
+                          const uint8_t *data, size_t size)
+{
+    tmlp_net_t net;
+    size_t need = 0;
+    if (tmlp_arena_size(d, TMLP_MODE_TRAIN, opt, &need) != TMLP_OK || need > sizeof arena) {
+        return;
+    }
+    if (tmlp_net_init(&net, d, TMLP_MODE_TRAIN, opt, arena, sizeof arena, NULL) != TMLP_OK ||
+        tmlp_model_load_buf(&net, what, data, size) != TMLP_ERR_STATE) {
+        abort();
+    }
+}
+
+/* A fine-tuning net on a base of zeros, with the file's optimizer (or SGD):
+ * it takes the partial file exactly when the base CRC is that of zeros. */
+static void partial(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uint8_t *data,
+                    size_t size)
+{
+    tmlp_optim_t opt;
+    tmlp_net_t net;
+    tmlp_target_t t;
+    const float *p = NULL;
+    size_t need = 0, n_train = 0;
+    uint32_t crc = 0, what = info->has_optim ? TMLP_SAVE_OPTIM : 0u;
+    tmlp_status_t st;
+    memset(&opt, 0, sizeof opt);
+    opt.lr = 0.1f;
+    if (info->has_optim) {
+        opt = info->optim;
+    }
+    train_refuses(d, &opt, what, data, size);
+    if (info->n_params > ARENA_FLOATS) {
+        return;
+    }
+    if (tmlp_arena_size(d, TMLP_MODE_FINETUNE, &opt, &need) != TMLP_OK) {
+        abort();
+    }
+    if (need > sizeof arena) {
+        return;
+    }
+    if (tmlp_net_init_finetune(&net, d, &opt, zeros, info->n_params, arena, sizeof arena, NULL) !=
+            TMLP_OK ||
+        tmlp_net_train_params(&net, &p, &n_train) != TMLP_OK) {
+        abort();
+    }
+    (void)tmlp_crc32(0, zeros, sizeof(float) * (info->n_params - n_train), &crc);
+    st = tmlp_model_load_buf(&net, what, data, size);
+    if (st != (crc == info->base_crc ? TMLP_OK : TMLP_ERR_STATE)) {
+        abort();
+    }
+    if (st != TMLP_OK) {
+        return;
+    }
+    resave(&net, what, data, size);
+    memset(&t, 0, sizeof t);
+    t.values = x;
+    if (tmlp_net_forward(&net, x, NULL) == TMLP_OK &&
+        tmlp_net_backward(&net, TMLP_LOSS_MSE, &t, NULL) == TMLP_OK) {
+        (void)tmlp_net_step(&net);
+    }
+}
+
 static void check(const uint8_t *data, size_t size)
 {
     tmlp_desc_t d;
@@ -126,7 +204,9 @@ static void check(const uint8_t *data, size_t size)
         abort();
     }
     infer(&d, &info, data, size);
-    if (info.has_optim) {
+    if (info.partial) {
+        partial(&d, &info, data, size);
+    } else if (info.has_optim) {
         train(&d, &info, data, size);
     }
 }

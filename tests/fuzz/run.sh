@@ -63,6 +63,8 @@ done <<'LIST'
 --optim --scale 3 2:tanh 2:softmax
 --edge 3 2:identity
 4 3:sigmoid 3:tanh 3:relu 3:leaky_relu 3:identity 2:softmax
+--frozen 1 --partial --optim --scale 3 4:relu 2:softmax
+--frozen 2 --partial 2 3:tanh 2:sigmoid 1:identity
 LIST
 
 JOBS=${FUZZ_JOBS:-1}
