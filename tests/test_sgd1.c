@@ -171,20 +171,30 @@ TMLP_TEST(test_sgd1_unfusable_optimizers_take_the_checked_path)
     CHECK_BITS(norm_ref, norm_fused);
 }
 
-/* 2 inputs -> 1 sigmoid output with BCE: delta = y - t. */
-static void tiny_net(tmlp_net_t *net, float lr, const float w[3])
+/* 2 inputs -> 1 sigmoid output: with BCE, delta = y - t. */
+static tmlp_desc_t tiny_desc(void)
 {
     tmlp_desc_t d;
-    tmlp_optim_t o = s_opt(0.9f, 0.0f);
     memset(&d, 0, sizeof d);
     d.n_in = 2;
     d.n_layers = 1;
     d.layer[0].units = 1;
     d.layer[0].act = TMLP_ACT_SIGMOID;
+    return d;
+}
+
+static void tiny_net_mode(tmlp_net_t *net, tmlp_mode_t mode, float lr, const float w[3])
+{
+    tmlp_desc_t d = tiny_desc();
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
     o.lr = lr;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, g_fused_arena, sizeof g_fused_arena,
-                           NULL));
+    CHECK_OK(tmlp_net_init(net, &d, mode, &o, g_fused_arena, sizeof g_fused_arena, NULL));
     CHECK_OK(tmlp_net_set_params(net, w, 3));
+}
+
+static void tiny_net(tmlp_net_t *net, float lr, const float w[3])
+{
+    tiny_net_mode(net, TMLP_MODE_TRAIN, lr, w);
 }
 
 TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
@@ -358,7 +368,7 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
     static const float w[3] = {0.0f, 0.5f, 0.0f};
     const float x[2] = {3e38f, 0.0f}, x1[2] = {1.0f, 2.0f};
     tmlp_net_t net;
-    tmlp_desc_t d;
+    tmlp_desc_t d = tiny_desc();
     tmlp_optim_t o = s_opt(0.9f, 0.0f), adam = o, wd = o;
     tmlp_target_t t = {NULL, 0};
     tmlp_trainer_t tr;
@@ -368,11 +378,6 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
     static const uint8_t label[1] = {1};
     float err = 0.0f;
     size_t need = 0;
-    memset(&d, 0, sizeof d);
-    d.n_in = 2;
-    d.n_layers = 1;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_SIGMOID;
     adam.kind = TMLP_OPT_ADAM;
     wd.weight_decay = 0.01f;
     CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, &adam, &need), TMLP_ERR_ARG);
@@ -380,10 +385,7 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
     CHECK_ERR(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN_FUSED, &wd, g_fused_arena,
                             sizeof g_fused_arena, NULL),
               TMLP_ERR_ARG);
-    o.lr = 3.0f;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena,
-                           sizeof g_fused_arena, NULL));
-    CHECK_OK(tmlp_net_set_params(&net, w, 3));
+    tiny_net_mode(&net, TMLP_MODE_TRAIN_FUSED, 3.0f, w);
     CHECK_ERR(tmlp_net_set_optim(&net, &wd), TMLP_ERR_STATE);
     CHECK_OK(tmlp_net_forward(&net, x1, NULL));
     CHECK_ERR(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
