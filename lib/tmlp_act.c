@@ -34,12 +34,23 @@ void tmlp_i_act_forward(uint8_t act, float param, const float *z, float *y, size
     size_t k;
     switch (act) {
     case TMLP_ACT_SIGMOID:
-        for (k = 0; k < n; k++) {
+#if TMLP_KERNEL_VEC
+        /* 8 units at a time, the same bits as sigmoid() (tmlp_fmath_vec.c) */
+        k = tmlp_i_sigmoidf8(param, z, y, n);
+#else
+        k = 0;
+#endif
+        for (; k < n; k++) {
             y[k] = sigmoid(z[k], param);
         }
         break;
     case TMLP_ACT_TANH:
-        for (k = 0; k < n; k++) {
+#if TMLP_KERNEL_VEC
+        k = tmlp_i_tanhf8(z, y, n);
+#else
+        k = 0;
+#endif
+        for (; k < n; k++) {
             y[k] = tmlp_i_tanhf(z[k]);
         }
         break;

@@ -37,11 +37,10 @@ static float small_int_float(int32_t k)
     return tmlp_i_bits_float((uint32_t)(0x4b400000 + k)) - 12582912.0f;
 }
 
-/* ln2 = LN2_HI + LN2_LO; LN2_HI has 15 significant bits, so k*LN2_HI is
- * exact for |k| < 2^9 (expf needs |k| <= 150, logf |k| <= 150). */
-#define LN2_HI 0.693145751953125f /* 0x3f317200 */
-#define LN2_LO 1.428606765e-06f   /* 0x35bfbe8e */
-#define LOG2E 1.442695041f
+/* ln2 = LN2_HI + LN2_LO (tmlp_fmath.h, shared with the vector forms). */
+#define LN2_HI TMLP_I_LN2_HI
+#define LN2_LO TMLP_I_LN2_LO
+#define LOG2E TMLP_I_LOG2E
 
 /* expf: x = k*ln2 + r with k = nearest integer to x*log2(e), so
  * |r| <= ln2/2 (+ a few ulps from rounding x*log2(e)). Cody-Waite: x - k*LN2_HI
@@ -135,7 +134,7 @@ float tmlp_i_logf(float x)
 }
 
 /* tanh(x) = x + x*z*T(z), z = x^2 < 0.5625: coefficients of T, z^0 first. */
-static const float tanh_poly[8] = {
+const float tmlp_i_tanh_poly[8] = {
     -3.333333433e-01f, 1.333333254e-01f, -5.396798253e-02f, 2.186557278e-02f,
     -8.835070767e-03f, 3.479914973e-03f, -1.198577578e-03f, 2.540758287e-04f,
 };
@@ -159,9 +158,9 @@ float tmlp_i_tanhf(float x)
     }
     if (a < 0.75f) { /* exact for subnormals; -0 gets its sign below */
         z = a * a;
-        y = tanh_poly[7];
+        y = tmlp_i_tanh_poly[7];
         for (i = 7; i > 0; i--) { /* Horner, highest coefficient first */
-            y = tanh_poly[i - 1] + z * y;
+            y = tmlp_i_tanh_poly[i - 1] + z * y;
         }
         y = a + a * (z * y);
     } else if (a > 9.1f) {

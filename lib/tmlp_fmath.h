@@ -9,8 +9,11 @@
 #ifndef TMLP_FMATH_H
 #define TMLP_FMATH_H
 
+#include <stddef.h>
 #include <stdint.h>
 #include <string.h>
+
+#include "tmlp_vec.h"
 
 /* Bit-identical results on every target need every float operation rounded
  * as written: no fused multiply-add, no reassociation. The build should say
@@ -31,6 +34,27 @@ float tmlp_i_tanhf(float x);   /* odd, saturates to +-1, tanh(-0) = -0 */
 float tmlp_i_sqrtf(float x);   /* correctly rounded (same bits as IEEE hardware sqrt); x<0 -> NaN */
 float tmlp_i_cosf(float x);    /* cosine for every finite x (see tmlp_fmath.c for the error); +-inf, NaN -> NaN */
 float tmlp_i_powif(float b, uint32_t n); /* b^n by repeated squaring, fixed operation order */
+
+/* ln2 = TMLP_I_LN2_HI + TMLP_I_LN2_LO; the high part has 15 significant
+ * bits, so k*TMLP_I_LN2_HI is exact for |k| < 2^9 (expf needs |k| <= 150,
+ * logf |k| <= 150). */
+#define TMLP_I_LN2_HI 0.693145751953125f /* 0x3f317200 */
+#define TMLP_I_LN2_LO 1.428606765e-06f   /* 0x35bfbe8e */
+#define TMLP_I_LOG2E 1.442695041f
+/* tanh(x) = x + x*z*T(z), z = x^2 < 0.5625: coefficients of T, z^0 first. */
+extern const float tmlp_i_tanh_poly[8];
+
+/* Blocks of 8 on the GNU C vectors of tmlp_vec.h (tmlp_fmath_vec.c),
+ * defined only where TMLP_KERNEL_VEC is 1 (x86-64, AArch64; Cortex-M keeps
+ * the scalar code): y[k] = f(x[k]) for k < n - n % 8, with exactly the bits
+ * of the scalar function for every input, NaN and infinities included.
+ * Returns n - n % 8; the caller does the other units with the scalar
+ * function. y may be x (not partly overlapping it). */
+size_t tmlp_i_expf8(const float *x, float *y, size_t n);
+size_t tmlp_i_tanhf8(const float *x, float *y, size_t n);
+/* f(z) = 1 / (1 + e^-(lambda z)), the sigmoid activation, rounded as
+ * 1.0f / (1.0f + tmlp_i_expf(-(lambda * z))) (tmlp_act.c). */
+size_t tmlp_i_sigmoidf8(float lambda, const float *z, float *y, size_t n);
 
 /* The bits of a float and back (memcpy: no aliasing questions; compilers
  * turn it into a register move). Inline: they sit in hot loops. */

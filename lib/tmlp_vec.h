@@ -21,7 +21,10 @@
 
 #include <stddef.h>
 
-#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && (defined(__SSE2__) || defined(__ARM_NEON))
+/* Arm NEON only on AArch64: 32-bit NEON arithmetic flushes subnormals to
+ * zero (clang uses it for GNU C vectors), which would change the bits. */
+#if !defined(TMLP_NO_ASM) && defined(__GNUC__) && \
+    (defined(__SSE2__) || (defined(__ARM_NEON) && defined(__aarch64__)))
 #define TMLP_VEC 1
 #else
 #define TMLP_VEC 0

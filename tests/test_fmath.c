@@ -4,12 +4,16 @@
  * and within a tiny fraction of an ulp of it on newlib (Cortex-M/QEMU).
  * Sweeps step through float bit patterns with a stride; the QEMU build
  * multiplies every stride by TMLP_FMATH_STRIDE (e.g. -DTMLP_FMATH_STRIDE=64).
- * The bounds asserted are the measured maxima stated in tmlp_fmath.c. */
+ * The bounds asserted are the measured maxima stated in tmlp_fmath.c.
+ * Where the kernels use vectors (TMLP_KERNEL_VEC), the 8-at-a-time forms of
+ * expf, tanhf and the sigmoid must give the scalar functions' bits exactly,
+ * and so must the activation layers that use them. */
 #include "tmlp_test.h"
-#include "tmlp_fmath.h"
+#include "tmlp_internal.h"
 
 #include <float.h>
 #include <math.h>
+#include <string.h>
 
 #ifndef TMLP_FMATH_STRIDE
 #define TMLP_FMATH_STRIDE 1u
@@ -276,6 +280,145 @@ TMLP_TEST(test_powif)
     }
 }
 
+/* Inputs where the scalar code branches or is about to: signed zeros,
+ * subnormals, FLT_MIN/MAX, infinities, NaNs (quiet, signalling, negative),
+ * expf's thresholds 89 and -104 and the last non-overflowing x, the x where
+ * k = round(x log2 e) goes 127 -> 128, -126 -> -127 and -149 -> -150, and
+ * tanhf's switch points 0.75 and 9.1, each with its neighbours. */
+static const uint32_t branch_bits[] = {
+    0x00000000u, 0x80000000u, 0x00000001u, 0x80000001u, 0x007fffffu, 0x807fffffu,
+    0x00800000u, 0x80800000u, 0x7f7fffffu, 0xff7fffffu, 0x7f800000u, 0xff800000u,
+    0x7fc00000u, 0xffc00000u, 0x7f800001u, 0xff800001u, 0x7fffffffu, 0xffffffffu,
+    0x3f800000u, 0xbf800000u, 0x42b1ffffu, 0x42b20000u, 0x42b20001u, 0xc2cfffffu,
+    0xc2d00000u, 0xc2d00001u, 0x42b17217u, 0x42b17218u, 0x42b0c0a5u, 0x42b0c0a6u,
+    0x42b0c0a7u, 0xc2af5dc1u, 0xc2af5dc2u, 0xc2af5dc3u, 0xc2cf4041u, 0xc2cf4042u,
+    0xc2cf4043u, 0x3f3fffffu, 0x3f400000u, 0x3f400001u, 0xbf400000u, 0x41119999u,
+    0x4111999au, 0x4111999bu, 0xc111999au, 0x42c80000u, 0xc2c80000u,
+};
+#define N_BRANCH (sizeof branch_bits / sizeof branch_bits[0])
+
+/* The sigmoid activation as tmlp_act.c computes it unit by unit. */
+static float sigmoid_ref(float z, float lambda)
+{
+    return 1.0f / (1.0f + tmlp_i_expf(-(lambda * z)));
+}
+
+#if TMLP_KERNEL_VEC
+typedef size_t (*fn8)(const float *, float *, size_t);
+
+/* Runs f8 on x[0..n) (n a multiple of 8) and counts the results whose bits
+ * differ from f's; the first difference is also reported by CHECK_BITS. */
+static uint32_t diff8(fn8 f8, fn32 f, const float *x, size_t n)
+{
+    float y[1024];
+    uint32_t bad = 0;
+    size_t k;
+    CHECK(n <= 1024u && f8(x, y, n) == n);
+    for (k = 0; k < n; k++) {
+        if (tmlp_i_float_bits(y[k]) != tmlp_i_float_bits(f(x[k])) && bad++ == 0) {
+            CHECK_BITS(y[k], f(x[k]));
+        }
+    }
+    return bad;
+}
+
+/* f8 against f on every stride-th bit pattern of all 2^32, on the dense
+ * windows of +-4096 patterns around each branch point, and on every branch
+ * point in every lane with other branch points in the other lanes. */
+static void vec_sweep(fn8 f8, fn32 f, uint32_t stride)
+{
+    float x[1024];
+    uint32_t bad = 0, i, j, lane, n = 0;
+    for (i = 0; i <= 0xffffffffu / stride; i++) {
+        x[n++] = F(i * stride);
+        if (n == 1024u) {
+            bad += diff8(f8, f, x, n);
+            n = 0;
+        }
+    }
+    bad += diff8(f8, f, x, n - n % 8);
+    for (i = 0; i < N_BRANCH; i++) {
+        for (j = 0; j < 8192u; j += 1024u) {
+            for (n = 0; n < 1024u; n++) {
+                x[n] = F(branch_bits[i] - 4096u + j + n);
+            }
+            bad += diff8(f8, f, x, 1024u);
+        }
+        for (lane = 0; lane < 8u; lane++) {
+            for (n = 0; n < 8u; n++) {
+                x[n] = F(branch_bits[n == lane ? i : (i + 5u * n + 1u) % N_BRANCH]);
+            }
+            bad += diff8(f8, f, x, 8u);
+        }
+    }
+    CHECK(bad == 0);
+}
+
+static float sigmoid_1(float z)
+{
+    return sigmoid_ref(z, 1.0f);
+}
+
+static size_t sigmoid8_1(const float *z, float *y, size_t n)
+{
+    return tmlp_i_sigmoidf8(1.0f, z, y, n);
+}
+
+static float sigmoid_m(float z)
+{
+    return sigmoid_ref(z, -2.75f);
+}
+
+static size_t sigmoid8_m(const float *z, float *y, size_t n)
+{
+    return tmlp_i_sigmoidf8(-2.75f, z, y, n);
+}
+
+/* About 4.2 million patterns for expf, 2.1 million for tanhf and 0.5
+ * million for each sigmoid, plus the branch points. */
+TMLP_TEST(test_vec_bits)
+{
+    vec_sweep(tmlp_i_expf8, tmlp_i_expf, 1021u * TMLP_FMATH_STRIDE);
+    vec_sweep(tmlp_i_tanhf8, tmlp_i_tanhf, 2039u * TMLP_FMATH_STRIDE);
+    vec_sweep(sigmoid8_1, sigmoid_1, 8191u * TMLP_FMATH_STRIDE);
+    vec_sweep(sigmoid8_m, sigmoid_m, 8191u * TMLP_FMATH_STRIDE);
+    CHECK(tmlp_i_expf8(NULL, NULL, 7u) == 0u);
+}
+#endif /* TMLP_KERNEL_VEC */
+
+/* The sigmoid (lambda = 1 and others) and tanh layers of n = 1..20 units,
+ * so that no block, blocks of 8 alone and blocks with the scalar rest all
+ * run (on vector targets), out of place and in place: every unit has the
+ * scalar function's bits. Runs on every target. */
+TMLP_TEST(test_act_forward_bits)
+{
+    static const float lambdas[] = {1.0f, 0.5f, 2.75f, -1.25f};
+    float z[20], y[20], w[20];
+    uint32_t bad = 0, r = 12345u;
+    size_t n, k, j;
+    for (n = 1; n <= 20u; n++) {
+        for (j = 0; j < sizeof lambdas / sizeof lambdas[0]; j++) {
+            for (k = 0; k < n; k++) { /* a branch point or a value in [-33, 33] */
+                r = r * 1664525u + 1013904223u;
+                z[k] = (r >> 30) == 0u ? F(branch_bits[(r >> 8) % N_BRANCH])
+                                       : (float)(int32_t)((r >> 8) & 0xffffu) * 1e-3f - 32.768f;
+            }
+            tmlp_i_act_forward(TMLP_ACT_SIGMOID, lambdas[j], z, y, n);
+            memcpy(w, z, n * sizeof(float));
+            tmlp_i_act_forward(TMLP_ACT_SIGMOID, lambdas[j], w, w, n);
+            for (k = 0; k < n; k++) {
+                bad += tmlp_i_float_bits(y[k]) != tmlp_i_float_bits(sigmoid_ref(z[k], lambdas[j]));
+                bad += tmlp_i_float_bits(w[k]) != tmlp_i_float_bits(y[k]);
+            }
+            tmlp_i_act_forward(TMLP_ACT_TANH, 0.0f, z, y, n);
+            for (k = 0; k < n; k++) {
+                bad += tmlp_i_float_bits(y[k]) != tmlp_i_float_bits(tmlp_i_tanhf(z[k]));
+            }
+        }
+    }
+    CHECK(bad == 0);
+}
+
 /* Mixes one result into the hash (FNV-1a step plus a shift, so that high
  * bits such as the sign also reach the low bits). */
 static uint32_t mix(uint32_t h, float y)
@@ -318,5 +461,9 @@ void suite_fmath(void)
     RUN(test_cosf_sweep);
     RUN(test_cosf_special);
     RUN(test_powif);
+#if TMLP_KERNEL_VEC
+    RUN(test_vec_bits);
+#endif
+    RUN(test_act_forward_bits);
     RUN(test_golden_hash);
 }
