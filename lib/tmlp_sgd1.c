@@ -29,7 +29,7 @@
  * FLT_MAX (about 3.4e38). */
 #define SGD1_LIMIT 1e30f
 
-/* max |x[i]|, or FLT_MAX if some x[i] is not finite. */
+/* max |x[i]|, or -1 if some x[i] is not finite. */
 static float abs_max(const float *x, size_t n)
 {
     float m = 0.0f, a;
@@ -37,7 +37,7 @@ static float abs_max(const float *x, size_t n)
     for (i = 0; i < n; i++) {
         a = x[i] < 0.0f ? -x[i] : x[i];
         if (!(a <= FLT_MAX)) {
-            return FLT_MAX;
+            return -1.0f;
         }
         m = a > m ? a : m;
     }
@@ -46,9 +46,11 @@ static float abs_max(const float *x, size_t n)
 
 /* Back-propagates the last forward's sample through the trainable layers,
  * from the output's delta (already in net->delta), as tmlp_net_backward
- * does. k == NULL: only measures max |delta| into *p_max (times each layer's
- * X_l, see above); otherwise also updates every layer with tmlp_i_dense_sgd1.
- * Both passes compute the same deltas, bit for bit. */
+ * does. k == NULL: only measures P = max_l D_l X_l into *p_max, or -1 if a
+ * delta or an input is not finite (a hidden layer can overflow to Inf while
+ * the output stays finite, and 0 Inf is NaN whatever the bounds say);
+ * otherwise also updates every layer with tmlp_i_dense_sgd1. Both passes
+ * compute the same deltas, bit for bit. */
 static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
 {
     const tmlp_desc_t *d = &net->desc;
@@ -72,8 +74,12 @@ static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
         } else {
             xm = abs_max(a_prev, n_in);
             dm = abs_max(delta, units);
-            xm = xm > 1.0f ? xm : 1.0f; /* the biases' input */
-            p = dm * xm > p ? dm * xm : p;
+            if (xm < 0.0f || dm < 0.0f || p < 0.0f) {
+                p = -1.0f;
+            } else {
+                xm = xm > 1.0f ? xm : 1.0f; /* the biases' input */
+                p = dm * xm > p ? dm * xm : p;
+            }
             if (back != NULL) {
                 memset(back, 0, n_in * sizeof(float));
                 for (j = 0; j < units; j++) {
@@ -95,10 +101,14 @@ static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
 }
 
 /* Bounds W' and V' of the new values (see the top of the file) into nb[0],
- * nb[1]; 1 if both are below SGD1_LIMIT. */
+ * nb[1]; 1 if both are below SGD1_LIMIT (never with p_max or a bound < 0:
+ * something not finite). */
 static int bounded(const tmlp_net_t *net, const tmlp_i_sgd1_t *k, float p_max, float nb[2])
 {
     float v = p_max;
+    if (p_max < 0.0f || net->wbound < 0.0f || net->vbound < 0.0f) {
+        return 0;
+    }
     if (net->slots != 0u && !k->first) {
         v = k->mu * net->vbound + k->keep * p_max;
     }

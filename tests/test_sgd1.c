@@ -213,12 +213,18 @@ TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
     CHECK(net.grad[0] == 0.0f && net.steps == 0u && net.batch_count == 0u && loss == -1.0f);
     /* With lr 0.5 the same step is finite but beyond what the bounds
      * accept (1e30): the checked path takes it, with the same bits as the
-     * three calls. */
+     * three calls. A first, ordinary step leaves the bounds known, so
+     * the big one finds them too small, measures them again, and still
+     * cannot prove it. */
     {
         tmlp_net_t ref;
         float wr[3];
         tiny_net(&net, 0.5f, w);
+        net.bounds_known = 1; /* as if measured: w = (0, 0.5, 0), v = 0 */
+        net.wbound = 0.5f;
+        net.vbound = 0.0f;
         CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+        CHECK(net.bounds_known == 0u); /* the checked step forgot them */
         memcpy(wr, net.train_params, sizeof wr);
         tiny_net(&ref, 0.5f, w);
         CHECK_OK(tmlp_net_forward(&ref, x, NULL));
@@ -226,6 +232,16 @@ TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
         CHECK_OK(tmlp_net_step(&ref));
         CHECK(memcmp(wr, ref.train_params, sizeof wr) == 0);
         CHECK_BITS(wr[0], -0.5f * 1.5e38f);
+    }
+    /* lr 1e-9: w' stays small (W' = 1.5e29) but the momentum would reach
+     * 1.5e38, beyond the bound for the next steps: the checked path too. */
+    {
+        float norm = -1.0f;
+        tiny_net(&net, 1e-9f, w);
+        CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+        CHECK_BITS(net.opt_state[0], 1.5e38f);
+        CHECK_OK(tmlp_net_grad_norm(&net, &norm)); /* computed: not fused */
+        CHECK(norm > 1e38f);
     }
 }
 
@@ -244,11 +260,23 @@ TMLP_TEST(test_sgd1_errors)
     CHECK_ERR(tmlp_net_train_sample(&net, bad, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NUMERIC);
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &oob, NULL), TMLP_ERR_LABEL);
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_CE, &t, NULL), TMLP_ERR_STATE);
+    /* The step counter saturates, as tmlp_net_step's. */
+    net.steps = UINT32_MAX;
+    CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
+    CHECK(net.steps == UINT32_MAX);
+    tiny_net(&net, 0.1f, w);
     /* A pending gradient: the sample would not be a batch of 1. */
     CHECK_OK(tmlp_net_forward(&net, x, NULL));
     CHECK_OK(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL));
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
     CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.steps == 0u);
+    /* An inference net has nothing to train. */
+    {
+        tmlp_desc_t d = tiny_desc();
+        CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, g_fused_arena,
+                               sizeof g_fused_arena, NULL));
+        CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
+    }
 }
 
 TMLP_TEST(test_sgd1_other_writes_forget_the_bounds)
@@ -386,6 +414,17 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
                             sizeof g_fused_arena, NULL),
               TMLP_ERR_ARG);
     tiny_net_mode(&net, TMLP_MODE_TRAIN_FUSED, 3.0f, w);
+    {
+        /* Initialising resets the momentum (there is no gradient to clear). */
+        tmlp_init_t init;
+        tmlp_rng_t rng;
+        memset(&init, 0, sizeof init);
+        CHECK_OK(tmlp_rng_seed(&rng, 2));
+        net.opt_state[0] = 1.0f;
+        CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
+        CHECK(net.opt_state[0] == 0.0f && net.bounds_known == 0u);
+        CHECK_OK(tmlp_net_set_params(&net, w, 3));
+    }
     CHECK_ERR(tmlp_net_set_optim(&net, &wd), TMLP_ERR_STATE);
     CHECK_OK(tmlp_net_forward(&net, x1, NULL));
     CHECK_ERR(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
@@ -452,6 +491,42 @@ TMLP_TEST(test_sgd1_fused_finetune_save_load)
     CHECK_ERR(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_STATE);
 }
 
+/* A hidden layer that overflows to Inf while the output stays finite:
+ * 1 -> ReLU 1 -> sigmoid 1, x = 3e38, w1 = 10: a1 = Inf, y = sigmoid(Inf)
+ * = 1, half-SSE against 1 gives loss 0 and delta 0, and the output
+ * weight's gradient is 0 Inf = NaN. Bounds on D and X would say P = 0: the
+ * fused step must see the Inf itself and refuse, in both modes. */
+TMLP_TEST(test_sgd1_hidden_overflow_refused)
+{
+    static const float w[4] = {10.0f, 0.0f, 1.0f, 0.0f}; /* w1 b1 w2 b2 */
+    const float x[1] = {3e38f};
+    tmlp_target_t t = {NULL, 1};
+    tmlp_optim_t o = s_opt(0.9f, 0.0f);
+    tmlp_desc_t d;
+    tmlp_net_t net;
+    int fused;
+    memset(&d, 0, sizeof d);
+    d.n_in = 1;
+    d.n_layers = 2;
+    d.layer[0].units = 1;
+    d.layer[0].act = TMLP_ACT_RELU;
+    d.layer[1].units = 1;
+    d.layer[1].act = TMLP_ACT_SIGMOID;
+    for (fused = 0; fused < 2; fused++) {
+        float loss = -1.0f;
+        CHECK_OK(tmlp_net_init(&net, &d, fused ? TMLP_MODE_TRAIN_FUSED : TMLP_MODE_TRAIN, &o,
+                               g_fused_arena, sizeof g_fused_arena, NULL));
+        CHECK_OK(tmlp_net_set_params(&net, w, 4));
+        CHECK_OK(tmlp_net_forward(&net, x, NULL));
+        CHECK_OK(tmlp_net_loss(&net, TMLP_LOSS_HALF_SSE, &t, &loss));
+        CHECK(loss == 0.0f);
+        CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_HALF_SSE, &t, NULL),
+                  TMLP_ERR_NUMERIC);
+        CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.opt_state[2] == 0.0f);
+        CHECK(net.steps == 0u && net.batch_count == 0u);
+    }
+}
+
 void suite_sgd1(void)
 {
     RUN(test_sgd1_same_bits_every_sgd_variant);
@@ -464,4 +539,5 @@ void suite_sgd1(void)
     RUN(test_sgd1_fused_modes_arena_and_bits);
     RUN(test_sgd1_fused_modes_refuse_what_needs_a_gradient);
     RUN(test_sgd1_fused_finetune_save_load);
+    RUN(test_sgd1_hidden_overflow_refused);
 }
