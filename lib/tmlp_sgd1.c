@@ -14,7 +14,10 @@
  * so if W' and V' are below 1e30 (rounding of these few operations is far
  * inside the margin to FLT_MAX) nothing can overflow, and the fused pass
  * may write as it goes; W' and V' (raised by 0.1 % for rounding) become the
- * new bounds. Any other write to the parameters or state forgets the bounds
+ * new bounds. P must be below 1e30 too (see bounded(): the gradient norm
+ * that tmlp_net_step computes must not overflow), and the momentum is the
+ * optimizer's (momentum != 0), not the arena's state slots (see walk()).
+ * Any other write to the parameters or state forgets the bounds
  * (tmlp_i_forget_bounds); they are then measured exactly, in one read of
  * the parameters and momentum. If even exact bounds cannot prove the step
  * finite, the checked path (tmlp_net_backward + tmlp_net_step) runs, or, in
@@ -69,7 +72,11 @@ static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
         }
         w = net->train_params + off;
         if (k != NULL) {
-            tmlp_i_dense_sgd1(k, w, net->slots != 0u ? net->opt_state + off : NULL, a_prev, delta,
+            /* The optimizer's momentum, not the arena's slots: after
+             * tmlp_net_set_optim switched momentum off, the buffer stays
+             * (net->slots 1) but plain SGD neither reads nor writes it and
+             * ignores dampening, as tmlp_net_step does. */
+            tmlp_i_dense_sgd1(k, w, k->mu != 0.0f ? net->opt_state + off : NULL, a_prev, delta,
                               back, n_in, units);
         } else {
             xm = abs_max(a_prev, n_in);
@@ -101,15 +108,19 @@ static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
 }
 
 /* Bounds W' and V' of the new values (see the top of the file) into nb[0],
- * nb[1]; 1 if both are below SGD1_LIMIT (never with p_max or a bound < 0:
- * something not finite). */
+ * nb[1]; 1 if both, and P, are below SGD1_LIMIT (never with p_max or a
+ * bound < 0: something not finite). P too: tmlp_net_step refuses a step
+ * whose gradient norm overflows although every element is finite, and
+ * with dampening 1 (or near it) a huge gradient leaves V' and W' small.
+ * With P < 1e30 the norm is at most sqrt(n) P < 2^16 1e30, finite, so
+ * the fused step never takes a step the three calls would refuse. */
 static int bounded(const tmlp_net_t *net, const tmlp_i_sgd1_t *k, float p_max, float nb[2])
 {
     float v = p_max;
-    if (p_max < 0.0f || net->wbound < 0.0f || net->vbound < 0.0f) {
+    if (!(p_max >= 0.0f && p_max < SGD1_LIMIT) || net->wbound < 0.0f || net->vbound < 0.0f) {
         return 0;
     }
-    if (net->slots != 0u && !k->first) {
+    if (k->mu != 0.0f && !k->first) { /* momentum as the optimizer has it (see walk) */
         v = k->mu * net->vbound + k->keep * p_max;
     }
     nb[0] = net->wbound + k->lr * v;
@@ -142,7 +153,7 @@ TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t los
     if (!ok) {
         /* Measure exactly, then try again. */
         net->wbound = abs_max(net->train_params, net->n_train);
-        net->vbound = net->slots != 0u ? abs_max(net->opt_state, net->n_train) : 0.0f;
+        net->vbound = k.mu != 0.0f ? abs_max(net->opt_state, net->n_train) : 0.0f;
         net->bounds_known = 1;
         ok = bounded(net, &k, p_max, nb);
     }

@@ -527,6 +527,85 @@ TMLP_TEST(test_sgd1_hidden_overflow_refused)
     }
 }
 
+/* Momentum switched off by tmlp_net_set_optim: the arena keeps its
+ * momentum buffer (net->slots stays 1) but the optimizer is plain SGD,
+ * which ignores dampening and keeps no state. The fused step must follow
+ * the optimizer, not the arena: w -= lr g, state untouched, in both
+ * modes. */
+TMLP_TEST(test_sgd1_momentum_switched_off_same_bits)
+{
+    static const float damp[] = {0.0f, 0.5f, 1.0f};
+    size_t k;
+    int fused_mode;
+    for (fused_mode = 0; fused_mode < 2; fused_mode++) {
+        for (k = 0; k < sizeof damp / sizeof damp[0]; k++) {
+            tmlp_net_t ref, fused;
+            tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
+            tmlp_optim_t o = s_opt(0.9f, damp[k]), off = s_opt(0.0f, damp[k]);
+            make_pair(&ref, &fused, &d, &o);
+            if (fused_mode) {
+                CHECK_OK(tmlp_net_init(&fused, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena,
+                                       sizeof g_fused_arena, NULL));
+                CHECK_OK(tmlp_net_set_params(&fused, ref.params, S_PARAMS));
+            }
+            CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 3));
+            CHECK_OK(tmlp_net_set_optim(&ref, &off));
+            CHECK_OK(tmlp_net_set_optim(&fused, &off));
+            CHECK(fused.slots == 1u);
+            CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 6));
+            /* The momentum buffer was cleared by set_optim and stays 0. */
+            CHECK(fused.opt_state[0] == 0.0f && fused.opt_state[S_PARAMS - 1u] == 0.0f);
+        }
+    }
+}
+
+/* Dampening 1 keeps the gradient out of the momentum (v' = mu v + 0 g), so
+ * a huge gradient leaves W' and V' small. But tmlp_net_step also needs the
+ * gradient's norm, and |g| = 2.85e38 twice has a norm beyond FLT_MAX: the
+ * three calls refuse the step (TMLP_ERR_NUMERIC). The fused step must not
+ * take it either: P itself must be below the limit (then the norm, at most
+ * sqrt(n) P, is finite). 2 -> sigmoid 1, BCE against 0; the first sample
+ * (x = 0) moves only the bias and makes the second step not the first. */
+TMLP_TEST(test_sgd1_gradient_norm_overflow_refused)
+{
+    static const float w[3] = {1e-38f, 0.0f, 0.0f};
+    const float x0[2] = {0.0f, 0.0f}, x[2] = {3e38f, 3e38f};
+    tmlp_desc_t d = tiny_desc();
+    tmlp_optim_t o = s_opt(0.5f, 1.0f);
+    tmlp_target_t t = {NULL, 0};
+    tmlp_net_t ref, net;
+    float w1[3], v1[3], loss = -1.0f;
+    int mode;
+    o.lr = 0.1f;
+    for (mode = 0; mode < 2; mode++) {
+        CHECK_OK(tmlp_net_init(&ref, &d, TMLP_MODE_TRAIN, &o, g_ref_arena, sizeof g_ref_arena,
+                               NULL));
+        CHECK_OK(tmlp_net_set_params(&ref, w, 3));
+        CHECK_OK(tmlp_net_init(&net, &d, mode ? TMLP_MODE_TRAIN_FUSED : TMLP_MODE_TRAIN, &o,
+                               g_fused_arena, sizeof g_fused_arena, NULL));
+        CHECK_OK(tmlp_net_set_params(&net, w, 3));
+        CHECK_OK(tmlp_net_forward(&ref, x0, NULL));
+        CHECK_OK(tmlp_net_backward(&ref, TMLP_LOSS_BCE, &t, NULL));
+        CHECK_OK(tmlp_net_step(&ref));
+        CHECK_OK(tmlp_net_train_sample(&net, x0, TMLP_LOSS_BCE, &t, NULL));
+        CHECK(same_training_state(&ref, &net));
+        /* The three calls: finite gradient elements, a norm beyond FLT_MAX. */
+        CHECK_OK(tmlp_net_forward(&ref, x, NULL));
+        CHECK_OK(tmlp_net_backward(&ref, TMLP_LOSS_BCE, &t, NULL));
+        CHECK(ref.grad[0] > 2e38f && ref.grad[1] > 2e38f);
+        CHECK_ERR(tmlp_net_step(&ref), TMLP_ERR_NUMERIC);
+        CHECK_OK(tmlp_net_zero_grad(&ref));
+        memcpy(w1, net.train_params, sizeof w1);
+        memcpy(v1, net.opt_state, sizeof v1);
+        CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, &loss), TMLP_ERR_NUMERIC);
+        CHECK(memcmp(w1, net.train_params, sizeof w1) == 0);
+        CHECK(memcmp(v1, net.opt_state, sizeof v1) == 0);
+        CHECK(net.steps == 1u && net.batch_count == 0u && loss == -1.0f);
+        CHECK(mode || net.grad[0] == 0.0f);
+        CHECK(same_training_state(&ref, &net));
+    }
+}
+
 void suite_sgd1(void)
 {
     RUN(test_sgd1_same_bits_every_sgd_variant);
@@ -540,4 +619,6 @@ void suite_sgd1(void)
     RUN(test_sgd1_fused_modes_refuse_what_needs_a_gradient);
     RUN(test_sgd1_fused_finetune_save_load);
     RUN(test_sgd1_hidden_overflow_refused);
+    RUN(test_sgd1_momentum_switched_off_same_bits);
+    RUN(test_sgd1_gradient_norm_overflow_refused);
 }
