@@ -183,7 +183,7 @@ $(BUILDDIR)/tinymlp: $(TOOL_SRCS) $(TOOL_HDRS) $(JSON_SRCS) $(JSON_HDRS) $(LIB_S
 
 # The tool's end-to-end tests, then PyTorch parity (one SKIPPED line without
 # python3/torch); logs in $(BUILDDIR)/tool.log and $(BUILDDIR)/parity.log.
-test-tool: $(BUILDDIR)/tinymlp
+test-tool: $(BUILDDIR)/tinymlp $(BUILDDIR)/tmlp-mkmodel
 	@rc=0; sh tests/test_tool.sh $(BUILDDIR) > $(BUILDDIR)/tool.log 2>&1 || rc=1; \
 	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/tool.log; echo "[tool] `tail -n 1 $(BUILDDIR)/tool.log`"; \
 	if [ -x /usr/bin/python3 ]; then \

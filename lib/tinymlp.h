@@ -246,8 +246,10 @@ typedef enum {
                            TMLP_MAX2(TMLP_MAX2(h1, h2), o), slots)
 
 /* Arena bytes for `desc` in `mode` (the formula above, at run time). `opt`
- * is needed for TMLP_MODE_TRAIN and ignored otherwise.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE. */
+ * is needed for the training modes (TRAIN, FINETUNE and their FUSED forms;
+ * a fused mode needs plain SGD) and ignored otherwise.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE, TMLP_ERR_STATE (nothing to train,
+ * or a fine-tuning mode without a frozen layer). */
 tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
                               size_t *n_bytes);
 
@@ -766,7 +768,9 @@ tmlp_status_t tmlp_baseline(const tmlp_data_t *data, uint32_t n_classes, float *
  *   partial file:  TMLP_MODEL_PARTIAL_BYTES(n_layers, n_train) (the frozen
  *                  layers' parameters are left out)
  *   + TMLP_MODEL_SCALE_BYTES(n_in) for a net with input scaling
- *   + TMLP_MODEL_OPTIM_BYTES(n_train, slots) with TMLP_SAVE_OPTIM. */
+ *   + TMLP_MODEL_OPTIM_BYTES(n_train, slots) with TMLP_SAVE_OPTIM, slots
+ *     being the state vectors the net's current optimizer uses (TMLP_SLOTS_*;
+ *     fewer than the arena's after tmlp_net_set_optim turned momentum off). */
 #define TMLP_MODEL_BYTES(n_layers, n_params) \
     (TMLP_MODEL_BASE_BYTES(n_layers) + 4u * (size_t)(n_params))
 #define TMLP_MODEL_PARTIAL_BYTES(n_layers, n_train) TMLP_MODEL_BYTES(n_layers, n_train)

@@ -38,21 +38,28 @@ tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots)
     if (opt->decoupled_wd && opt->kind != TMLP_OPT_ADAM) {
         return TMLP_ERR_ARG;
     }
+    if (opt->kind > TMLP_OPT_RMSPROP) {
+        return TMLP_ERR_ARG;
+    }
+    *slots = tmlp_i_optim_used_slots(opt);
+    return TMLP_OK;
+}
+
+/* See tmlp_internal.h. momentum != 0 is tested on the bits (+0 and -0
+ * alike), so that no soft-float call is made on Cortex-M0+: this runs on
+ * the checkpoint save's deepest stack path. */
+uint32_t tmlp_i_optim_used_slots(const tmlp_optim_t *opt)
+{
+    uint32_t momentum = (tmlp_i_float_bits(opt->momentum) << 1) != 0u ? 1u : 0u;
     switch (opt->kind) {
     case TMLP_OPT_SGD:
-        *slots = opt->momentum != 0.0f ? 1u : 0u;
-        return TMLP_OK;
+        return momentum;
     case TMLP_OPT_EMA:
-        *slots = 1u;
-        return TMLP_OK;
+        return 1u;
     case TMLP_OPT_ADAM:
-        *slots = 2u;
-        return TMLP_OK;
-    case TMLP_OPT_RMSPROP:
-        *slots = opt->momentum != 0.0f ? 2u : 1u;
-        return TMLP_OK;
-    default:
-        return TMLP_ERR_ARG;
+        return 2u;
+    default: /* TMLP_OPT_RMSPROP */
+        return 1u + momentum;
     }
 }
 

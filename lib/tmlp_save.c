@@ -71,7 +71,12 @@ static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *
         if (!tmlp_i_trains(net)) {
             return TMLP_ERR_STATE;
         }
-        *slots = net->slots;
+        /* The state vectors the net's optimizer uses, not the arena's
+         * net->slots: tmlp_net_set_optim may switch to an optimizer with
+         * fewer (momentum off), and a reader expects exactly as many as the
+         * file's optimizer block implies; writing net->slots made a file,
+         * and a checkpoint, that nothing loads. */
+        *slots = tmlp_i_optim_used_slots(&net->opt);
     }
     return TMLP_OK;
 }
@@ -83,15 +88,11 @@ static int is_partial(const tmlp_net_t *net, uint32_t what)
     return tmlp_i_mode_finetune(net->mode) && (what & TMLP_SAVE_FULL) == 0u;
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes)
+/* The checks of a save, the file's size and the state vectors it holds. */
+static tmlp_status_t plan(const tmlp_net_t *net, uint32_t what, size_t *n_bytes,
+                          uint32_t *slots)
 {
-    uint32_t slots;
-    tmlp_status_t st;
-    if (n_bytes == NULL) {
-        return TMLP_ERR_ARG;
-    }
-    st = save_check(net, what, &slots);
+    tmlp_status_t st = save_check(net, what, slots);
     if (st != TMLP_OK) {
         return st;
     }
@@ -101,9 +102,19 @@ tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_by
         *n_bytes += TMLP_MODEL_SCALE_BYTES(net->desc.n_in);
     }
     if (what & TMLP_SAVE_OPTIM) {
-        *n_bytes += TMLP_MODEL_OPTIM_BYTES(net->n_train, slots);
+        *n_bytes += TMLP_MODEL_OPTIM_BYTES(net->n_train, *slots);
     }
     return TMLP_OK;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes)
+{
+    uint32_t slots;
+    if (n_bytes == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    return plan(net, what, n_bytes, &slots);
 }
 
 /* CRC of a fine-tuning net's frozen parameters. Out of line: its frame
@@ -144,7 +155,7 @@ static void put_header(sink_t *s, const tmlp_net_t *net, uint32_t what, size_t s
     }
 }
 
-static void put_optim(sink_t *s, const tmlp_net_t *net)
+static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
 {
     const tmlp_optim_t *o = &net->opt;
     put_uint(s, o->kind, 1);
@@ -161,7 +172,7 @@ static void put_optim(sink_t *s, const tmlp_net_t *net)
     put_floats(s, &o->alpha, 1);
     put_floats(s, &o->eps, 1);
     put_floats(s, &o->clip_norm, 1);
-    put_floats(s, net->opt_state, (size_t)net->slots * net->n_train);
+    put_floats(s, net->opt_state, (size_t)slots * net->n_train);
 }
 
 /* Checks, then the whole file but its CRC into a sink over buf[0..cap).
@@ -171,7 +182,8 @@ static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, t
                               void *ctx, uint8_t *buf, size_t cap)
 {
     size_t size = 0;
-    tmlp_status_t st = tmlp_model_size(net, what, &size);
+    uint32_t slots = 0;
+    tmlp_status_t st = plan(net, what, &size, &slots);
     if (st != TMLP_OK) {
         return st;
     }
@@ -199,7 +211,7 @@ static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, t
         put_floats(s, net->train_params, net->n_train);
     }
     if (what & TMLP_SAVE_OPTIM) {
-        put_optim(s, net); /* a training net: tmlp_model_size checked */
+        put_optim(s, net, slots); /* a training net: plan() checked */
     }
     return TMLP_OK;
 }

@@ -455,6 +455,24 @@ static void ft_make_base(void)
     memcpy(ft_base, p, sizeof ft_base);
 }
 
+/* ft_build's nets: 1 for TMLP_MODE_FINETUNE_FUSED (no gradient buffer,
+ * trained by fused batch-1 steps), 0 for TMLP_MODE_FINETUNE. */
+static int ft_fused;
+
+/* Batch-1 training for the fused mode: the samples of c_train, one step each. */
+static void ft_train_fused(tmlp_net_t *net, int steps)
+{
+    static const float X[4][CI] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
+    static const float Y[4] = {0, 1, 1, 0};
+    int s;
+    for (s = 0; s < steps; s++) {
+        tmlp_target_t t;
+        t.values = &Y[s % 4];
+        t.label = 0;
+        CHECK_OK(tmlp_net_train_sample(net, X[s % 4], TMLP_LOSS_MSE, &t, NULL));
+    }
+}
+
 /* A fine-tuning net on `base` trained `steps` steps; returns its hash. */
 static uint32_t ft_build(tmlp_net_t *net, float *arena, const float *base, int steps)
 {
@@ -465,8 +483,14 @@ static uint32_t ft_build(tmlp_net_t *net, float *arena, const float *base, int s
     o.lr = 0.1f;
     o.momentum = 0.9f;
     d.layer[0].flags = TMLP_LAYER_FROZEN;
-    CHECK_OK(tmlp_net_init_finetune(net, &d, &o, base, FT_PARAMS, arena, C_BYTES, NULL));
-    c_train(net, steps);
+    if (ft_fused) {
+        CHECK_OK(tmlp_net_init_finetune_fused(net, &d, &o, base, FT_PARAMS, arena, C_BYTES,
+                                              NULL));
+        ft_train_fused(net, steps);
+    } else {
+        CHECK_OK(tmlp_net_init_finetune(net, &d, &o, base, FT_PARAMS, arena, C_BYTES, NULL));
+        c_train(net, steps);
+    }
     return c_hash(net);
 }
 
@@ -584,6 +608,100 @@ TMLP_TEST(ckpt_finetune_power_cut_at_every_step)
            (unsigned long)tried, (unsigned long)won, (unsigned long)(tried - won));
 }
 
+/* The same for a fused fine-tuning net (tmlp_net_init_finetune_fused): its
+ * partial checkpoints round trip bit for bit, resume training exactly, go
+ * into a fine-tuning net with a gradient buffer too, and survive a power
+ * cut at every step of a save. */
+TMLP_TEST(ckpt_finetune_fused_round_trip_and_power_cuts)
+{
+    tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_net_t a, b;
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    uint32_t g, seq = 0, ha, crc = 0, tried = 0, won = 0;
+    ft_make_base();
+    ft_fused = 1;
+    sim_setup(&sim, &fl, &GEOS[1]);
+    ha = ft_build(&a, c_src, ft_base, 6);
+    CHECK(a.grad == NULL && a.steps == 6u);
+    CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM, &seq));
+    CHECK_OK(tmlp_ckpt_peek(&fl, &d, &info, NULL));
+    CHECK_OK(tmlp_crc32(0, ft_base, sizeof(float) * (FT_PARAMS - FT_TRAIN), &crc));
+    CHECK(info.partial && info.n_frozen == 1u && info.base_crc == crc && info.steps == 6u);
+    CHECK(info.file_bytes == FT_PARTIAL_BYTES);
+    (void)ft_build(&b, c_dst, ft_base, 1);
+    CHECK_OK(tmlp_ckpt_load(&fl, &b, TMLP_SAVE_OPTIM, &seq));
+    CHECK(seq == 1u && c_hash(&b) == ha && b.steps == 6u);
+    CHECK(memcmp(a.opt_state, b.opt_state, sizeof(float) * FT_TRAIN) == 0);
+    ft_train_fused(&a, 3);
+    ft_train_fused(&b, 3);
+    CHECK(c_hash(&a) == c_hash(&b));
+    /* Another base: refused, the fused net unchanged. */
+    memcpy(ft_base2, ft_base, sizeof ft_base);
+    ft_base2[0] = -ft_base2[0];
+    (void)ft_build(&b, c_dst, ft_base2, 1);
+    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_STATE));
+    /* Into a fine-tuning net with a gradient buffer: the same state. */
+    ft_fused = 0;
+    (void)ft_build(&b, c_dst, ft_base, 1);
+    CHECK_OK(tmlp_ckpt_load(&fl, &b, TMLP_SAVE_OPTIM, NULL));
+    CHECK(c_hash(&b) == ha && b.steps == 6u);
+    ft_fused = 1;
+    /* TMLP_SAVE_FULL from the fused net: a full file a training net takes. */
+    CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &seq));
+    CHECK_OK(tmlp_ckpt_peek(&fl, &d, &info, NULL));
+    CHECK(seq == 2u && !info.partial && info.version == 1u && info.file_bytes == FT_FULL_BYTES);
+    (void)c_build(&b, c_dst, 5);
+    CHECK_OK(tmlp_ckpt_load(&fl, &b, 0, NULL));
+    CHECK(c_hash(&b) == c_hash(&a));
+    CHECK(sim.violations == 0u);
+    for (g = 0; g < sizeof GEOS / sizeof GEOS[0]; g++) {
+        ft_cut_sweep(&GEOS[g], &tried, &won);
+    }
+    ft_fused = 0;
+    CHECK(won > 0u && won < tried);
+}
+
+/* A net built with momentum whose optimizer is switched to plain SGD keeps
+ * a state vector in its arena that the optimizer no longer uses: its
+ * checkpoint must still verify (it used to hold that vector, which no
+ * reader expects, so every save failed its read-back with TMLP_ERR_IO). */
+TMLP_TEST(ckpt_save_after_momentum_off)
+{
+    tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_net_t a, b;
+    tmlp_optim_t plain;
+    uint32_t seq = 0;
+    sim_setup(&sim, &fl, &GEOS[0]);
+    ft_make_base();
+    for (ft_fused = 0; ft_fused < 2; ft_fused++) {
+        (void)ft_build(&a, c_src, ft_base, 3);
+        plain = a.opt;
+        plain.momentum = 0.0f;
+        CHECK_OK(tmlp_net_set_optim(&a, &plain));
+        if (ft_fused) {
+            ft_train_fused(&a, 2);
+        } else {
+            c_train(&a, 2);
+        }
+        CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM, &seq));
+        CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &seq));
+        (void)ft_build(&b, c_dst, ft_base, 0);
+        CHECK_OK(tmlp_net_set_optim(&b, &plain));
+        CHECK_OK(tmlp_ckpt_load(&fl, &b, TMLP_SAVE_OPTIM, NULL));
+        CHECK(c_hash(&a) == c_hash(&b) && b.steps == 2u);
+    }
+    ft_fused = 0;
+    (void)c_build(&a, c_src, 3);
+    c_train(&a, 2);
+    CHECK_OK(tmlp_net_set_optim(&a, &plain));
+    c_train(&a, 1);
+    CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM, &seq));
+    CHECK(sim.violations == 0u);
+}
+
 void suite_ckpt(void)
 {
     RUN(ckpt_round_trip_and_exact_resume);
@@ -596,4 +714,6 @@ void suite_ckpt(void)
     RUN(ckpt_power_cut_at_every_step);
     RUN(ckpt_finetune_saves_partial);
     RUN(ckpt_finetune_power_cut_at_every_step);
+    RUN(ckpt_finetune_fused_round_trip_and_power_cuts);
+    RUN(ckpt_save_after_momentum_off);
 }

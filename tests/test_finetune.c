@@ -552,6 +552,228 @@ TMLP_TEST(finetune_load_error_paths)
     CHECK_ERR(tmlp_model_load_buf(&back, 0, p_file, sizeof p_file), TMLP_ERR_STATE);
 }
 
+/* A net built with momentum (one state vector in its arena) whose
+ * optimizer is then switched to plain SGD (tmlp_net_set_optim allows
+ * fewer vectors than the arena holds): its file must carry the state the
+ * optimizer in it uses (none), or no reader takes it back, and a
+ * checkpoint save would fail its read-back every time. */
+TMLP_TEST(finetune_save_after_momentum_off_loads)
+{
+    tmlp_desc_t d = f_desc(1), pd;
+    tmlp_optim_t o = f_opt(), plain = f_opt();
+    tmlp_model_info_t info;
+    tmlp_net_t fine, back;
+    size_t len = 0, sz = 0;
+    uint32_t h1, h2;
+    f_base();
+    (void)f_partial(&fine, g_base, 5);
+    plain.momentum = 0.0f;
+    CHECK_OK(tmlp_net_set_optim(&fine, &plain));
+    f_train(&fine, 2);
+    CHECK_OK(tmlp_model_size(&fine, TMLP_SAVE_OPTIM, &sz));
+    CHECK(sz == TMLP_MODEL_PARTIAL_BYTES(3, F_TRAIN) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 0));
+    CHECK_OK(tmlp_model_save(&fine, TMLP_SAVE_OPTIM, p_file, sizeof p_file, &len));
+    CHECK(len == sz);
+    CHECK_OK(tmlp_model_peek_buf(p_file, len, &pd, &info));
+    CHECK(info.partial && info.has_optim && info.optim.momentum == 0.0f && info.steps == 2u);
+    /* Into a net built with momentum too, switched the same way. */
+    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_set_optim(&back, &plain));
+    CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
+    f_train(&fine, 3);
+    f_train(&back, 3);
+    CHECK_OK(tmlp_net_crc32(&fine, &h1));
+    CHECK_OK(tmlp_net_crc32(&back, &h2));
+    CHECK(h1 == h2);
+    /* The whole model, likewise. */
+    CHECK_OK(tmlp_model_size(&fine, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &sz));
+    CHECK(sz == TMLP_MODEL_BYTES(3, F_PARAMS) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 0));
+    {
+        static uint8_t whole[F_FULL_BYTES];
+        CHECK_OK(tmlp_model_save(&fine, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, whole, sizeof whole,
+                                 &len));
+        CHECK(len == sz);
+        CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, whole, len));
+    }
+}
+
+/* A file holds as many state vectors as its optimizer uses, counted as a
+ * reader counts them (tmlp_optim_slots), for every kind, with momentum and
+ * after it is switched off: tmlp_model_size, the file and peek agree. */
+TMLP_TEST(finetune_file_state_matches_optimizer_slots)
+{
+    static float arena[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN, FI, F_UNITS, FO, FO, TMLP_SLOTS_ADAM) /
+                       sizeof(float)];
+    static const uint8_t kinds[] = {TMLP_OPT_SGD, TMLP_OPT_EMA, TMLP_OPT_ADAM, TMLP_OPT_RMSPROP};
+    static uint8_t file[TMLP_MODEL_PARTIAL_BYTES(3, F_TRAIN) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 2)];
+    tmlp_desc_t d = f_desc(1), pd;
+    tmlp_model_info_t info;
+    tmlp_net_t net;
+    size_t k, off, sz = 0, len = 0;
+    uint32_t slots = 9;
+    f_base();
+    for (k = 0; k < sizeof kinds; k++) {
+        for (off = 0; off < 2u; off++) {
+            tmlp_optim_t o = f_opt();
+            o.kind = kinds[k];
+            o.momentum = kinds[k] == TMLP_OPT_ADAM ? 0.0f : 0.5f;
+            CHECK_OK(tmlp_net_init_finetune(&net, &d, &o, g_base, F_PARAMS, arena, sizeof arena,
+                                            NULL));
+            if (off) {
+                o.momentum = -0.0f; /* "no momentum", whatever its sign */
+                CHECK_OK(tmlp_net_set_optim(&net, &o));
+            }
+            f_train(&net, 2);
+            CHECK_OK(tmlp_optim_slots(&o, &slots));
+            CHECK_OK(tmlp_model_size(&net, TMLP_SAVE_OPTIM, &sz));
+            CHECK(sz == TMLP_MODEL_PARTIAL_BYTES(3, F_TRAIN) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, slots));
+            CHECK_OK(tmlp_model_save(&net, TMLP_SAVE_OPTIM, file, sizeof file, &len));
+            CHECK(len == sz);
+            CHECK_OK(tmlp_model_peek_buf(file, len, &pd, &info));
+            CHECK(info.optim.kind == kinds[k] && info.steps == 2u);
+            CHECK_OK(tmlp_model_load_buf(&net, TMLP_SAVE_OPTIM, file, len));
+        }
+    }
+}
+
+static void put32(uint8_t *b, uint32_t v)
+{
+    b[0] = (uint8_t)v;
+    b[1] = (uint8_t)(v >> 8);
+    b[2] = (uint8_t)(v >> 16);
+    b[3] = (uint8_t)(v >> 24);
+}
+
+/* Peeks b[0..len) after setting its size field and CRC right, through a
+ * reader that fails with TMLP_ERR_IO on any read past len, so that an
+ * attempt to read out of bounds is not mistaken for a clean refusal. */
+static tmlp_status_t peek_fixed(uint8_t *b, size_t len)
+{
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    f_reader_t r;
+    put32(b + 20, (uint32_t)len);
+    fix_crc(b, len);
+    memset(&r, 0, sizeof r);
+    r.p = b;
+    r.len = len;
+    return tmlp_model_peek(f_read, &r, len, &d, &info);
+}
+
+/* Crafted partial files with every size and CRC consistent, so that only
+ * the rule under test can refuse them: refused without a read out of
+ * bounds. */
+TMLP_TEST(partial_file_crafted_shapes)
+{
+    static uint8_t b[F_PARTIAL_BYTES + 8u];
+    tmlp_net_t fine;
+    size_t len = 0, l;
+    f_base();
+    (void)f_partial(&fine, g_base, 2);
+    /* Parameters only: header, layer table, 18 parameters, CRC (144). */
+    CHECK_OK(tmlp_model_save(&fine, 0, b, sizeof b, &len));
+    CHECK(len == 144u);
+    /* Control: the crafting keeps a valid file valid. */
+    CHECK_OK(peek_fixed(b, len));
+    /* K = L: every layer frozen and left out, no parameters at all. */
+    b[15] = 3;
+    b[32 + 24 + 3] = TMLP_LAYER_FROZEN;
+    put32(b + 68, 0); /* the CRC's place */
+    CHECK_ERR(peek_fixed(b, 72), TMLP_ERR_FORMAT);
+    /* ...or with the last layer's parameters still there. */
+    CHECK(f_partial(&fine, g_base, 2) == F_PARTIAL_BYTES);
+    CHECK_OK(tmlp_model_save(&fine, 0, b, sizeof b, &len));
+    b[15] = 3;
+    b[32 + 24 + 3] = TMLP_LAYER_FROZEN;
+    CHECK_ERR(peek_fixed(b, len), TMLP_ERR_FORMAT);
+    /* P one off (the sum of the layer table is the whole model's). */
+    CHECK_OK(tmlp_model_save(&fine, 0, b, sizeof b, &len));
+    put32(b + 16, F_PARAMS - F_TRAIN);
+    CHECK_ERR(peek_fixed(b, len), TMLP_ERR_FORMAT);
+    put32(b + 16, F_PARAMS + 1u);
+    CHECK_ERR(peek_fixed(b, len), TMLP_ERR_FORMAT);
+    put32(b + 16, F_PARAMS);
+    CHECK_OK(peek_fixed(b, len));
+    /* Four bytes more or less than the sections need. */
+    memmove(b + len, b + len - 4u, 4);
+    put32(b + len - 4u, 0);
+    CHECK_ERR(peek_fixed(b, len + 4u), TMLP_ERR_FORMAT);
+    CHECK_ERR(peek_fixed(b, len - 4u), TMLP_ERR_FORMAT);
+    /* Version 2 without the partial flag (and its fields 0): a full file,
+     * which these 18 parameters are too few for. */
+    CHECK_OK(tmlp_model_save(&fine, 0, b, sizeof b, &len));
+    b[8] = 0;
+    b[15] = 0;
+    put32(b + 24, 0);
+    CHECK_ERR(peek_fixed(b, len), TMLP_ERR_FORMAT);
+    /* The largest shape the limits allow (8 layers of TMLP_MAX_WIDTH, the
+     * first left out; P still fits 32 bits) in a 132-byte file, with every
+     * optional section: refused from the sizes, nothing read past the end. */
+    memset(b, 0, sizeof b);
+    memcpy(b, "TMLP", 4);
+    b[4] = 2;
+    b[6] = 32;
+    b[8] = 7;
+    b[12] = (uint8_t)TMLP_MAX_WIDTH;
+    b[13] = (uint8_t)(TMLP_MAX_WIDTH >> 8);
+    b[14] = TMLP_MAX_LAYERS;
+    b[15] = 1;
+    put32(b + 16, (uint32_t)TMLP_MAX_LAYERS * TMLP_DENSE_PARAMS(TMLP_MAX_WIDTH, TMLP_MAX_WIDTH));
+    for (l = 0; l < TMLP_MAX_LAYERS; l++) {
+        b[32 + 12 * l] = (uint8_t)TMLP_MAX_WIDTH;
+        b[33 + 12 * l] = (uint8_t)(TMLP_MAX_WIDTH >> 8);
+        b[34 + 12 * l] = TMLP_ACT_RELU;
+        b[35 + 12 * l] = l == 0u ? TMLP_LAYER_FROZEN : 0u;
+    }
+    len = 32u + 12u * TMLP_MAX_LAYERS + 4u;
+    CHECK_ERR(peek_fixed(b, len), TMLP_ERR_FORMAT);
+    b[8] = 4;
+    CHECK_ERR(peek_fixed(b, len), TMLP_ERR_FORMAT);
+}
+
+/* Every truncation of a partial file, and every byte change behind a
+ * right size field and CRC (so that the checks behind the CRC see it),
+ * through a reader that fails with TMLP_ERR_IO on a read past the end:
+ * never such a read, and a fine-tuning net refuses whatever peek refuses,
+ * unchanged. */
+TMLP_TEST(partial_file_no_read_out_of_bounds)
+{
+    static const uint8_t flips[] = {0x01, 0x80, 0xff};
+    tmlp_desc_t d = f_desc(1), pd;
+    tmlp_optim_t o = f_opt();
+    tmlp_model_info_t info;
+    tmlp_net_t fine, back;
+    f_reader_t r;
+    size_t len, k, f, floats = sizeof g_fine2 / sizeof(float);
+    uint32_t io = 0, refused = 0, unchanged = 0;
+    f_base();
+    len = f_partial(&fine, g_base, 5);
+    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    memset(&r, 0, sizeof r);
+    r.p = p_file;
+    for (k = 0; k < len; k++) {
+        r.len = k;
+        io += tmlp_model_peek(f_read, &r, k, &pd, &info) == TMLP_ERR_IO ? 1u : 0u;
+    }
+    r.p = p_bad;
+    r.len = len;
+    for (k = 0; k + 4u < len; k++) {
+        for (f = 0; f < sizeof flips; f++) {
+            tmlp_status_t st;
+            memcpy(p_bad, p_file, len);
+            p_bad[k] ^= flips[f];
+            st = peek_fixed(p_bad, len);
+            io += st == TMLP_ERR_IO ? 1u : 0u;
+            if (st != TMLP_OK) {
+                refused++;
+                unchanged += refused_unchanged(&back, g_fine2, floats, TMLP_SAVE_OPTIM, p_bad, len,
+                                               st) ? 1u : 0u;
+            }
+        }
+    }
+    CHECK(io == 0u && refused > 100u && unchanged == refused);
+}
+
 void suite_finetune(void)
 {
     RUN(frozen_arena_sizes);
@@ -562,4 +784,8 @@ void suite_finetune(void)
     RUN(partial_file_every_truncation_and_byte_change_is_rejected);
     RUN(partial_file_crafted_headers);
     RUN(finetune_load_error_paths);
+    RUN(partial_file_crafted_shapes);
+    RUN(partial_file_no_read_out_of_bounds);
+    RUN(finetune_save_after_momentum_off_loads);
+    RUN(finetune_file_state_matches_optimizer_slots);
 }

@@ -53,6 +53,18 @@ if [ -x "$MK" ] && "$MK" --frozen 1 --partial --optim -s 2 -o part.tmlp 2 4:relu
         ok || bad "info partial output: $(cat out.log)"
     if "$TM" predict part.tmlp "$D/xor.csv" >out.log 2>err.log; then bad "predict took a partial file"
     elif grep -q "part.tmlp: a partial file" err.log; then ok; else bad "predict partial: $(cat err.log)"; fi
+    # Every command that needs the whole model refuses it with that message
+    # (train --resume too: it used to say only "call not valid in this
+    # state"), and writes nothing.
+    for c in "train part.tmlp $D/xor.csv -o pt.tmlp --epochs 1" \
+        "train part.tmlp $D/xor.csv -o pt.tmlp --epochs 1 --resume" \
+        "eval part.tmlp $D/xor.csv" "export part.tmlp -o pt.h" "dump part.tmlp -o pt.json"; do
+        # shellcheck disable=SC2086
+        if "$TM" $c >out.log 2>err.log; then bad "$c took a partial file"
+        elif [ -e pt.tmlp ] || [ -e pt.h ] || [ -e pt.json ]; then bad "$c: wrote a file"
+        elif grep -q "part.tmlp: .*a partial file" err.log; then ok
+        else bad "$c: $(cat err.log)"; fi
+    done
 else
     echo "SKIPPED partial-file info: $MK not built (make tools)"
 fi

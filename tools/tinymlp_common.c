@@ -153,17 +153,25 @@ void tool_model_free(tool_model_t *m)
     m->buf = NULL;
 }
 
-int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena)
+int tool_model_whole(const tool_model_t *m)
 {
-    size_t bytes = 0;
-    tmlp_status_t st = tmlp_arena_size(&m->desc, TMLP_MODE_INFER, NULL, &bytes);
-    *arena = NULL;
     if (m->info.partial) {
         tool_err("%s: a partial file (a fine-tuning checkpoint without its %u frozen layer%s, "
                  "base CRC-32 %08lx): it loads only into a fine-tuning net on that base; "
                  "save the whole model with TMLP_SAVE_FULL",
                  m->path, (unsigned)m->info.n_frozen, m->info.n_frozen == 1u ? "" : "s",
                  (unsigned long)m->info.base_crc);
+        return -1;
+    }
+    return 0;
+}
+
+int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena)
+{
+    size_t bytes = 0;
+    tmlp_status_t st = tmlp_arena_size(&m->desc, TMLP_MODE_INFER, NULL, &bytes);
+    *arena = NULL;
+    if (tool_model_whole(m) != 0) {
         return -1;
     }
     if (st == TMLP_OK) {

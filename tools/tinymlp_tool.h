@@ -43,6 +43,11 @@ typedef struct {
 int tool_model_read(const char *path, tool_model_t *m);
 void tool_model_free(tool_model_t *m);
 
+/* 0 for a whole model; -1, with a message naming it, for a partial file (a
+ * fine-tuning checkpoint without its frozen layers), which no command that
+ * needs the whole model can use. */
+int tool_model_whole(const tool_model_t *m);
+
 /* An inference net (parameters in its arena) loaded from m; *arena is
  * malloc'd and must outlive the net (free it afterwards). */
 int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena);

@@ -341,6 +341,12 @@ int cmd_train(int argc, char **argv)
     if (tool_model_read(o.model, &m) != 0) {
         return 1;
     }
+    /* Before anything else: with --resume the file goes straight into a
+     * training net, whose refusal (TMLP_ERR_STATE) says nothing of why. */
+    if (tool_model_whole(&m) != 0) {
+        tool_model_free(&m);
+        return 1;
+    }
     rc = train_run(&o, &m);
     tool_model_free(&m);
     return rc == 0 ? 0 : 1;
