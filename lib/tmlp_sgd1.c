@@ -138,7 +138,8 @@ static void output_delta(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t 
 /* The fused step; TMLP_ERR_NUMERIC if it cannot be proven finite (nothing
  * written then). The loss has been checked. Not inlined: its frame would
  * otherwise sit under tmlp_net_step's on the checked path. */
-TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target)
+TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t loss,
+                                                const tmlp_target_t *target)
 {
     tmlp_i_sgd1_t k;
     float p_max = 0.0f, nb[2];
