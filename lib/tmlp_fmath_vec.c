@@ -86,51 +86,52 @@ static vf_t vsigmoidf(float lambda, vf_t z)
     return 1.0f / (1.0f + vexpf(-(lambda * z)));
 }
 
-/* See tmlp_fmath.h. */
-size_t tmlp_i_expf8(const float *x, float *y, size_t n)
+enum { F_EXP, F_TANH, F_SIGMOID };
+
+/* One vector of function f (lambda: the sigmoid's). */
+static vf_t apply(int f, float lambda, vf_t x)
+{
+    switch (f) {
+    case F_EXP:
+        return vexpf(x);
+    case F_TANH:
+        return vtanhf(x);
+    default:
+        return vsigmoidf(lambda, x);
+    }
+}
+
+/* y = f(x) over the blocks of 8 of x[0..n); returns the elements done. */
+static size_t blocks(int f, float lambda, const float *x, float *y, size_t n)
 {
     size_t i;
     b8_t v;
     for (i = 0; i + 8 <= n; i += 8) {
         v = b8_load(x + i);
-        v.v0 = vexpf(v.v0);
+        v.v0 = apply(f, lambda, v.v0);
 #if TMLP_VBYTES == 16
-        v.v1 = vexpf(v.v1);
+        v.v1 = apply(f, lambda, v.v1);
 #endif
         b8_store(y + i, v);
     }
     return i;
+}
+
+/* See tmlp_fmath.h. */
+size_t tmlp_i_expf8(const float *x, float *y, size_t n)
+{
+    return blocks(F_EXP, 0.0f, x, y, n);
 }
 
 /* See tmlp_fmath.h. */
 size_t tmlp_i_tanhf8(const float *x, float *y, size_t n)
 {
-    size_t i;
-    b8_t v;
-    for (i = 0; i + 8 <= n; i += 8) {
-        v = b8_load(x + i);
-        v.v0 = vtanhf(v.v0);
-#if TMLP_VBYTES == 16
-        v.v1 = vtanhf(v.v1);
-#endif
-        b8_store(y + i, v);
-    }
-    return i;
+    return blocks(F_TANH, 0.0f, x, y, n);
 }
 
 /* See tmlp_fmath.h. */
 size_t tmlp_i_sigmoidf8(float lambda, const float *z, float *y, size_t n)
 {
-    size_t i;
-    b8_t v;
-    for (i = 0; i + 8 <= n; i += 8) {
-        v = b8_load(z + i);
-        v.v0 = vsigmoidf(lambda, v.v0);
-#if TMLP_VBYTES == 16
-        v.v1 = vsigmoidf(lambda, v.v1);
-#endif
-        b8_store(y + i, v);
-    }
-    return i;
+    return blocks(F_SIGMOID, lambda, z, y, n);
 }
 #endif /* TMLP_KERNEL_VEC */
