@@ -53,7 +53,9 @@ typedef enum {
     TMLP_ERR_LABEL = -7,   /* class label out of range */
     TMLP_ERR_IO = -8,      /* storage failed: a flash read, program or erase (or a
                               checkpoint read back different from what was written) */
-    TMLP_ERR_NOT_FOUND = -9 /* no valid checkpoint in the flash */
+    TMLP_ERR_NOT_FOUND = -9, /* no valid checkpoint in the flash */
+    TMLP_ERR_UNINIT = -10    /* the net handle was never initialised, or its last init
+                                failed: every call but an init refuses it */
 } tmlp_status_t;
 
 /* Short English description of a status ("ok", "bad argument", ...); never
@@ -293,9 +295,18 @@ typedef struct {
                         after a fused step, which does not compute it */
     float wbound;    /* >= every |trainable parameter|, when bounds_known */
     float vbound;    /* >= every |momentum value|, when bounds_known */
+    uint32_t magic;  /* a fixed marker once an init succeeded; anything else
+                        (a zeroed static handle, a failed init) is refused */
 } tmlp_net_t;
 
-/* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
+/* Every init function first marks the handle as not initialised: if it then
+ * fails, the handle is refused (TMLP_ERR_UNINIT) by every other function
+ * until an init succeeds. This is the one exception to "an error changes
+ * nothing": a failed init never leaves a half-built or stale net usable.
+ * A handle that is all zeros (a static one whose init never ran) is
+ * refused the same way, and so is most garbage.
+ *
+ * Builds a net in `arena` (4-byte aligned; declaring it as a float array is
  * the easy way). mode is TMLP_MODE_INFER, TMLP_MODE_TRAIN or
  * TMLP_MODE_TRAIN_FUSED; opt (copied) is required for training and ignored
  * for inference. Parameters start at 0:
@@ -454,8 +465,10 @@ typedef struct {
  * output stays in the arena for tmlp_net_loss(). A training net keeps a copy
  * of x and every activation for tmlp_net_backward().
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NUMERIC (x or the output is not finite; in
- * the second case the net forgets its last output, so tmlp_net_loss and
- * tmlp_net_backward return TMLP_ERR_STATE until the next good forward). */
+ * the second case the computation overflowed, x being finite: the
+ * parameters or input scaling are too large for this input. The net forgets
+ * its last output, so tmlp_net_loss and tmlp_net_backward return
+ * TMLP_ERR_STATE until the next good forward). */
 tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y);
 
 /* Runs the net on n inputs X[n][n_in], writing Y[n][n_out]. Stops at the first
@@ -670,6 +683,12 @@ typedef struct {
     uint8_t stop;        /* a tmlp_stop_t */
     uint8_t reserved[3];
     tmlp_status_t error; /* the status that stopped it with TMLP_STOP_ERROR */
+    /* The net as tmlp_train_begin found it; a step refuses a net that was
+     * initialised again since with another shape, mode or arena. */
+    const float *net_acts;
+    uint32_t net_n_params, net_n_train;
+    uint16_t net_n_in, net_n_out;
+    uint8_t net_mode;
 } tmlp_trainer_t;
 
 /* Checks cfg, copies it and prepares the first epoch. The net must be a
@@ -686,7 +705,13 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
  * rules, callback). *stop gets TMLP_STOP_NONE while training goes on. After
  * an error the net keeps its last finite weights, its gradient sums are
  * cleared, and *stop is TMLP_STOP_ERROR.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (already stopped), and whatever a
+ * The net must still be the one tmlp_train_begin() was given: if it was
+ * initialised again since (another shape, mode or arena, or a failed init),
+ * the step touches neither the net nor the trainer and returns
+ * TMLP_ERR_STATE (TMLP_ERR_UNINIT for a net left uninitialised), with
+ * *stop TMLP_STOP_ERROR; call tmlp_train_begin() again.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (already stopped, net re-initialised),
+ * TMLP_ERR_UNINIT, and whatever a
  * read function, the forward/backward pass or the step returned. One
  * exception to "an error changes nothing": an error from the validation set
  * at the end of an epoch comes after that epoch's last step has been
@@ -834,8 +859,18 @@ typedef struct {
 /* Verifies a whole stored file of `len` bytes (magic, version, every size,
  * the CRC, finite values) and returns its description, so the caller can
  * size an arena and build a net for it. Reads nothing past len.
+ * Optimizer state must be state that training can produce: all zero with a
+ * step count of 0, and never a negative second moment (Adam's exp_avg_sq,
+ * RMSprop's square_avg); anything else is refused as corrupt, even with a
+ * valid CRC, since no step could ever succeed from it.
+ * Parameters and input scaling load whatever their finite values: a model
+ * trained elsewhere may hold large ones. If they are so large that the
+ * forward pass overflows (e.g. weights near 3.4e38), tmlp_net_forward
+ * returns TMLP_ERR_NUMERIC for a finite input: the model, not the input,
+ * is then at fault.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_FORMAT (anything malformed, truncated or
- * corrupt), TMLP_ERR_NUMERIC (a NaN/Inf value), the read callback's. */
+ * corrupt, impossible optimizer state), TMLP_ERR_NUMERIC (a NaN/Inf value),
+ * the read callback's. */
 tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_desc_t *desc,
                               tmlp_model_info_t *info);
 

@@ -48,7 +48,11 @@ uint32_t tmlp_i_crc32_floats(uint32_t crc, const float *f, size_t n)
 tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc)
 {
     size_t n_frozen_params;
-    if (net == NULL || crc == NULL || net->params == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (crc == NULL || net->params == NULL) {
         return TMLP_ERR_ARG;
     }
     /* Canonical order: the frozen layers' parameters, then the trainable

@@ -85,8 +85,11 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
     size_t n_out, c;
     uint32_t i, pred = 0, truth = 0, correct = 0;
     tmlp_target_t t;
-    tmlp_status_t st = TMLP_OK;
-    if (net == NULL || data == NULL || (scratch == NULL && !tmlp_i_trains(net))) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (data == NULL || (scratch == NULL && !tmlp_i_trains(net))) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_data_check(net, data);

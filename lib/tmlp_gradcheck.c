@@ -18,8 +18,11 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
 {
     float worst = 0.0f;
     size_t i;
-    tmlp_status_t st;
-    if (net == NULL || x == NULL || target == NULL || max_error == NULL ||
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (x == NULL || target == NULL || max_error == NULL ||
         !tmlp_i_isfinite(h) || !(h > 0.0f)) {
         return TMLP_ERR_ARG;
     }

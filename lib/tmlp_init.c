@@ -117,8 +117,11 @@ tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tm
 {
     size_t l, k;
     float *p;
-    tmlp_status_t st;
-    if (net == NULL || init == NULL || rng == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (init == NULL || rng == NULL) {
         return TMLP_ERR_ARG;
     }
     st = init_check(init);

@@ -62,6 +62,24 @@ size_t tmlp_i_layer_offset(const tmlp_desc_t *desc, size_t l);
 /* Activation parameter with the default substituted for 0. */
 float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
 
+/* tmlp_net_t.magic of a net whose init succeeded ("TMLP" in ASCII). */
+#define TMLP_I_NET_MAGIC 0x504C4D54u
+
+/* TMLP_ERR_ARG for NULL, TMLP_ERR_UNINIT unless an init succeeded on this
+ * handle (the layer count is checked too, so garbage is seldom taken for a
+ * net). Every public function taking a net calls it before anything else. */
+static inline tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net)
+{
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->magic != TMLP_I_NET_MAGIC || net->desc.n_layers == 0u ||
+        net->desc.n_layers > TMLP_MAX_LAYERS) {
+        return TMLP_ERR_UNINIT;
+    }
+    return TMLP_OK;
+}
+
 /* Training modes (TRAIN, FINETUNE and their FUSED forms). */
 static inline int tmlp_i_mode_trains(unsigned mode)
 {

@@ -175,20 +175,33 @@ TMLP_I_NOINLINE static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, s
     return TMLP_OK;
 }
 
-/* Whether the floats of buf[0..n), read at file offset `off`, that fall in
- * the scale, parameter and state sections are all finite. */
-TMLP_I_NOINLINE static int chunk_finite(const parsed_t *p, uint32_t off, uint32_t n)
+/* Checks the floats of buf[0..n), read at file offset `off` (before the
+ * CRC), that fall in the scale, parameter and state sections: every one
+ * finite (else TMLP_ERR_NUMERIC), and optimizer state that training can
+ * produce (else TMLP_ERR_FORMAT): all zero before the first step (the
+ * state starts zeroed), and a second-moment vector (Adam's second, RMSprop's
+ * first: a weighted sum of squares) never negative. */
+TMLP_I_NOINLINE static tmlp_status_t chunk_check(const parsed_t *p, uint32_t off, uint32_t n)
 {
+    /* The state is `slots` vectors of equal length up to the CRC. */
+    uint32_t vec = p->slots != 0u ? (p->off_crc - p->off_state) / p->slots : 0u;
+    uint32_t sq = p->off_state + (p->info.optim.kind == TMLP_OPT_ADAM ? vec : 0u);
+    int has_sq = p->info.has_optim && (p->info.optim.kind == TMLP_OPT_ADAM ||
+                                       p->info.optim.kind == TMLP_OPT_RMSPROP);
     uint32_t k;
     for (k = 0; k + 4u <= n; k += 4u) {
         uint32_t at = off + k;
-        int is_float = (at >= p->off_scale && at < p->off_optim) ||
-                       (p->info.has_optim && at >= p->off_state);
-        if (is_float && !tmlp_i_isfinite(tmlp_i_bits_float(tmlp_i_get_u32(p->buf + k)))) {
-            return 0;
+        int is_state = p->info.has_optim && at >= p->off_state;
+        float v = tmlp_i_bits_float(tmlp_i_get_u32(p->buf + k));
+        if (((at >= p->off_scale && at < p->off_optim) || is_state) && !tmlp_i_isfinite(v)) {
+            return TMLP_ERR_NUMERIC;
+        }
+        if (is_state && ((p->info.steps == 0u && v != 0.0f) ||
+                         (has_sq && at >= sq && at - sq < vec && v < 0.0f))) {
+            return TMLP_ERR_FORMAT;
         }
     }
-    return 1;
+    return TMLP_OK;
 }
 
 /* CRC of bytes [0, off_crc), checking that every float in the scale,
@@ -204,8 +217,9 @@ TMLP_I_NOINLINE static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, p
             return st;
         }
         (void)tmlp_crc32(crc, p->buf, n, &crc);
-        if (!chunk_finite(p, off, n)) {
-            return TMLP_ERR_NUMERIC;
+        st = chunk_check(p, off, n);
+        if (st != TMLP_OK) {
+            return st;
         }
         off += n;
     }
@@ -421,8 +435,11 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
                               size_t len)
 {
     parsed_t p;
-    tmlp_status_t st;
-    if (net == NULL || read == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (read == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u) {
         return TMLP_ERR_ARG;
     }
     if (net->params_rw == NULL && !tmlp_i_mode_finetune(net->mode)) {

@@ -117,6 +117,7 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
             net->in_scale[i] = 1.0f;
         }
     }
+    net->magic = TMLP_I_NET_MAGIC;
 }
 
 /* See tinymlp.h. */
@@ -127,8 +128,11 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_
     tmlp_i_layout_t lay;
     uint32_t slots = 0;
     tmlp_status_t st;
-    if (net == NULL ||
-        (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN && mode != TMLP_MODE_TRAIN_FUSED)) {
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    net->magic = 0; /* refused until this init succeeds */
+    if (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN && mode != TMLP_MODE_TRAIN_FUSED) {
         return TMLP_ERR_ARG;
     }
     st = slots_of(mode, opt, &slots);
@@ -149,7 +153,11 @@ tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, cons
 {
     tmlp_i_layout_t lay;
     tmlp_status_t st;
-    if (net == NULL || params == NULL) {
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    net->magic = 0; /* refused until this init succeeds */
+    if (params == NULL) {
         return TMLP_ERR_ARG;
     }
     st = prepare(desc, TMLP_MODE_INFER_CONST, 0, arena, arena_bytes, needed_bytes, &lay);
@@ -176,7 +184,11 @@ static tmlp_status_t init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc, tml
     tmlp_i_layout_t lay;
     uint32_t slots = 0;
     tmlp_status_t st;
-    if (net == NULL || base_params == NULL) {
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    net->magic = 0; /* refused until this init succeeds */
+    if (base_params == NULL) {
         return TMLP_ERR_ARG;
     }
     st = slots_of(mode, opt, &slots);
@@ -223,8 +235,11 @@ tmlp_status_t tmlp_net_init_finetune_fused(tmlp_net_t *net, const tmlp_desc_t *d
 tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
 {
     uint32_t slots = 0, have = 0, used = 0;
-    tmlp_status_t st;
-    if (net == NULL || opt == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (opt == NULL) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_optim_check(opt, &slots);
@@ -253,7 +268,11 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params)
 {
-    if (net == NULL || params == NULL || n_params == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (params == NULL || n_params == NULL) {
         return TMLP_ERR_ARG;
     }
     if (tmlp_i_mode_finetune(net->mode)) {
@@ -267,7 +286,11 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params, size_t *n_train)
 {
-    if (net == NULL || params == NULL || n_train == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (params == NULL || n_train == NULL) {
         return TMLP_ERR_ARG;
     }
     *params = net->train_params;
@@ -278,7 +301,11 @@ tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params,
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params)
 {
-    if (net == NULL || params == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (params == NULL) {
         return TMLP_ERR_ARG;
     }
     if (net->params_rw == NULL) {
@@ -298,7 +325,11 @@ tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale)
 {
-    if (net == NULL || offset == NULL || scale == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (offset == NULL || scale == NULL) {
         return TMLP_ERR_ARG;
     }
     if (net->in_offset == NULL) {
@@ -316,7 +347,11 @@ tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, con
 tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
                                    const float **scale)
 {
-    if (net == NULL || offset == NULL || scale == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (offset == NULL || scale == NULL) {
         return TMLP_ERR_ARG;
     }
     if (net->in_offset == NULL) {
@@ -330,7 +365,11 @@ tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out, size_t *n_params)
 {
-    if (net == NULL || n_in == NULL || n_out == NULL || n_params == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (n_in == NULL || n_out == NULL || n_params == NULL) {
         return TMLP_ERR_ARG;
     }
     *n_in = net->desc.n_in;
@@ -342,8 +381,9 @@ tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out,
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
 {
-    if (net == NULL) {
-        return TMLP_ERR_ARG;
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
     }
     if (net->grad == NULL) { /* inference or fused mode */
         return TMLP_ERR_STATE;
@@ -356,7 +396,11 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm)
 {
-    if (net == NULL || norm == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (norm == NULL) {
         return TMLP_ERR_ARG;
     }
     if (net->grad_norm < 0.0f) {

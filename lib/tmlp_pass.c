@@ -67,7 +67,11 @@ static size_t n_out_of(const tmlp_net_t *net)
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y)
 {
-    if (net == NULL || x == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (x == NULL) {
         return TMLP_ERR_ARG;
     }
     if (!tmlp_i_all_finite(x, net->desc.n_in)) {
@@ -92,8 +96,11 @@ tmlp_status_t tmlp_net_forward_batch(tmlp_net_t *net, const float *X, size_t n, 
                                      size_t *n_done)
 {
     size_t i;
-    tmlp_status_t st = TMLP_OK;
-    if (net == NULL || X == NULL || Y == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (X == NULL || Y == NULL) {
         return TMLP_ERR_ARG;
     }
     for (i = 0; i < n && st == TMLP_OK; i++) {
@@ -126,7 +133,11 @@ tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
 tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
                             float *value)
 {
-    if (net == NULL || target == NULL || value == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (target == NULL || value == NULL) {
         return TMLP_ERR_ARG;
     }
     return tmlp_i_sample_loss(net, loss, target, value);
@@ -139,8 +150,11 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     const tmlp_desc_t *d;
     float *delta, *delta_in, *tmp, v;
     size_t l, off, acts_at;
-    tmlp_status_t st;
-    if (net == NULL || target == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (target == NULL) {
         return TMLP_ERR_ARG;
     }
     if (net->grad == NULL || !net->backward_ready) { /* inference or fused mode */
@@ -190,9 +204,9 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
 tmlp_status_t tmlp_net_step(tmlp_net_t *net)
 {
     float norm = 0.0f;
-    tmlp_status_t st;
-    if (net == NULL) {
-        return TMLP_ERR_ARG;
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
     }
     if (net->grad == NULL || net->batch_count == 0u) {
         return TMLP_ERR_STATE;

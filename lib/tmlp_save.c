@@ -62,8 +62,11 @@ static void put_floats(sink_t *s, const float *f, size_t n)
 
 static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *slots)
 {
-    if (net == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u ||
-        net->params == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if ((what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u || net->params == NULL) {
         return TMLP_ERR_ARG;
     }
     *slots = 0;

@@ -176,7 +176,11 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
 {
     tmlp_status_t st;
     float v = 0.0f;
-    if (net == NULL || x == NULL || target == NULL) {
+    st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (x == NULL || target == NULL) {
         return TMLP_ERR_ARG;
     }
     if (!tmlp_i_trains(net) || net->batch_count != 0u) {

@@ -29,6 +29,8 @@ const char *tmlp_status_str(tmlp_status_t status)
         return "storage failed";
     case TMLP_ERR_NOT_FOUND:
         return "no valid checkpoint";
+    case TMLP_ERR_UNINIT:
+        return "net not initialised";
     default:
         return "unknown status";
     }

@@ -72,8 +72,11 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
                                const tmlp_train_cfg_t *cfg)
 {
     uint32_t i;
-    tmlp_status_t st;
-    if (tr == NULL || net == NULL || data == NULL || cfg == NULL) {
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (tr == NULL || data == NULL || cfg == NULL) {
         return TMLP_ERR_ARG;
     }
     st = cfg_check(cfg, net, data);
@@ -84,6 +87,12 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
     tr->cfg = *cfg;
     tr->net = net;
     tr->data = data;
+    tr->net_acts = net->acts;
+    tr->net_n_params = net->n_params;
+    tr->net_n_train = net->n_train;
+    tr->net_n_in = net->desc.n_in;
+    tr->net_n_out = net->desc.layer[net->desc.n_layers - 1].units;
+    tr->net_mode = net->mode;
     tr->lr0 = net->opt.lr;
     tr->prev_loss = -1.0f;
     tr->best_val = -1.0f;
@@ -107,6 +116,25 @@ static tmlp_status_t fail(tmlp_trainer_t *tr, tmlp_status_t st)
     tr->stop = TMLP_STOP_ERROR;
     tr->error = st;
     return st;
+}
+
+/* TMLP_OK if tr->net is still the net tmlp_train_begin() checked: its data
+ * sources, index buffer and best_params were sized for that shape, and the
+ * buffers the reads write into are in that arena. */
+static tmlp_status_t same_net(const tmlp_trainer_t *tr)
+{
+    const tmlp_net_t *net = tr->net;
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (net->acts != tr->net_acts || net->n_params != tr->net_n_params ||
+        net->n_train != tr->net_n_train || net->desc.n_in != tr->net_n_in ||
+        net->desc.layer[net->desc.n_layers - 1].units != tr->net_n_out ||
+        net->mode != tr->net_mode) {
+        return TMLP_ERR_STATE;
+    }
+    return TMLP_OK;
 }
 
 /* Batches of 1 without the gradient-norm rule: tmlp_net_train_sample's
@@ -235,6 +263,11 @@ tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop)
     if (tr->stop != TMLP_STOP_NONE) {
         *stop = (tmlp_stop_t)tr->stop;
         return TMLP_ERR_STATE;
+    }
+    st = same_net(tr);
+    if (st != TMLP_OK) {
+        *stop = TMLP_STOP_ERROR;
+        return st;
     }
     c = &tr->cfg;
     n = tr->data->n;

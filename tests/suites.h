@@ -17,5 +17,6 @@ void suite_review(void);    /* test_review.c: regressions from the code review *
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
 void suite_sgd1(void);      /* test_sgd1.c: the fused batch-1 SGD step */
+void suite_handles(void);   /* test_handles.c: uninitialised handles, stale trainers, impossible state */
 
 #endif

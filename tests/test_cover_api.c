@@ -168,7 +168,7 @@ TMLP_TEST(cover_arena_and_crc)
     uint32_t crc = 0;
     memset(&zero, 0, sizeof zero);
     CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)7, NULL, &n), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_crc32(&zero, &crc), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_crc32(&zero, &crc), TMLP_ERR_UNINIT);
     CHECK_ERR(tmlp_net_crc32(NULL, &crc), TMLP_ERR_ARG);
 }
 

@@ -149,6 +149,21 @@ static int unchanged(const tmlp_net_t *net, unsigned ignore)
 }
 
 #define CHECK_UNCHANGED(net) CHECK(unchanged(net, 0u))
+
+/* After a failed init: the handle is refused (TMLP_ERR_UNINIT) and differs
+ * from the snapshot in its init marker only; the arena is untouched. */
+static int failed_init_refused(const tmlp_net_t *net)
+{
+    tmlp_net_t expect;
+    size_t a = 0, b = 0, c = 0;
+    memcpy(&expect, snap_handle, sizeof expect);
+    expect.magic = 0;
+    return memcmp(&expect, net, sizeof expect) == 0 &&
+           (snap_arena == NULL || snap_keep == 0u ||
+            memcmp(snap_region, snap_arena, snap_keep * sizeof(float)) == 0) &&
+           tmlp_net_shape(net, &a, &b, &c) == TMLP_ERR_UNINIT;
+}
+#define CHECK_FAILED_INIT_REFUSED(net) CHECK(failed_init_refused(net))
 /* Parameters, gradients and optimizer state as before; the handle may differ. */
 #define CHECK_MODEL_UNCHANGED(net) CHECK(unchanged(net, 1u))
 
@@ -645,7 +660,7 @@ TMLP_TEST(net_init_errors)
             }
         }
     }
-    CHECK_UNCHANGED(net);
+    CHECK_FAILED_INIT_REFUSED(net);
     CHECK(memcmp(arena_copy, fx_arena, sizeof fx_arena) == 0);
 }
 
@@ -680,7 +695,7 @@ TMLP_TEST(net_init_nomem)
             CHECK(needed == want);
             CHECK_ERR(tmlp_net_init(net, &d, mode, &o, fx_arena, have, NULL), TMLP_ERR_NOMEM);
         }
-        CHECK_UNCHANGED(net);
+        CHECK_FAILED_INIT_REFUSED(net);
         CHECK(memcmp(arena_copy, fx_arena, sizeof fx_arena) == 0);
     }
     /* Controls: exactly the size works, and reports it. */
@@ -744,7 +759,7 @@ TMLP_TEST(net_init_const_errors)
             printf("  (bad desc #%d)\n", i);
         }
     }
-    CHECK_UNCHANGED(net);
+    CHECK_FAILED_INIT_REFUSED(net);
 }
 
 /* ------------------------------------------------------------------------ */

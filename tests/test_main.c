@@ -20,6 +20,7 @@ int main(void)
     suite_ckpt();
     suite_examples();
     suite_review();
+    suite_handles();
     suite_cover();
     return tmlp_test_report() != 0 ? 1 : 0;
 }
