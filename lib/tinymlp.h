@@ -395,7 +395,8 @@ typedef struct {
 } tmlp_rng_t;
 
 /* Seeds the generator: the same seed gives the same sequence on every
- * target. Pass tmlp_port_entropy() for a different run each boot.
+ * target. Pass a board's entropy (port/: tmlp_port_entropy()) for a
+ * different run each boot.
  * Errors: TMLP_ERR_ARG. */
 tmlp_status_t tmlp_rng_seed(tmlp_rng_t *rng, uint32_t seed);
 /* Next 32 random bits. Errors: TMLP_ERR_ARG. */
@@ -653,8 +654,10 @@ typedef struct {
     float grad_tol;           /* stop when the step's gradient norm <= grad_tol */
     float rel_tol;            /* stop when (prev - loss) / |prev| < rel_tol ... */
     uint32_t rel_patience;    /* ... this many epochs in a row (0 means 1) */
-    uint32_t time_budget;     /* ticks; checked after every step */
-    uint32_t (*clock)(void *ctx); /* tick source; NULL = tmlp_port_ticks() */
+    uint32_t time_budget;     /* ticks of `clock`; checked after every step */
+    uint32_t (*clock)(void *ctx); /* tick source (wrapping uint32_t counter), required
+                                     with a time budget (TMLP_ERR_ARG otherwise), e.g.
+                                     tmlp_port_clock from port/; NULL: elapsed stays 0 */
     void *clock_ctx;
     const tmlp_data_t *val;   /* optional validation set, evaluated every epoch */
     uint32_t patience;        /* early stopping on val (0 = off) */

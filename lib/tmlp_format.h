@@ -30,6 +30,8 @@
 /* The version that introduced partial files, and the one they carry. */
 #define TMLP_F_VERSION_PARTIAL 2u
 #define TMLP_F_MAGIC "TMLP"
+/* The same 4 bytes read as a little-endian word (tmlp_i_get_u32). */
+#define TMLP_F_MAGIC_U32 0x504C4D54u
 
 /* A model file being verified or loaded: its shape and info, where each
  * section starts, and the one TMLP_F_RCHUNK buffer every stage of the

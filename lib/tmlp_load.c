@@ -45,7 +45,7 @@ static tmlp_status_t parse_header(size_t len, parsed_t *p, uint32_t *hdr)
 {
     const uint8_t *h = p->buf; /* the header, read by the caller */
     uint32_t flags = tmlp_i_get_u32(h + 8);
-    if (memcmp(h, TMLP_F_MAGIC, 4) != 0 || tmlp_i_get_u16(h + 4) == 0u ||
+    if (tmlp_i_get_u32(h) != TMLP_F_MAGIC_U32 || tmlp_i_get_u16(h + 4) == 0u ||
         tmlp_i_get_u16(h + 4) > TMLP_FORMAT_VERSION || !header_fields_ok(h) ||
         tmlp_i_get_u32(h + 20) != len) {
         return TMLP_ERR_FORMAT;

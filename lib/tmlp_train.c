@@ -4,13 +4,13 @@
  * tmlp_train() is tmlp_train_begin() plus tmlp_train_step() until a rule
  * stops it, so the one-call and the incremental API give the same bits. */
 #include "tmlp_internal.h"
-#include "tmlp_port.h"
 
 #include <string.h>
 
+/* The caller's clock, or 0 without one (no time budget: elapsed stays 0). */
 static uint32_t now(const tmlp_trainer_t *tr)
 {
-    return tr->cfg.clock != NULL ? tr->cfg.clock(tr->cfg.clock_ctx) : tmlp_port_ticks();
+    return tr->cfg.clock != NULL ? tr->cfg.clock(tr->cfg.clock_ctx) : 0u;
 }
 
 static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
@@ -23,7 +23,8 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
         !(c->grad_tol >= 0.0f) || !(c->rel_tol >= 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if ((c->patience != 0u && c->val == NULL) || (c->restore_best && c->best_params == NULL)) {
+    if ((c->patience != 0u && c->val == NULL) || (c->restore_best && c->best_params == NULL) ||
+        (c->time_budget != 0u && c->clock == NULL)) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_data_check(net, data);

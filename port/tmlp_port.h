@@ -1,12 +1,13 @@
 /* SPDX-License-Identifier: MIT */
-/* tinymlp port layer: the few functions a board provides.
+/* tinymlp board helpers: optional, for applications. The library itself
+ * never calls them (it builds and links from lib/ alone); an application
+ * passes them in where it wants them: tmlp_port_entropy() as a seed for
+ * tmlp_rng_seed(), tmlp_port_clock as the training loop's clock
+ * (tmlp_train_cfg_t.clock) for a time budget.
  *
- * Exactly one implementation is linked: port/host/tmlp_port.c (POSIX) or
- * port/cortex-m/tmlp_port.c (any Cortex-M). A new board needs one short file
- * that defines these four functions. The library calls them only where the
- * caller asks for it (seeding from entropy, the training loop's time budget);
- * every such place also accepts a caller-supplied function instead, so tests
- * can substitute a fake clock. */
+ * One implementation is linked: port/host/tmlp_port.c (POSIX) or
+ * port/cortex-m/tmlp_port.c (any Cortex-M; the DWT cycle counter where the
+ * core has one). A new board needs one short file with these functions. */
 #ifndef TMLP_PORT_H
 #define TMLP_PORT_H
 
@@ -30,6 +31,9 @@ uint32_t tmlp_port_ticks(void);
 
 /* Ticks per second; constant after tmlp_port_init(). */
 uint32_t tmlp_port_ticks_per_sec(void);
+
+/* tmlp_port_ticks() in the form of tmlp_train_cfg_t.clock (ctx unused). */
+uint32_t tmlp_port_clock(void *ctx);
 
 #ifdef __cplusplus
 }

@@ -79,6 +79,13 @@ static void k_net_other(tmlp_net_t *net, float *arena, size_t bytes)
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }
 
+/* A clock that never advances. */
+static uint32_t still_clock(void *ctx)
+{
+    (void)ctx;
+    return 7u;
+}
+
 static uint32_t k_hash(const tmlp_net_t *net)
 {
     uint32_t h = 0;
@@ -685,6 +692,7 @@ TMLP_TEST(cover_train_rules)
     b = c;
     b.max_epochs = 0;
     b.time_budget = 1000000u;
+    b.clock = still_clock;
     b.max_steps = 2;
     CHECK_OK(tmlp_train(&tr, &net, &d, &b, &r));
     CHECK(r.stop == TMLP_STOP_MAX_STEPS);

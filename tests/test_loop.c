@@ -267,6 +267,11 @@ TMLP_TEST(each_stopping_rule_reports_itself)
     make_net(&net, TMLP_OPT_SGD, 0.1f, 0.0f);
     c = base_cfg();
     c.time_budget = 1000;
+    /* The library has no clock of its own: a budget needs the caller's. */
+    {
+        tmlp_trainer_t tr;
+        CHECK_ERR(tmlp_train_begin(&tr, &net, &g_data, &c), TMLP_ERR_ARG);
+    }
     c.clock = fake_clock;
     c.clock_ctx = &clock_state;
     CHECK(run_until_stop(&net, &g_data, &c, &r) == TMLP_STOP_TIME);

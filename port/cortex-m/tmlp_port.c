@@ -296,3 +296,9 @@ uint32_t tmlp_port_entropy(void)
 #endif
     return mix32(v);
 }
+
+uint32_t tmlp_port_clock(void *ctx)
+{
+    (void)ctx;
+    return tmlp_port_ticks();
+}

@@ -33,3 +33,9 @@ uint32_t tmlp_port_ticks_per_sec(void)
 {
     return 1000000u;
 }
+
+uint32_t tmlp_port_clock(void *ctx)
+{
+    (void)ctx;
+    return tmlp_port_ticks();
+}
