@@ -279,7 +279,7 @@ check-datasets:
 	/usr/bin/python3 tools/make_datasets.py --check
 
 # ---- Quality (README "Quality") -------------------------------------------
-.PHONY: coverage lint stack-all portability check
+.PHONY: coverage lint stack-all portability check layers
 coverage:
 	@sh tests/quality/coverage.sh $(BUILDDIR)
 lint:
@@ -288,8 +288,15 @@ stack-all:
 	@sh tests/quality/stack.sh $(BUILDDIR) $(FP_STACK_LIMIT)
 portability:
 	@sh tests/quality/portability.sh $(BUILDDIR)
+# The library's objects form layers, each needing only those below it: no
+# dependency cycle (the checker is first tested on a cyclic pair).
+layers: $(BUILDDIR)/libtinymlp.a
+	@python3 tests/quality/layers.py --self-test --dir $(BUILDDIR)/layers-selftest > $(BUILDDIR)/layers-selftest.log 2>&1 \
+	    || { cat $(BUILDDIR)/layers-selftest.log; exit 1; }
+	@python3 tests/quality/layers.py $(LIB_OBJS)
 check:
 	@fail=0; \
+	$(MAKE) --no-print-directory layers || fail=1; \
 	$(MAKE) --no-print-directory coverage || fail=1; \
 	$(MAKE) --no-print-directory lint || fail=1; \
 	$(MAKE) --no-print-directory stack-all || fail=1; \

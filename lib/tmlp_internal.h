@@ -133,10 +133,10 @@ void tmlp_i_reset_training(tmlp_net_t *net);
  * stated widths that match the net's (TMLP_ERR_SHAPE). */
 tmlp_status_t tmlp_i_data_check(const tmlp_net_t *net, const tmlp_data_t *data);
 
+/* ---- dense kernels (tmlp_kernel.c) ---- */
+
 /* 1 if every x[0..n) is finite. */
 int tmlp_i_all_finite(const float *x, size_t n);
-
-/* ---- dense kernels (tmlp_kernel.c) ---- */
 
 /* sum_i a[i] b[i] with 8 partial sums combined in a fixed tree. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n);

@@ -31,6 +31,18 @@ static float dot_finish(b8_t acc, const float *a, const float *b, size_t t)
 }
 
 /* See tmlp_internal.h. */
+int tmlp_i_all_finite(const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (!tmlp_i_isfinite(x[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
+/* See tmlp_internal.h. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n)
 {
     b8_t s = b8_splat(0.0f);

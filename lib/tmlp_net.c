@@ -5,18 +5,6 @@
 #include <string.h>
 
 /* See tmlp_internal.h. */
-int tmlp_i_all_finite(const float *x, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (!tmlp_i_isfinite(x[i])) {
-            return 0;
-        }
-    }
-    return 1;
-}
-
-/* See tmlp_internal.h. */
 void tmlp_i_reset_training(tmlp_net_t *net)
 {
     if (!tmlp_i_trains(net)) {
