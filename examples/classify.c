@@ -29,7 +29,7 @@ static const uint32_t SHARE[N_CLASSES] = {4, 2, 1, 1}; /* of 8 */
 
 static float train_x[N_TRAIN][2], test_x[N_TEST][2];
 static uint8_t train_y[N_TRAIN], test_y[N_TEST];
-static float arena[TMLP_MLP2_TRAIN_BYTES(2, 8, N_CLASSES, TMLP_SLOTS_ADAM) / sizeof(float)];
+static float arena[TMLP_MLP2_BYTES(2, 8, N_CLASSES, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 static void must(tmlp_status_t s, const char *what)
 {
@@ -132,7 +132,7 @@ int main(void)
         tmlp_train_cfg_t cfg;
         tmlp_train_result_t res;
         tmlp_rng_t wrng;
-        must(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &opts[k].opt, arena, sizeof arena, NULL),
+        must(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &opts[k].opt}, arena, sizeof arena, NULL),
              "net init");
         must(tmlp_rng_seed(&wrng, 1), "rng seed"); /* the same initial weights for all */
         must(tmlp_net_init_weights(&net, &init, &wrng), "init weights");

@@ -23,14 +23,15 @@
 #define N_IN digits_N_IN
 #define N_OUT digits_N_OUT
 #define P_LAST TMLP_DENSE_PARAMS(32, N_OUT)
-/* Batch 1 with SGD + momentum: the fused mode, no gradient buffer. */
-#define FT_ARENA_BYTES                                                                 \
-    (TMLP_ARENA_FINETUNE_BYTES(P_LAST, N_IN, 32 + N_OUT, N_OUT, N_OUT,                 \
-                               TMLP_SLOTS_MOMENTUM) -                                  \
-     TMLP_ARENA_GRAD_BYTES(P_LAST) + TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_FINETUNE_FUSED))
-#define FULL_ARENA_BYTES                                                               \
-    (TMLP_MLP2_TRAIN_BYTES(N_IN, 32, N_OUT, TMLP_SLOTS_MOMENTUM) +                     \
-     TMLP_INPUT_SCALE_BYTES(N_IN, TMLP_MODE_TRAIN))
+/* Batch 1 with SGD + momentum: no gradient buffer; the first layer frozen
+ * in flash; input scaling. */
+#define FT_ARENA_BYTES                                                              \
+    TMLP_ARENA_BYTES(N_IN, N_OUT, 32 + N_OUT, 32, TMLP_MLP2_PARAMS(N_IN, 32, N_OUT), \
+                     P_LAST, N_OUT, TMLP_SLOTS_MOMENTUM,                            \
+                     TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD |    \
+                         TMLP_BUILD_SCALE)
+#define FULL_ARENA_BYTES \
+    TMLP_MLP2_BYTES(N_IN, 32, N_OUT, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE)
 
 /* A checkpoint of this net is a partial model file: the trained layer, the
  * input scaling and the optimizer state, not the frozen layer (it stays in
@@ -43,6 +44,12 @@
 #define SLOT_SECTORS ((TMLP_CKPT_SLOT_BYTES(CKPT_MODEL_BYTES, 8) + SECTOR_BYTES - 1u) / SECTOR_BYTES)
 
 static float infer_arena[digits_ARENA_INFER_CONST_BYTES / sizeof(float)];
+/* How the fine-tuning nets are built: the frozen first layer stays in the
+ * exported weights in flash, the last layer trains in the arena with SGD +
+ * momentum at batch 1, so no gradient buffer is needed. */
+static tmlp_optim_t ft_optim;
+static tmlp_opts_t ft_opts;
+
 static float ft_arena[FT_ARENA_BYTES / sizeof(float)];
 static float check_arena[FT_ARENA_BYTES / sizeof(float)];
 
@@ -131,23 +138,23 @@ static int outputs_crc(tmlp_net_t *net, const tmlp_data_t *d)
 /* Trains the last layer on the device's data, batch 1, SGD with momentum. */
 static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train)
 {
-    tmlp_optim_t opt;
     tmlp_train_cfg_t cfg;
     tmlp_trainer_t tr;
     tmlp_train_result_t res;
-    memset(&opt, 0, sizeof opt);
     memset(&cfg, 0, sizeof cfg);
-    opt.lr = 0.01f;
-    opt.momentum = 0.9f;
+    ft_optim.lr = 0.01f;
+    ft_optim.momentum = 0.9f;
+    ft_opts.optim = &ft_optim;
+    ft_opts.params = digits_params;
+    ft_opts.n_params = digits_N_PARAMS;
+    ft_opts.no_grad_buffer = 1;
     desc->layer[0].flags = TMLP_LAYER_FROZEN;
     cfg.loss = TMLP_LOSS_CE;
     cfg.batch = 1;
     cfg.shuffle = 1;
     cfg.seed = 7;
     cfg.max_epochs = 10;
-    if (!must(tmlp_net_init_finetune_fused(net, desc, &opt, digits_params, digits_N_PARAMS,
-                                           ft_arena, sizeof ft_arena, NULL),
-              "tmlp_net_init_finetune_fused") ||
+    if (!must(tmlp_net_init(net, desc, &ft_opts, ft_arena, sizeof ft_arena, NULL), "tmlp_net_init") ||
         !must(tmlp_net_set_input_scale(net, digits_in_offset, digits_in_scale), "input scale") ||
         !must(tmlp_train(&tr, net, train, &cfg, &res), "tmlp_train")) {
         return 0;
@@ -168,7 +175,6 @@ static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
     static tmlp_flash_sim_t sim;
     tmlp_flash_t fl;
     tmlp_net_t back;
-    tmlp_optim_t opt = net->opt;
     uint32_t seq = 0, h1 = 0, h2 = 0;
     size_t bytes = 0, whole = 0;
     if (!must(tmlp_flash_sim_init(&sim, flash_mem, SECTOR_BYTES, 8, 2u * SLOT_SECTORS, NULL),
@@ -177,8 +183,7 @@ static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
         !must(tmlp_model_size(net, TMLP_SAVE_OPTIM, &bytes), "tmlp_model_size") ||
         !must(tmlp_model_size(net, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &whole), "tmlp_model_size") ||
         !must(tmlp_ckpt_save(&fl, net, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_save") ||
-        !must(tmlp_net_init_finetune_fused(&back, desc, &opt, digits_params, digits_N_PARAMS,
-                                           check_arena, sizeof check_arena, NULL),
+        !must(tmlp_net_init(&back, desc, &ft_opts, check_arena, sizeof check_arena, NULL),
               "second net") ||
         !must(tmlp_ckpt_load(&fl, &back, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_load") ||
         !must(tmlp_net_crc32(net, &h1), "crc") || !must(tmlp_net_crc32(&back, &h2), "crc")) {

@@ -24,7 +24,7 @@
 
 /* One arena for both nets: the larger is 3 inputs, 1 output, 4 parameters;
  * plain SGD keeps no optimizer state. */
-static float arena[TMLP_ARENA_TRAIN_BYTES(TMLP_DENSE_PARAMS(NF, 1), NF, 1, 1, 1, TMLP_SLOTS_SGD) /
+static float arena[TMLP_ARENA_BYTES(NF, 1, 1, 1, TMLP_DENSE_PARAMS(NF, 1), TMLP_DENSE_PARAMS(NF, 1), 1, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN) /
                    sizeof(float)];
 static float x1[N], y1[N];
 static float x3[N][NF], y3[N];
@@ -211,7 +211,7 @@ static void train_linear(const run_t *run, uint16_t n_in, const tmlp_data_t *dat
     d.layer[0].act = TMLP_ACT_IDENTITY;
     o.kind = TMLP_OPT_SGD;
     o.lr = run->lr;
-    must(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL), "net init");
+    must(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL), "net init");
     cfg.loss = TMLP_LOSS_MSE;
     cfg.batch = run->batch;
     cfg.shuffle = run->batch != 0u;

@@ -11,12 +11,21 @@
 #define P_ALL TMLP_MLP2_PARAMS(64, 32, 10)
 #define P_LAST TMLP_DENSE_PARAMS(32, 10)
 
-static void row(const char *what, tmlp_mode_t mode, int frozen, const tmlp_optim_t *opt,
+/* The 64-32-10 net with only its last layer trainable (the first frozen). */
+#define LAST_LAYER_BYTES(slots, build) \
+    TMLP_ARENA_BYTES(64, 10, 32 + 10, 32, P_ALL, P_LAST, 10, slots, build)
+
+/* One line of the table: `build` says how the net is built (TMLP_BUILD_*
+ * bits), the same choices tmlp_arena_size() gets as a tmlp_opts_t. */
+static void row(const char *what, unsigned build, int frozen, const tmlp_optim_t *opt,
                 size_t macro_bytes)
 {
+    static const float flash_params[P_ALL]; /* stands for const weights in flash */
     tmlp_desc_t d;
+    tmlp_opts_t opts;
     size_t bytes = 0;
     memset(&d, 0, sizeof d);
+    memset(&opts, 0, sizeof opts);
     d.n_in = 64;
     d.n_layers = 2;
     d.layer[0].units = 32;
@@ -24,15 +33,20 @@ static void row(const char *what, tmlp_mode_t mode, int frozen, const tmlp_optim
     d.layer[0].flags = frozen ? (uint8_t)TMLP_LAYER_FROZEN : 0u;
     d.layer[1].units = 10;
     d.layer[1].act = TMLP_ACT_SOFTMAX;
-    if (tmlp_arena_size(&d, mode, opt, &bytes) != TMLP_OK || bytes != macro_bytes) {
+    opts.optim = (build & TMLP_BUILD_TRAIN) ? opt : NULL;
+    opts.params = (build & TMLP_BUILD_BORROW) ? flash_params : NULL;
+    opts.n_params = P_ALL;
+    opts.no_grad_buffer = (build & TMLP_BUILD_NO_GRAD) ? 1u : 0u;
+    if (tmlp_arena_size(&d, &opts, &bytes) != TMLP_OK || bytes != macro_bytes) {
         fprintf(stderr, "memory: %s: macro %zu bytes, run time %zu\n", what, macro_bytes, bytes);
         exit(1);
     }
-    printf("| %-52s | %6zu |\n", what, bytes);
+    printf("| %-56s | %6zu |\n", what, bytes);
 }
 
 int main(void)
 {
+    const unsigned train = TMLP_BUILD_TRAIN, flash = TMLP_BUILD_BORROW;
     tmlp_optim_t mom, adam;
     memset(&mom, 0, sizeof mom);
     mom.lr = 0.1f;
@@ -42,23 +56,24 @@ int main(void)
     adam.momentum = 0.0f;
     printf("64-32-10 (ReLU, softmax), %u parameters; arena bytes (handle: %zu more)\n",
            (unsigned)P_ALL, sizeof(tmlp_net_t));
-    printf("| %-52s | %6s |\n", "mode", "arena");
-    printf("|------------------------------------------------------|--------|\n");
-    row("inference, weights in RAM", TMLP_MODE_INFER, 0, NULL, TMLP_MLP2_INFER_BYTES(64, 32, 10));
-    row("inference, weights const in flash", TMLP_MODE_INFER_CONST, 0, NULL,
-        TMLP_ARENA_INFER_CONST_BYTES(32));
-    row("fine-tune last layer, SGD+momentum, frozen in flash", TMLP_MODE_FINETUNE, 1, &mom,
-        TMLP_ARENA_FINETUNE_BYTES(P_LAST, 64, 42, 10, 10, TMLP_SLOTS_MOMENTUM));
-    row("fine-tune last layer, SGD+momentum, fused (batch 1)", TMLP_MODE_FINETUNE_FUSED, 1, &mom,
-        TMLP_ARENA_FINETUNE_BYTES(P_LAST, 64, 42, 10, 10, TMLP_SLOTS_MOMENTUM) -
-            TMLP_ARENA_GRAD_BYTES(P_LAST));
-    row("fine-tune last layer, Adam, frozen in flash", TMLP_MODE_FINETUNE, 1, &adam,
-        TMLP_ARENA_FINETUNE_BYTES(P_LAST, 64, 42, 10, 10, TMLP_SLOTS_ADAM));
-    row("train last two layers (= all), SGD+momentum", TMLP_MODE_TRAIN, 0, &mom,
-        TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM));
-    row("train all, SGD+momentum, fused (batch 1)", TMLP_MODE_TRAIN_FUSED, 0, &mom,
-        TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM) - TMLP_ARENA_GRAD_BYTES(P_ALL));
-    row("train all, Adam", TMLP_MODE_TRAIN, 0, &adam,
-        TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_ADAM));
+    printf("| %-56s | %6s |\n", "net", "arena");
+    printf("|----------------------------------------------------------|--------|\n");
+    row("inference, weights in RAM", 0, 0, NULL, TMLP_MLP2_BYTES(64, 32, 10, 0, 0));
+    row("inference, weights const in flash", flash, 0, NULL,
+        TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW));
+    row("fine-tune last layer, SGD+momentum, frozen in flash", train | flash, 1, &mom,
+        LAST_LAYER_BYTES(TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW));
+    row("fine-tune last layer, SGD+momentum, no gradient buffer", train | flash | TMLP_BUILD_NO_GRAD,
+        1, &mom,
+        LAST_LAYER_BYTES(TMLP_SLOTS_MOMENTUM,
+                         TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD));
+    row("fine-tune last layer, Adam, frozen in flash", train | flash, 1, &adam,
+        LAST_LAYER_BYTES(TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW));
+    row("train last two layers (= all), SGD+momentum", train, 0, &mom,
+        TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN));
+    row("train all, SGD+momentum, no gradient buffer", train | TMLP_BUILD_NO_GRAD, 0, &mom,
+        TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_NO_GRAD));
+    row("train all, Adam", train, 0, &adam,
+        TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN));
     return 0;
 }

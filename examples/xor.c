@@ -17,7 +17,7 @@
 #define EPOCHS 500
 #define REPORT_EVERY 100
 
-static float arena[TMLP_MLP2_TRAIN_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+static float arena[TMLP_MLP2_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 static const float X[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
 static const float Y_XOR[4] = {0, 1, 1, 0};
@@ -48,7 +48,7 @@ static void build(tmlp_net_t *net, const tmlp_init_t *init)
     o.kind = TMLP_OPT_SGD;
     o.lr = 0.3f;
     o.momentum = 0.9f;
-    must(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL), "net init");
+    must(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL), "net init");
     must(tmlp_rng_seed(&rng, 1), "rng seed");
     must(tmlp_net_init_weights(net, init, &rng), "init weights");
 }

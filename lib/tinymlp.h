@@ -164,189 +164,121 @@ tmlp_status_t tmlp_optim_step(const tmlp_optim_t *opt, float *w, const float *g,
                               size_t n, uint32_t *step);
 
 /* ------------------------------------------------------------------------ */
-/* Memory: the arena                                                         */
+/* Building a net: one init, one arena                                       */
 /* ------------------------------------------------------------------------ */
 
-/* Modes of a net, each with its own arena layout. */
-typedef enum {
-    TMLP_MODE_INFER = 0,       /* parameters in the arena; forward only */
-    TMLP_MODE_INFER_CONST = 1, /* parameters stay in the caller's const array (flash) */
-    TMLP_MODE_TRAIN = 2,       /* parameters, gradients, optimizer state, caches */
-    TMLP_MODE_FINETUNE = 3,    /* training, but the frozen layers' parameters stay in
-                                  the caller's const array (tmlp_net_init_finetune) */
-    /* TRAIN and FINETUNE without the gradient buffer (n_train floats less):
-     * the net trains only by fused batch-1 steps (tmlp_net_train_sample, or
-     * the loop with batch 1), so the optimizer must be plain SGD (momentum
-     * and dampening allowed; no weight decay, Nesterov, maximize, clipping).
+/* The handle, caller-owned (static, stack or a struct of the caller's);
+ * its fields are private (defined at the end of this header). */
+typedef struct tmlp_net tmlp_net_t;
+
+/* How a net is built: three independent choices. Zero-initialise, then set
+ * what differs from the default; all zeros (or a NULL tmlp_opts_t *) is an
+ * inference net whose parameters live in the arena. */
+typedef struct {
+    /* Training: the optimizer (copied); NULL builds an inference net. */
+    const tmlp_optim_t *optim;
+    /* Where the parameters live. NULL: in the arena, starting at 0 (fill
+     * them with tmlp_net_init_weights, tmlp_net_set_params or a load). Else
+     * n_params floats of the caller's, canonical order, finite, borrowed for
+     * the net's lifetime and never written (typically a const array in
+     * flash): an inference net reads them in place; a training net reads
+     * its frozen layers (TMLP_LAYER_FROZEN) in place and copies the
+     * trainable ones into the arena, which holds only those. Such a
+     * training net with frozen layers is called a fine-tuning net below. */
+    const float *params;
+    size_t n_params;
+    /* Training only: no gradient buffer (n_train floats less). The net then
+     * trains only by fused batch-1 steps (tmlp_net_train_sample, or the loop
+     * with batch 1), so the optimizer must be plain SGD (momentum and
+     * dampening allowed; no weight decay, Nesterov, maximize, clipping);
      * tmlp_net_backward, tmlp_net_step and tmlp_net_gradcheck are not
-     * available (TMLP_ERR_STATE). Same results, bit for bit, as the
-     * non-fused modes. */
-    TMLP_MODE_TRAIN_FUSED = 4,
-    TMLP_MODE_FINETUNE_FUSED = 5 /* tmlp_net_init_finetune_fused */
-} tmlp_mode_t;
+     * available (TMLP_ERR_STATE). Same results, bit for bit. */
+    uint8_t no_grad_buffer;
+} tmlp_opts_t;
 
 /* Parameters (floats) of one dense layer: weights [n_out][n_in] then biases. */
 #define TMLP_DENSE_PARAMS(n_in, n_out) ((size_t)(n_out) * ((size_t)(n_in) + 1u))
 
-/* Arena bytes, as constant expressions usable to declare the arena. With
- *   n_params  = sum over layers of TMLP_DENSE_PARAMS(in, out)
- *   n_train   = the same over the trainable (not frozen) layers only
+/* The same choices as bits, for the arena macros (OR them; 0 = inference
+ * with the parameters in the arena). */
+#define TMLP_BUILD_TRAIN 1u   /* opts.optim is set */
+#define TMLP_BUILD_BORROW 2u  /* opts.params is set */
+#define TMLP_BUILD_NO_GRAD 4u /* opts.no_grad_buffer is set */
+#define TMLP_BUILD_SCALE 8u   /* the desc has TMLP_DESC_INPUT_SCALE */
+
+/* Arena bytes, as one constant expression usable to declare the arena
+ * (tmlp_arena_size() gives the same at run time). With
+ *   n_in, n_out = input and output widths
  *   n_units   = sum over layers of units (the output layer included)
  *   max_units = largest layer width (the input width not included)
+ *   n_params  = sum over layers of TMLP_DENSE_PARAMS(in, out)
+ *   n_train   = the same over the trainable (not frozen) layers only
  *   max_train = largest trainable layer width
- *   n_in, n_out = input and output widths
- *   slots     = TMLP_SLOTS_* of the optimizer
+ *   slots     = TMLP_SLOTS_* of the optimizer (0 for inference)
+ *   build     = TMLP_BUILD_* bits
  * the arena holds, in floats:
- *   inference:        n_params + 2 max_units          (ping-pong activations)
- *   inference, const: 2 max_units                      (parameters stay in flash)
- *   training:         n_params                         (parameters)
- *                   + n_train (1 + slots)              (gradient, optimizer state)
- *                   + n_in + n_units + 2 n_out          (input copy, activations,
- *                                                        output logits, target)
- *                   + 2 max_train                       (back-propagated deltas)
- *   fine-tuning:      as training, with n_train instead of n_params for the
- *                     parameters: the frozen ones stay in flash
- *   fused modes:      as training / fine-tuning, less the gradient (subtract
- *                     TMLP_ARENA_GRAD_BYTES(n_train))
- * plus TMLP_INPUT_SCALE_BYTES for a net that scales its input. Nothing else:
- * the handle tmlp_net_t holds the bookkeeping. Without frozen layers
- * n_train = n_params and max_train = max_units. */
-#define TMLP_ARENA_INFER_BYTES(n_params, max_units) \
-    (sizeof(float) * ((size_t)(n_params) + 2u * (size_t)(max_units)))
-#define TMLP_ARENA_INFER_CONST_BYTES(max_units) (sizeof(float) * 2u * (size_t)(max_units))
-#define TMLP_ARENA_TRAIN_FROZEN_BYTES(n_params, n_train, n_in, n_units, n_out, max_train, slots) \
-    (sizeof(float) * ((size_t)(n_params) + (size_t)(n_train) * (1u + (size_t)(slots)) +         \
-                      (size_t)(n_in) + (size_t)(n_units) + 2u * (size_t)(n_out) +               \
-                      2u * (size_t)(max_train)))
-#define TMLP_ARENA_TRAIN_BYTES(n_params, n_in, n_units, n_out, max_units, slots) \
-    TMLP_ARENA_TRAIN_FROZEN_BYTES(n_params, n_params, n_in, n_units, n_out, max_units, slots)
-#define TMLP_ARENA_FINETUNE_BYTES(n_train, n_in, n_units, n_out, max_train, slots) \
-    TMLP_ARENA_TRAIN_FROZEN_BYTES(n_train, n_train, n_in, n_units, n_out, max_train, slots)
-/* The gradient buffer, which TMLP_MODE_TRAIN_FUSED and _FINETUNE_FUSED do not
- * have: subtract it from the training and fine-tuning sizes above. */
-#define TMLP_ARENA_GRAD_BYTES(n_train) (sizeof(float) * (size_t)(n_train))
+ *   inference: n_params unless borrowed, + 2 max_units (ping-pong
+ *              activations), + 3 n_in with input scaling (offset, scale,
+ *              the scaled input)
+ *   training:  n_params (n_train when borrowed: the frozen layers stay in
+ *              the caller's array), + n_train slots (optimizer state)
+ *              + n_train unless NO_GRAD (gradient), + n_in + n_units + 2 n_out
+ *              (input copy, activations, output logits, target), + 2 max_train
+ *              (back-propagated deltas), + 2 n_in with input scaling
+ * Nothing else: the handle holds the bookkeeping. Without frozen layers
+ * n_train = n_params and max_train = max_units. The generated header of
+ * `tinymlp export` defines the ready-made sizes of its model. */
+#define TMLP_ARENA_BYTES(n_in, n_out, n_units, max_units, n_params, n_train, max_train, slots, \
+                         build)                                                               \
+    (sizeof(float) *                                                                          \
+     (((build) & TMLP_BUILD_TRAIN)                                                            \
+          ? (((build) & TMLP_BUILD_BORROW) ? (size_t)(n_train) : (size_t)(n_params)) +         \
+                (size_t)(n_train) *                                                           \
+                    ((size_t)(slots) + (((build) & TMLP_BUILD_NO_GRAD) ? 0u : 1u)) +          \
+                (size_t)(n_in) + (size_t)(n_units) + 2u * (size_t)(n_out) +                  \
+                2u * (size_t)(max_train) + (((build) & TMLP_BUILD_SCALE) ? 2u * (size_t)(n_in) : 0u) \
+          : (((build) & TMLP_BUILD_BORROW) ? 0u : (size_t)(n_params)) +                       \
+                2u * (size_t)(max_units) + (((build) & TMLP_BUILD_SCALE) ? 3u * (size_t)(n_in) : 0u)))
 
-/* Extra arena bytes of a net whose desc has TMLP_DESC_INPUT_SCALE: offset
- * and scale (2 n_in floats), plus the scaled input (n_in) except in training,
- * which scales into the input copy it already has. Add it to the sizes above. */
-#define TMLP_INPUT_SCALE_BYTES(n_in, mode) \
-    (sizeof(float) * (size_t)(n_in) * (((mode) >= TMLP_MODE_TRAIN) ? 2u : 3u))
-
-/* The same for the common shapes: MLP2 = input i, one hidden layer h, output
- * o; MLP3 = two hidden layers h1, h2. */
+/* The same for the common shapes without frozen layers: MLP2 = input i, one
+ * hidden layer h, output o; MLP3 = two hidden layers h1, h2. */
 #define TMLP_MAX2(a, b) ((a) > (b) ? (a) : (b))
 #define TMLP_MLP2_PARAMS(i, h, o) (TMLP_DENSE_PARAMS(i, h) + TMLP_DENSE_PARAMS(h, o))
-#define TMLP_MLP2_INFER_BYTES(i, h, o) TMLP_ARENA_INFER_BYTES(TMLP_MLP2_PARAMS(i, h, o), TMLP_MAX2(h, o))
-#define TMLP_MLP2_TRAIN_BYTES(i, h, o, slots) \
-    TMLP_ARENA_TRAIN_BYTES(TMLP_MLP2_PARAMS(i, h, o), i, (h) + (o), o, TMLP_MAX2(h, o), slots)
+#define TMLP_MLP2_BYTES(i, h, o, slots, build)                                                  \
+    TMLP_ARENA_BYTES(i, o, (h) + (o), TMLP_MAX2(h, o), TMLP_MLP2_PARAMS(i, h, o),               \
+                     TMLP_MLP2_PARAMS(i, h, o), TMLP_MAX2(h, o), slots, build)
 #define TMLP_MLP3_PARAMS(i, h1, h2, o) \
     (TMLP_DENSE_PARAMS(i, h1) + TMLP_DENSE_PARAMS(h1, h2) + TMLP_DENSE_PARAMS(h2, o))
-#define TMLP_MLP3_INFER_BYTES(i, h1, h2, o) \
-    TMLP_ARENA_INFER_BYTES(TMLP_MLP3_PARAMS(i, h1, h2, o), TMLP_MAX2(TMLP_MAX2(h1, h2), o))
-#define TMLP_MLP3_TRAIN_BYTES(i, h1, h2, o, slots)                                        \
-    TMLP_ARENA_TRAIN_BYTES(TMLP_MLP3_PARAMS(i, h1, h2, o), i, (h1) + (h2) + (o), o, \
-                           TMLP_MAX2(TMLP_MAX2(h1, h2), o), slots)
+#define TMLP_MLP3_BYTES(i, h1, h2, o, slots, build)                                             \
+    TMLP_ARENA_BYTES(i, o, (h1) + (h2) + (o), TMLP_MAX2(TMLP_MAX2(h1, h2), o),                  \
+                     TMLP_MLP3_PARAMS(i, h1, h2, o), TMLP_MLP3_PARAMS(i, h1, h2, o),            \
+                     TMLP_MAX2(TMLP_MAX2(h1, h2), o), slots, build)
 
-/* Arena bytes for `desc` in `mode` (the formula above, at run time). `opt`
- * is needed for the training modes (TRAIN, FINETUNE and their FUSED forms;
- * a fused mode needs plain SGD) and ignored otherwise.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE, TMLP_ERR_STATE (nothing to train,
- * or a fine-tuning mode without a frozen layer). */
-tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
-                              size_t *n_bytes);
+/* Arena bytes for `desc` built with `opts` (may be NULL; its parameter
+ * array is not read): the formula above, at run time.
+ * Errors: TMLP_ERR_ARG (bad optimizer; no_grad_buffer without plain SGD or
+ * without training), TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_STATE (a
+ * training net with nothing to train). */
+tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, size_t *n_bytes);
 
-/* ------------------------------------------------------------------------ */
-/* The net                                                                   */
-/* ------------------------------------------------------------------------ */
-
-/* The handle. Caller-owned (static, stack or a struct of the caller's);
- * every field is private. About 200 bytes with the default TMLP_MAX_LAYERS. */
-typedef struct {
-    tmlp_desc_t desc;
-    tmlp_optim_t opt;
-    const float *params; /* canonical order: per layer W [out][in] then b; in
-                            fine-tuning only the frozen layers' are read here */
-    float *params_rw;    /* == params, or NULL when the parameters are const */
-    float *train_params; /* the trainable layers' parameters (a suffix of the
-                            canonical vector), n_train; NULL for inference */
-    float *grad;         /* training: gradient sums, n_train */
-    float *opt_state;    /* training: slots * n_train */
-    float *input;        /* training: copy of the last input, n_in */
-    float *acts;         /* training: every layer's output; inference: 2 x max_units */
-    float *logits;       /* output layer pre-activation of the last forward */
-    float *output;       /* output layer activation of the last forward */
-    float *target;       /* training: target vector scratch, n_out */
-    float *delta;        /* training: 2 x max_units */
-    float *in_offset;    /* input scaling: offset[n_in], scale[n_in], and the */
-    float *in_scale;     /* scaled input x_scaled[n_in] (inference modes) */
-    float *x_scaled;
-    uint32_t n_params;
-    uint32_t n_train;     /* parameters of the trainable layers */
-    uint32_t steps;       /* optimizer steps taken */
-    uint32_t batch_count; /* samples accumulated in grad since the last step */
-    uint16_t max_units;  /* widest layer; for training, widest trainable layer */
-    uint8_t mode;        /* a tmlp_mode_t */
-    uint8_t have_output; /* 1 after a successful forward */
-    uint8_t backward_ready; /* training: 1 after a forward, 0 after its backward */
-    uint8_t n_frozen;       /* leading frozen layers */
-    uint8_t slots;          /* optimizer state vectors */
-    uint8_t bounds_known;   /* wbound and vbound hold (tmlp_net_train_sample) */
-    float grad_norm; /* L2 norm of the mean gradient used by the last step; < 0
-                        after a fused step, which does not compute it */
-    float wbound;    /* >= every |trainable parameter|, when bounds_known */
-    float vbound;    /* >= every |momentum value|, when bounds_known */
-    uint32_t magic;  /* a fixed marker once an init succeeded; anything else
-                        (a zeroed static handle, a failed init) is refused */
-} tmlp_net_t;
-
-/* Every init function first marks the handle as not initialised: if it then
- * fails, the handle is refused (TMLP_ERR_UNINIT) by every other function
- * until an init succeeds. This is the one exception to "an error changes
- * nothing": a failed init never leaves a half-built or stale net usable.
- * A handle that is all zeros (a static one whose init never ran) is
- * refused the same way, and so is most garbage.
- *
- * Builds a net in `arena` (4-byte aligned; declaring it as a float array is
- * the easy way). mode is TMLP_MODE_INFER, TMLP_MODE_TRAIN or
- * TMLP_MODE_TRAIN_FUSED; opt (copied) is required for training and ignored
- * for inference. Parameters start at 0:
- * call tmlp_net_init_weights() or tmlp_net_set_params() next. The arena must
- * outlive the net; nothing is freed, ever.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_NOMEM
+/* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
+ * the easy way), as `opts` says (NULL: inference, parameters in the arena).
+ * Parameters in the arena start at 0. The arena (and opts->params) must
+ * outlive the net; nothing is freed, ever. A net with
+ * TMLP_DESC_INPUT_SCALE starts with offset 0 and scale 1
+ * (tmlp_net_set_input_scale, or a load, sets them).
+ * The init first marks the handle as not initialised: if it then fails, the
+ * handle is refused (TMLP_ERR_UNINIT) by every other function until an init
+ * succeeds. This is the one exception to "an error changes nothing": a
+ * failed init never leaves a half-built or stale net usable. A handle that
+ * is all zeros (a static one whose init never ran) is refused the same
+ * way, and so is most garbage.
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (desc invalid, or n_params differs
+ * from the desc's), TMLP_ERR_STATE (training with nothing to train),
+ * TMLP_ERR_NUMERIC (a borrowed parameter is not finite), TMLP_ERR_NOMEM
  * (arena_bytes too small: *needed_bytes, if not NULL, gets the size). */
-tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
-                            const tmlp_optim_t *opt, void *arena, size_t arena_bytes,
-                            size_t *needed_bytes);
-
-/* Builds an inference-only net whose parameters stay in `params` (borrowed,
- * canonical order, must outlive the net; typically a const array in flash).
- * The arena holds only activations (TMLP_ARENA_INFER_CONST_BYTES).
- * Errors: as tmlp_net_init(); TMLP_ERR_NUMERIC if a parameter is not finite. */
-tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, const float *params,
-                                  size_t n_params, void *arena, size_t arena_bytes,
-                                  size_t *needed_bytes);
-
-/* Builds a training net for fine-tuning: the frozen layers (a prefix, see
- * TMLP_LAYER_FROZEN) keep their parameters in `base_params` (borrowed,
- * canonical order, n_params floats, typically const in flash; must outlive
- * the net), and only the trainable layers' parameters, copied from
- * base_params, live in the arena with their gradients and optimizer state
- * (TMLP_ARENA_FINETUNE_BYTES). tmlp_net_params() is not available for such a
- * net (its parameters are in two places): use tmlp_net_train_params().
- * Errors: as tmlp_net_init(); TMLP_ERR_STATE (no frozen layer),
- * TMLP_ERR_NUMERIC (a parameter is not finite). */
-tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
-                                     const tmlp_optim_t *opt, const float *base_params,
-                                     size_t n_params, void *arena, size_t arena_bytes,
-                                     size_t *needed_bytes);
-
-/* The same in TMLP_MODE_FINETUNE_FUSED: no gradient buffer, fused batch-1
- * SGD only (TMLP_ARENA_FINETUNE_BYTES - TMLP_ARENA_GRAD_BYTES(n_train)).
- * Errors: as tmlp_net_init_finetune(); TMLP_ERR_ARG (opt not plain SGD). */
-tmlp_status_t tmlp_net_init_finetune_fused(tmlp_net_t *net, const tmlp_desc_t *desc,
-                                           const tmlp_optim_t *opt, const float *base_params,
-                                           size_t n_params, void *arena, size_t arena_bytes,
-                                           size_t *needed_bytes);
+tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp_opts_t *opts,
+                            void *arena, size_t arena_bytes, size_t *needed_bytes);
 
 /* Replaces the optimizer of a training net (e.g. a new learning rate). The
  * new one must need no more state slots than the one given at init, and be
@@ -358,7 +290,8 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt);
 
 /* Read-only view of the parameters in canonical order (per layer: W
  * [out][in] row-major, then b [out]); valid while the net lives.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (a fine-tuning net). */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (a fine-tuning net: its parameters
+ * are in two places; use tmlp_net_train_params()). */
 tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params);
 
 /* Read-only view of the trainable layers' parameters: the last n_train of
@@ -488,8 +421,8 @@ tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_
  * net's gradient sums (the mean over the batch is taken by tmlp_net_step()).
  * *value (if not NULL) gets the sample's loss. Needs one forward before each
  * backward.
- * Errors: as tmlp_net_loss(), TMLP_ERR_STATE (inference net or fused mode,
- * no forward). */
+ * Errors: as tmlp_net_loss(), TMLP_ERR_STATE (inference net, no gradient
+ * buffer, no forward). */
 tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
                                 float *value);
 
@@ -513,7 +446,7 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net);
  * nothing: before writing, it proves from bounds on the parameters,
  * momentum, deltas and inputs that every new value is finite; when it
  * cannot (values beyond about 1e30), it takes the checked three-call path,
- * or, in the fused modes (no gradient buffer), refuses the step with
+ * or, in a net without a gradient buffer, refuses the step with
  * TMLP_ERR_NUMERIC. Other optimizers always take the checked path.
  * On any error the parameters, optimizer state and gradient are as before.
  * Errors: as tmlp_net_forward() and tmlp_net_backward(); TMLP_ERR_STATE
@@ -645,7 +578,7 @@ typedef struct {
     uint8_t reserved;
     uint32_t batch;      /* samples per step; 0 or >= n = the whole set (batch GD);
                             1 uses tmlp_net_train_sample (fused, see there), and
-                            is required (with grad_tol 0) in the fused modes */
+                            is required (with grad_tol 0) without a gradient buffer */
     uint32_t seed;       /* shuffling seed */
     uint32_t *index_buf; /* optional n entries: Fisher-Yates shuffles them; without it
                             the order is a random bijection of [0, n) in O(1) memory */
@@ -671,28 +604,7 @@ typedef struct {
 /* The loop's state, caller-owned (about 200 bytes): begin once, then call
  * tmlp_train_step() from the main loop or a task as often as there is time.
  * Fields are private. */
-typedef struct {
-    tmlp_train_cfg_t cfg;
-    tmlp_net_t *net;
-    const tmlp_data_t *data;
-    tmlp_rng_t rng;
-    float lr0, lr;
-    uint32_t epoch, pos, steps;
-    uint32_t perm_mask, perm_mul, perm_add, perm_shift; /* this epoch's bijection */
-    uint32_t t_start, elapsed; /* t_start: the clock's last reading */
-    float loss_sum;      /* sum of sample losses this epoch */
-    float prev_loss, best_val, last_loss, last_val;
-    uint32_t plateau_count, since_best;
-    uint8_t stop;        /* a tmlp_stop_t */
-    uint8_t reserved[3];
-    tmlp_status_t error; /* the status that stopped it with TMLP_STOP_ERROR */
-    /* The net as tmlp_train_begin found it; a step refuses a net that was
-     * initialised again since with another shape, mode or arena. */
-    const float *net_acts;
-    uint32_t net_n_params, net_n_train;
-    uint16_t net_n_in, net_n_out;
-    uint8_t net_mode;
-} tmlp_trainer_t;
+typedef struct tmlp_trainer tmlp_trainer_t;
 
 /* Checks cfg, copies it and prepares the first epoch. The net must be a
  * training net whose output layer suits cfg->loss; net and data are
@@ -809,7 +721,7 @@ tmlp_status_t tmlp_baseline(const tmlp_data_t *data, uint32_t n_classes, float *
 /* What to save: the optimizer state (hyperparameters, step count and state
  * vectors) besides the model, so training resumes exactly. */
 #define TMLP_SAVE_OPTIM 1u
-/* A fine-tuning net (tmlp_net_init_finetune) saves a partial file by
+/* A fine-tuning net (see tmlp_opts_t) saves a partial file by
  * default: the layer table, the trainable layers' parameters, and the
  * number and CRC-32 of the frozen layers, whose parameters stay in flash
  * and are left out. TMLP_SAVE_FULL saves the whole model instead (its frozen
@@ -887,7 +799,7 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * just verified), the parameters are partly loaded, the training state is
  * reset and the callback's error is returned. The stored bytes must not
  * change between the two passes.
- * A fine-tuning net (tmlp_net_init_finetune) takes only the trainable
+ * A fine-tuning net (see tmlp_opts_t) takes only the trainable
  * layers from the file, after checking that the file belongs to its base
  * model (a checkpoint of another base model is refused): a full file's
  * frozen layers must equal the base parameters bit for bit; a partial file
@@ -897,7 +809,8 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * Errors: as tmlp_model_peek(); TMLP_ERR_SHAPE (another shape),
  * TMLP_ERR_STATE (const parameters; TMLP_SAVE_OPTIM asked of a file without
  * state, or for a net of another optimizer kind or without training state,
- * or with an optimizer a fused-mode net cannot run; frozen layers that differ from a fine-tuning net's base; a partial file
+ * or with an optimizer a net without a gradient buffer cannot run; frozen
+ * layers that differ from a fine-tuning net's base; a partial file
  * into a net that is not fine-tuning, or of another base or frozen-layer
  * count). */
 tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
@@ -1022,6 +935,75 @@ tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *o
  * IEEE-754 bytes: the "weights-hash", equal on every target for equal
  * parameters. Errors: TMLP_ERR_ARG. */
 tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc);
+
+/* ------------------------------------------------------------------------ */
+/* The handles' storage. The caller declares them (static, stack or inside   */
+/* a struct of its own) and never touches a field: every field is private   */
+/* and may change between releases.                                          */
+/* ------------------------------------------------------------------------ */
+
+/* tmlp_net_t: about 200 bytes with the default TMLP_MAX_LAYERS. */
+struct tmlp_net {
+    tmlp_desc_t desc;
+    tmlp_optim_t opt;
+    const float *params; /* canonical order: per layer W [out][in] then b; in
+                            fine-tuning only the frozen layers' are read here */
+    float *params_rw;    /* == params, or NULL when the parameters are const */
+    float *train_params; /* the trainable layers' parameters (a suffix of the
+                            canonical vector), n_train; NULL for inference */
+    float *grad;         /* training: gradient sums, n_train */
+    float *opt_state;    /* training: slots * n_train */
+    float *input;        /* training: copy of the last input, n_in */
+    float *acts;         /* training: every layer's output; inference: 2 x max_units */
+    float *logits;       /* output layer pre-activation of the last forward */
+    float *output;       /* output layer activation of the last forward */
+    float *target;       /* training: target vector scratch, n_out */
+    float *delta;        /* training: 2 x max_units */
+    float *in_offset;    /* input scaling: offset[n_in], scale[n_in], and the */
+    float *in_scale;     /* scaled input x_scaled[n_in] (inference modes) */
+    float *x_scaled;
+    uint32_t n_params;
+    uint32_t n_train;     /* parameters of the trainable layers */
+    uint32_t steps;       /* optimizer steps taken */
+    uint32_t batch_count; /* samples accumulated in grad since the last step */
+    uint16_t max_units;  /* widest layer; for training, widest trainable layer */
+    uint8_t mode;        /* how it was built: a tmlp_i_mode_t (tmlp_internal.h) */
+    uint8_t have_output; /* 1 after a successful forward */
+    uint8_t backward_ready; /* training: 1 after a forward, 0 after its backward */
+    uint8_t n_frozen;       /* leading frozen layers */
+    uint8_t slots;          /* optimizer state vectors */
+    uint8_t bounds_known;   /* wbound and vbound hold (tmlp_net_train_sample) */
+    float grad_norm; /* L2 norm of the mean gradient used by the last step; < 0
+                        after a fused step, which does not compute it */
+    float wbound;    /* >= every |trainable parameter|, when bounds_known */
+    float vbound;    /* >= every |momentum value|, when bounds_known */
+    uint32_t magic;  /* a fixed marker once an init succeeded; anything else
+                        (a zeroed static handle, a failed init) is refused */
+};
+
+/* tmlp_trainer_t */
+struct tmlp_trainer {
+    tmlp_train_cfg_t cfg;
+    tmlp_net_t *net;
+    const tmlp_data_t *data;
+    tmlp_rng_t rng;
+    float lr0, lr;
+    uint32_t epoch, pos, steps;
+    uint32_t perm_mask, perm_mul, perm_add, perm_shift; /* this epoch's bijection */
+    uint32_t t_start, elapsed; /* t_start: the clock's last reading */
+    float loss_sum;      /* sum of sample losses this epoch */
+    float prev_loss, best_val, last_loss, last_val;
+    uint32_t plateau_count, since_best;
+    uint8_t stop;        /* a tmlp_stop_t */
+    uint8_t reserved[3];
+    tmlp_status_t error; /* the status that stopped it with TMLP_STOP_ERROR */
+    /* The net as tmlp_train_begin found it; a step refuses a net that was
+     * initialised again since with another shape, mode or arena. */
+    const float *net_acts;
+    uint32_t net_n_params, net_n_train;
+    uint16_t net_n_in, net_n_out;
+    uint8_t net_mode;
+};
 
 #ifdef __cplusplus
 }

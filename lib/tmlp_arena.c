@@ -83,6 +83,16 @@ tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc)
     return TMLP_OK;
 }
 
+/* See tmlp_internal.h. */
+size_t tmlp_i_n_frozen(const tmlp_desc_t *desc)
+{
+    size_t n = 0;
+    while (n < desc->n_layers && (desc->layer[n].flags & TMLP_LAYER_FROZEN)) {
+        n++;
+    }
+    return n;
+}
+
 /* Counts the widths the layout needs (see the macros in tinymlp.h). */
 static void count_units(const tmlp_desc_t *desc, tmlp_i_layout_t *layout, size_t *n_units)
 {
@@ -90,14 +100,12 @@ static void count_units(const tmlp_desc_t *desc, tmlp_i_layout_t *layout, size_t
     *n_units = 0;
     layout->max_units = 0;
     layout->max_train = 0;
-    layout->n_frozen = 0;
+    layout->n_frozen = tmlp_i_n_frozen(desc);
     for (l = 0; l < desc->n_layers; l++) {
         size_t u = desc->layer[l].units;
         *n_units += u;
         layout->max_units = TMLP_MAX2(layout->max_units, u);
-        if (desc->layer[l].flags & TMLP_LAYER_FROZEN) {
-            layout->n_frozen = l + 1u;
-        } else {
+        if (l >= layout->n_frozen) {
             layout->max_train = TMLP_MAX2(layout->max_train, u);
         }
     }
@@ -106,7 +114,7 @@ static void count_units(const tmlp_desc_t *desc, tmlp_i_layout_t *layout, size_t
 }
 
 /* See tmlp_internal.h. */
-void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
+void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
                    tmlp_i_layout_t *layout)
 {
     size_t n_units, at = 0, n_in = desc->n_in;
@@ -115,7 +123,7 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
     count_units(desc, layout, &n_units);
     /* Same order and sizes as the TMLP_ARENA_*_BYTES macros in tinymlp.h. */
     layout->params = at;
-    at += mode == TMLP_MODE_INFER_CONST               ? 0u
+    at += mode == TMLP_I_INFER_BORROWED               ? 0u
           : tmlp_i_mode_finetune((unsigned)mode) ? layout->n_train
                                                    : layout->n_params;
     layout->grad = at;
@@ -139,24 +147,6 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
     layout->total = at;
 }
 
-/* See tmlp_internal.h. */
-tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode)
-{
-    tmlp_i_layout_t lay;
-    size_t n_units;
-    if ((unsigned)mode > (unsigned)TMLP_MODE_FINETUNE_FUSED) {
-        return TMLP_ERR_ARG;
-    }
-    count_units(desc, &lay, &n_units);
-    /* Training needs a layer to train; fine-tuning a frozen one to keep. */
-    if (tmlp_i_mode_trains((unsigned)mode) && lay.n_train == 0u) {
-        return TMLP_ERR_STATE;
-    }
-    if (tmlp_i_mode_finetune((unsigned)mode) && lay.n_frozen == 0u) {
-        return TMLP_ERR_STATE;
-    }
-    return TMLP_OK;
-}
 
 /* The largest layout the limits allow, in bytes (parameters with the most
  * optimizer state, plus every other buffer, bounded generously). With the
@@ -188,30 +178,54 @@ tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
     return TMLP_OK;
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, tmlp_mode_t mode, const tmlp_optim_t *opt,
-                              size_t *n_bytes)
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opts,
+                                 tmlp_i_mode_t *mode, uint32_t *slots)
 {
-    tmlp_i_layout_t layout;
-    uint32_t slots = 0;
+    static const tmlp_opts_t none = {NULL, NULL, 0, 0};
+    tmlp_i_layout_t lay;
+    size_t n_units;
     tmlp_status_t st;
-    if (desc == NULL || n_bytes == NULL || (unsigned)mode > (unsigned)TMLP_MODE_FINETUNE_FUSED) {
+    const tmlp_opts_t *o = opts != NULL ? opts : &none;
+    *slots = 0;
+    if (desc == NULL || o->no_grad_buffer > 1u || (o->no_grad_buffer && o->optim == NULL)) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_desc_check(desc);
-    if (st == TMLP_OK) {
-        st = tmlp_i_mode_check(desc, mode);
-    }
     if (st != TMLP_OK) {
         return st;
     }
-    if (tmlp_i_mode_trains((unsigned)mode)) {
-        st = tmlp_i_mode_optim_check((unsigned)mode, opt, &slots);
+    count_units(desc, &lay, &n_units);
+    if (o->optim == NULL) {
+        *mode = o->params != NULL ? TMLP_I_INFER_BORROWED : TMLP_I_INFER;
+    } else {
+        /* Borrowed parameters stay in place only for frozen layers; without
+         * any, the net is an ordinary training net started from them. */
+        int borrow = o->params != NULL && lay.n_frozen > 0u;
+        *mode = borrow ? (o->no_grad_buffer ? TMLP_I_FINETUNE_NO_GRAD : TMLP_I_FINETUNE)
+                       : (o->no_grad_buffer ? TMLP_I_TRAIN_NO_GRAD : TMLP_I_TRAIN);
+        if (lay.n_train == 0u) {
+            return TMLP_ERR_STATE; /* training needs a layer to train */
+        }
+        st = tmlp_i_mode_optim_check((unsigned)*mode, o->optim, slots);
         if (st != TMLP_OK) {
             return st;
         }
     }
-    st = tmlp_i_size_check(desc, slots);
+    return tmlp_i_size_check(desc, *slots);
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, size_t *n_bytes)
+{
+    tmlp_i_layout_t layout;
+    tmlp_i_mode_t mode = TMLP_I_INFER;
+    uint32_t slots = 0;
+    tmlp_status_t st;
+    if (n_bytes == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    st = tmlp_i_build_check(desc, opts, &mode, &slots);
     if (st != TMLP_OK) {
         return st;
     }

@@ -26,7 +26,7 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
         !tmlp_i_isfinite(h) || !(h > 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if (net->grad == NULL || net->batch_count != 0u) { /* inference or fused mode */
+    if (!tmlp_i_has_grad(net) || net->batch_count != 0u) {
         return TMLP_ERR_STATE;
     }
     /* Everything the arguments alone can tell, before the net is touched. */

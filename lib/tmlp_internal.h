@@ -28,6 +28,17 @@
 /* C99 restrict; the kernels' pointer arguments must not alias. */
 #define TMLP_RESTRICT restrict
 
+/* How a net was built (tmlp_net_t.mode): the choices of tmlp_opts_t
+ * combined, each with its own arena layout (tmlp_i_build_check derives it). */
+typedef enum {
+    TMLP_I_INFER = 0,          /* parameters in the arena; forward only */
+    TMLP_I_INFER_BORROWED = 1, /* parameters in the caller's array */
+    TMLP_I_TRAIN = 2,          /* parameters, gradients, optimizer state, caches */
+    TMLP_I_FINETUNE = 3,       /* training; frozen layers' parameters in the caller's array */
+    TMLP_I_TRAIN_NO_GRAD = 4,  /* TRAIN and FINETUNE without the gradient buffer */
+    TMLP_I_FINETUNE_NO_GRAD = 5
+} tmlp_i_mode_t;
+
 /* Arena layout: offsets in floats from the arena's start. A region that a
  * mode does not have gets the offset `total` and size 0. */
 typedef struct {
@@ -44,17 +55,21 @@ typedef struct {
 /* Checks a model description (widths, layer count, activations and their
  * parameters, softmax only at the output). */
 tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc);
-/* Checks that a checked desc suits the mode (something to train, something
- * frozen to keep in flash). */
-tmlp_status_t tmlp_i_mode_check(const tmlp_desc_t *desc, tmlp_mode_t mode);
+/* Checks desc and opts (NULL: all zeros) together, as tmlp_arena_size and
+ * tmlp_net_init do, and derives how the net is built and its optimizer's
+ * state vectors. The parameter array itself is not read. */
+tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opts,
+                                 tmlp_i_mode_t *mode, uint32_t *slots);
 /* TMLP_ERR_SHAPE if a layout of this desc could not be counted in size_t
  * (possible only with TMLP_MAX_WIDTH or TMLP_MAX_LAYERS raised far above
  * their defaults on a 32-bit target). */
 tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots);
 /* Computes the layout of a checked desc; slots as tmlp_optim_slots(). */
-void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
+void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
                    tmlp_i_layout_t *layout);
 
+/* Leading frozen layers (the frozen layers of a checked desc: a prefix). */
+size_t tmlp_i_n_frozen(const tmlp_desc_t *desc);
 /* Width of the input of layer l. */
 size_t tmlp_i_layer_in(const tmlp_desc_t *desc, size_t l);
 /* Offset (floats) of layer l's weights in the canonical parameter vector. */
@@ -83,34 +98,47 @@ static inline tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net)
 /* Training modes (TRAIN, FINETUNE and their FUSED forms). */
 static inline int tmlp_i_mode_trains(unsigned mode)
 {
-    return mode >= (unsigned)TMLP_MODE_TRAIN && mode <= (unsigned)TMLP_MODE_FINETUNE_FUSED;
+    return mode >= (unsigned)TMLP_I_TRAIN && mode <= (unsigned)TMLP_I_FINETUNE_NO_GRAD;
 }
 
 /* Fine-tuning modes: the frozen layers' parameters stay in the caller's array. */
 static inline int tmlp_i_mode_finetune(unsigned mode)
 {
-    return mode == (unsigned)TMLP_MODE_FINETUNE || mode == (unsigned)TMLP_MODE_FINETUNE_FUSED;
+    return mode == (unsigned)TMLP_I_FINETUNE || mode == (unsigned)TMLP_I_FINETUNE_NO_GRAD;
 }
 
 /* Modes without a gradient buffer: fused batch-1 SGD only. */
 static inline int tmlp_i_mode_fused(unsigned mode)
 {
-    return mode == (unsigned)TMLP_MODE_TRAIN_FUSED || mode == (unsigned)TMLP_MODE_FINETUNE_FUSED;
+    return mode == (unsigned)TMLP_I_TRAIN_NO_GRAD || mode == (unsigned)TMLP_I_FINETUNE_NO_GRAD;
 }
 
-/* 1 for a training or fine-tuning net (only those have trainable
- * parameters; the fused modes have no gradient buffer, net->grad NULL). */
+/* The questions about how a net was built, answered from net->mode only. */
+/* 1 for a training net (fine-tuning included): it has trainable parameters. */
 static inline int tmlp_i_trains(const tmlp_net_t *net)
 {
-    return net->train_params != NULL;
+    return tmlp_i_mode_trains(net->mode);
 }
 
-/* Plain SGD: what tmlp_net_train_sample can fold into one pass (no weight
- * decay, Nesterov, maximize or clipping; any momentum and dampening). */
+/* 1 for a training net with a gradient buffer (net->grad). */
+static inline int tmlp_i_has_grad(const tmlp_net_t *net)
+{
+    return tmlp_i_trains(net) && !tmlp_i_mode_fused(net->mode);
+}
+
+/* Plain SGD: v = mu v + (1 - dampening) g, w -= lr v (any momentum and
+ * dampening; no weight decay, Nesterov or maximize). The one definition:
+ * the fused step and the optimizer's fast loops both ask it. */
+static inline int tmlp_i_sgd_is_plain(const tmlp_optim_t *o)
+{
+    return o->kind == TMLP_OPT_SGD && !o->maximize && o->weight_decay == 0.0f && !o->nesterov;
+}
+
+/* What tmlp_net_train_sample can fold into one pass: plain SGD without
+ * clipping (clipping needs the whole gradient's norm first). */
 static inline int tmlp_i_optim_fusable(const tmlp_optim_t *o)
 {
-    return o->kind == TMLP_OPT_SGD && !o->maximize && o->weight_decay == 0.0f && !o->nesterov &&
-           o->clip_norm == 0.0f;
+    return tmlp_i_sgd_is_plain(o) && o->clip_norm == 0.0f;
 }
 
 /* The parameter and momentum bounds of tmlp_net_train_sample no longer

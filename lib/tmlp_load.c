@@ -132,20 +132,10 @@ TMLP_I_NOINLINE static tmlp_status_t parse_optim(tmlp_pread_fn read, void *ctx, 
     return TMLP_OK;
 }
 
-/* Leading frozen layers (frozen layers come first: tmlp_i_desc_check). */
-static size_t leading_frozen(const tmlp_desc_t *d)
-{
-    size_t n_frozen = 0;
-    while (n_frozen < d->n_layers && (d->layer[n_frozen].flags & TMLP_LAYER_FROZEN)) {
-        n_frozen++;
-    }
-    return n_frozen;
-}
-
 /* Parameters of the trainable layers: the optimizer state's length. */
 static uint64_t train_params(const tmlp_desc_t *d)
 {
-    return tmlp_i_layer_offset(d, d->n_layers) - tmlp_i_layer_offset(d, leading_frozen(d));
+    return tmlp_i_layer_offset(d, d->n_layers) - tmlp_i_layer_offset(d, tmlp_i_n_frozen(d));
 }
 
 /* Offsets of the sections, computed in 64 bits so no size can wrap, and
@@ -157,7 +147,7 @@ TMLP_I_NOINLINE static tmlp_status_t place_sections(parsed_t *p, uint32_t hdr, s
     size_t left_out = p->info.n_frozen; /* 0 unless partial (parse_header) */
     uint64_t n_params, scale, params, optim, after;
     if (left_out != 0u &&
-        (leading_frozen(&p->desc) != left_out || left_out == p->desc.n_layers)) {
+        (tmlp_i_n_frozen(&p->desc) != left_out || left_out == p->desc.n_layers)) {
         return TMLP_ERR_FORMAT;
     }
     n_params = tmlp_i_layer_offset(&p->desc, p->desc.n_layers);

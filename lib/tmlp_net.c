@@ -10,7 +10,7 @@ void tmlp_i_reset_training(tmlp_net_t *net)
     if (!tmlp_i_trains(net)) {
         return;
     }
-    if (net->grad != NULL) {
+    if (tmlp_i_has_grad(net)) {
         memset(net->grad, 0, (size_t)net->n_train * sizeof(float));
     }
     memset(net->opt_state, 0, (size_t)net->n_train * net->slots * sizeof(float));
@@ -19,42 +19,6 @@ void tmlp_i_reset_training(tmlp_net_t *net)
     net->backward_ready = 0;
     net->grad_norm = 0.0f;
     tmlp_i_forget_bounds(net);
-}
-
-/* Optimizer state vectors a training mode needs (0 for inference). */
-static tmlp_status_t slots_of(tmlp_mode_t mode, const tmlp_optim_t *opt, uint32_t *slots)
-{
-    *slots = 0;
-    if (!tmlp_i_mode_trains((unsigned)mode)) {
-        return TMLP_OK;
-    }
-    return tmlp_i_mode_optim_check((unsigned)mode, opt, slots);
-}
-
-/* Checks everything the init functions share, and computes the layout. */
-static tmlp_status_t prepare(const tmlp_desc_t *desc, tmlp_mode_t mode, uint32_t slots,
-                             const void *arena, size_t arena_bytes, size_t *needed_bytes,
-                             tmlp_i_layout_t *layout)
-{
-    tmlp_status_t st;
-    if (desc == NULL || arena == NULL || ((uintptr_t)arena % sizeof(float)) != 0u) {
-        return TMLP_ERR_ARG;
-    }
-    st = tmlp_i_desc_check(desc);
-    if (st == TMLP_OK) {
-        st = tmlp_i_mode_check(desc, mode);
-    }
-    if (st == TMLP_OK) {
-        st = tmlp_i_size_check(desc, slots);
-    }
-    if (st != TMLP_OK) {
-        return st;
-    }
-    tmlp_i_layout(desc, mode, slots, layout);
-    if (needed_bytes != NULL) {
-        *needed_bytes = layout->total * sizeof(float);
-    }
-    return arena_bytes / sizeof(float) < layout->total ? TMLP_ERR_NOMEM : TMLP_OK;
 }
 
 static void assemble_training(tmlp_net_t *net, float *a, const tmlp_i_layout_t *lay)
@@ -70,21 +34,22 @@ static void assemble_training(tmlp_net_t *net, float *a, const tmlp_i_layout_t *
     net->max_units = (uint16_t)lay->max_train;
 }
 
-static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
-                     const tmlp_optim_t *opt, uint32_t slots, float *a,
+/* Lays the net out in the arena a (lay->total floats, all zeroed) and fills
+ * the handle; `params` are the caller's borrowed ones, or NULL. */
+static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_i_mode_t mode,
+                     const tmlp_optim_t *opt, uint32_t slots, const float *params, float *a,
                      const tmlp_i_layout_t *lay)
 {
     int train = tmlp_i_mode_trains((unsigned)mode);
+    int in_place = tmlp_i_mode_finetune((unsigned)mode) || mode == TMLP_I_INFER_BORROWED;
     memset(net, 0, sizeof *net);
     net->desc = *desc;
     net->mode = (uint8_t)mode;
     net->slots = (uint8_t)slots;
     net->n_params = (uint32_t)lay->n_params;
     net->max_units = (uint16_t)lay->max_units;
-    net->params_rw = (tmlp_i_mode_finetune((unsigned)mode) || mode == TMLP_MODE_INFER_CONST)
-                         ? NULL
-                         : a + lay->params;
-    net->params = net->params_rw;
+    net->params_rw = in_place ? NULL : a + lay->params;
+    net->params = in_place ? params : net->params_rw;
     net->acts = a + lay->acts;
     if (train) {
         net->opt = *opt;
@@ -105,118 +70,51 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
             net->in_scale[i] = 1.0f;
         }
     }
+    /* Borrowed parameters the net trains are copied in: all of them
+     * without frozen layers, else the trainable suffix. */
+    if (params != NULL && train) {
+        memcpy(net->train_params, params + (lay->n_params - lay->n_train),
+               lay->n_train * sizeof(float));
+    }
     net->magic = TMLP_I_NET_MAGIC;
 }
 
 /* See tinymlp.h. */
-tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
-                            const tmlp_optim_t *opt, void *arena, size_t arena_bytes,
-                            size_t *needed_bytes)
+tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp_opts_t *opts,
+                            void *arena, size_t arena_bytes, size_t *needed_bytes)
 {
     tmlp_i_layout_t lay;
+    tmlp_i_mode_t mode = TMLP_I_INFER;
     uint32_t slots = 0;
+    const float *params = opts != NULL ? opts->params : NULL;
     tmlp_status_t st;
     if (net == NULL) {
         return TMLP_ERR_ARG;
     }
     net->magic = 0; /* refused until this init succeeds */
-    if (mode != TMLP_MODE_INFER && mode != TMLP_MODE_TRAIN && mode != TMLP_MODE_TRAIN_FUSED) {
+    if (arena == NULL || ((uintptr_t)arena % sizeof(float)) != 0u) {
         return TMLP_ERR_ARG;
     }
-    st = slots_of(mode, opt, &slots);
-    if (st == TMLP_OK) {
-        st = prepare(desc, mode, slots, arena, arena_bytes, needed_bytes, &lay);
-    }
+    st = tmlp_i_build_check(desc, opts, &mode, &slots);
     if (st != TMLP_OK) {
         return st;
     }
-    assemble(net, desc, mode, opt, slots, (float *)arena, &lay);
-    return TMLP_OK;
-}
-
-/* See tinymlp.h. */
-tmlp_status_t tmlp_net_init_const(tmlp_net_t *net, const tmlp_desc_t *desc, const float *params,
-                                  size_t n_params, void *arena, size_t arena_bytes,
-                                  size_t *needed_bytes)
-{
-    tmlp_i_layout_t lay;
-    tmlp_status_t st;
-    if (net == NULL) {
-        return TMLP_ERR_ARG;
+    tmlp_i_layout(desc, mode, slots, &lay);
+    if (needed_bytes != NULL) {
+        *needed_bytes = lay.total * sizeof(float);
     }
-    net->magic = 0; /* refused until this init succeeds */
-    if (params == NULL) {
-        return TMLP_ERR_ARG;
+    if (arena_bytes / sizeof(float) < lay.total) {
+        return TMLP_ERR_NOMEM;
     }
-    st = prepare(desc, TMLP_MODE_INFER_CONST, 0, arena, arena_bytes, needed_bytes, &lay);
-    if (st != TMLP_OK) {
-        return st;
-    }
-    if (n_params != lay.n_params) {
+    if (params != NULL && opts->n_params != lay.n_params) {
         return TMLP_ERR_SHAPE;
     }
-    if (!tmlp_i_all_finite(params, n_params)) {
+    if (params != NULL && !tmlp_i_all_finite(params, lay.n_params)) {
         return TMLP_ERR_NUMERIC;
     }
-    assemble(net, desc, TMLP_MODE_INFER_CONST, NULL, 0, (float *)arena, &lay);
-    net->params = params;
+    assemble(net, desc, mode, opts != NULL ? opts->optim : NULL, slots, params, (float *)arena,
+             &lay);
     return TMLP_OK;
-}
-
-/* tmlp_net_init_finetune and _fused: mode is one of the fine-tuning modes. */
-static tmlp_status_t init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_mode_t mode,
-                                   const tmlp_optim_t *opt, const float *base_params,
-                                   size_t n_params, void *arena, size_t arena_bytes,
-                                   size_t *needed_bytes)
-{
-    tmlp_i_layout_t lay;
-    uint32_t slots = 0;
-    tmlp_status_t st;
-    if (net == NULL) {
-        return TMLP_ERR_ARG;
-    }
-    net->magic = 0; /* refused until this init succeeds */
-    if (base_params == NULL) {
-        return TMLP_ERR_ARG;
-    }
-    st = slots_of(mode, opt, &slots);
-    if (st == TMLP_OK) {
-        st = prepare(desc, mode, slots, arena, arena_bytes, needed_bytes, &lay);
-    }
-    if (st != TMLP_OK) {
-        return st;
-    }
-    if (n_params != lay.n_params) {
-        return TMLP_ERR_SHAPE;
-    }
-    if (!tmlp_i_all_finite(base_params, n_params)) {
-        return TMLP_ERR_NUMERIC;
-    }
-    assemble(net, desc, mode, opt, slots, (float *)arena, &lay);
-    net->params = base_params;
-    memcpy(net->train_params, base_params + (lay.n_params - lay.n_train),
-           lay.n_train * sizeof(float));
-    return TMLP_OK;
-}
-
-/* See tinymlp.h. */
-tmlp_status_t tmlp_net_init_finetune(tmlp_net_t *net, const tmlp_desc_t *desc,
-                                     const tmlp_optim_t *opt, const float *base_params,
-                                     size_t n_params, void *arena, size_t arena_bytes,
-                                     size_t *needed_bytes)
-{
-    return init_finetune(net, desc, TMLP_MODE_FINETUNE, opt, base_params, n_params, arena,
-                         arena_bytes, needed_bytes);
-}
-
-/* See tinymlp.h. */
-tmlp_status_t tmlp_net_init_finetune_fused(tmlp_net_t *net, const tmlp_desc_t *desc,
-                                           const tmlp_optim_t *opt, const float *base_params,
-                                           size_t n_params, void *arena, size_t arena_bytes,
-                                           size_t *needed_bytes)
-{
-    return init_finetune(net, desc, TMLP_MODE_FINETUNE_FUSED, opt, base_params, n_params, arena,
-                         arena_bytes, needed_bytes);
 }
 
 /* See tinymlp.h. */
@@ -373,7 +271,7 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
     if (st != TMLP_OK) {
         return st;
     }
-    if (net->grad == NULL) { /* inference or fused mode */
+    if (!tmlp_i_has_grad(net)) {
         return TMLP_ERR_STATE;
     }
     memset(net->grad, 0, net->n_train * sizeof(float));

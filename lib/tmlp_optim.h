@@ -19,15 +19,12 @@ typedef struct {
     uint32_t slots;    /* state vectors: 0, 1 or 2 */
 } tmlp_i_step_ctx_t;
 
-/* Plain SGD: no maximize, no weight decay, no Nesterov, and with momentum
- * not the first step (v = mu v + (1 - dampening) g); the loops of
- * tmlp_i_sgd_plain_dry/commit carry no per-element flags. Inline so that
- * apply() decides it without a call, as when it was file-local. */
+/* Plain SGD (tmlp_i_sgd_is_plain) and, with momentum, not the first step
+ * (which sets v = g): the loops of tmlp_i_sgd_plain_dry/commit carry no
+ * per-element flags. */
 static inline int tmlp_i_sgd_plain(const tmlp_i_step_ctx_t *c)
 {
-    const tmlp_optim_t *o = c->opt;
-    return o->kind == TMLP_OPT_SGD && !o->maximize && !c->add_wd && !o->nesterov &&
-           (c->slots == 0u || !c->first);
+    return tmlp_i_sgd_is_plain(c->opt) && (c->slots == 0u || !c->first);
 }
 
 /* Any SGD (v is the momentum buffer, unused without momentum). commit = 0:

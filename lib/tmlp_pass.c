@@ -9,7 +9,7 @@
  * trainable layers' parameters apart from the frozen ones. */
 static const float *layer_params(const tmlp_net_t *net, size_t l, size_t off)
 {
-    if (l >= net->n_frozen && net->train_params != NULL) {
+    if (l >= net->n_frozen && tmlp_i_trains(net)) {
         return net->train_params + (off - (net->n_params - net->n_train));
     }
     return net->params + off;
@@ -157,7 +157,7 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     if (target == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->grad == NULL || !net->backward_ready) { /* inference or fused mode */
+    if (!tmlp_i_has_grad(net) || !net->backward_ready) {
         return TMLP_ERR_STATE;
     }
     st = tmlp_i_sample_loss(net, loss, target, &v);
@@ -208,7 +208,7 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     if (st != TMLP_OK) {
         return st;
     }
-    if (net->grad == NULL || net->batch_count == 0u) {
+    if (!tmlp_i_has_grad(net) || net->batch_count == 0u) {
         return TMLP_ERR_STATE;
     }
     /* The commit pass also zeroes the gradient sums for the next batch. */

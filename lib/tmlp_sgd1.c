@@ -197,7 +197,7 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
     if (tmlp_i_optim_fusable(&net->opt)) {
         st = fused_step(net, loss, target);
     }
-    if (st != TMLP_OK && net->grad == NULL) {
+    if (st != TMLP_OK && !tmlp_i_has_grad(net)) {
         /* A fused mode has no gradient buffer for the checked path: a step
          * the bounds cannot prove finite is refused. */
         return st;

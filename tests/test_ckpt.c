@@ -14,7 +14,7 @@
 #define CI 2
 #define CH 3
 #define CO 1
-#define C_BYTES TMLP_MLP2_TRAIN_BYTES(CI, CH, CO, TMLP_SLOTS_MOMENTUM)
+#define C_BYTES TMLP_MLP2_BYTES(CI, CH, CO, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
 #define DEV_BYTES 1024u
 
 static float c_src[C_BYTES / sizeof(float)];
@@ -72,7 +72,7 @@ static uint32_t c_build(tmlp_net_t *net, float *arena, uint32_t seed)
     o.lr = 0.1f;
     o.momentum = 0.9f;
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, arena, C_BYTES, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, arena, C_BYTES, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, seed));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
     return c_hash(net);
@@ -455,8 +455,8 @@ static void ft_make_base(void)
     memcpy(ft_base, p, sizeof ft_base);
 }
 
-/* ft_build's nets: 1 for TMLP_MODE_FINETUNE_FUSED (no gradient buffer,
- * trained by fused batch-1 steps), 0 for TMLP_MODE_FINETUNE. */
+/* ft_build's nets: 1 for fine-tuning without a gradient buffer (trained by
+ * fused batch-1 steps), 0 with one. */
 static int ft_fused;
 
 /* Batch-1 training for the fused mode: the samples of c_train, one step each. */
@@ -484,11 +484,11 @@ static uint32_t ft_build(tmlp_net_t *net, float *arena, const float *base, int s
     o.momentum = 0.9f;
     d.layer[0].flags = TMLP_LAYER_FROZEN;
     if (ft_fused) {
-        CHECK_OK(tmlp_net_init_finetune_fused(net, &d, &o, base, FT_PARAMS, arena, C_BYTES,
+        CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = FT_PARAMS, .no_grad_buffer = 1}, arena, C_BYTES,
                                               NULL));
         ft_train_fused(net, steps);
     } else {
-        CHECK_OK(tmlp_net_init_finetune(net, &d, &o, base, FT_PARAMS, arena, C_BYTES, NULL));
+        CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = FT_PARAMS}, arena, C_BYTES, NULL));
         c_train(net, steps);
     }
     return c_hash(net);

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Arena sizes, forward pass, initialisers, random numbers, checksums. */
+#include <stdio.h>
 #include <string.h>
 
 #include "suites.h"
@@ -19,11 +20,109 @@ static tmlp_desc_t mlp2(uint16_t i, uint16_t h, uint16_t o, uint8_t act_h, uint8
     return d;
 }
 
-static size_t run_size(const tmlp_desc_t *d, tmlp_mode_t mode, const tmlp_optim_t *opt)
+/* tmlp_arena_size for the choices `build` (TMLP_BUILD_* bits but SCALE,
+ * which is the desc's) with optimizer opt when training. */
+static size_t run_size(const tmlp_desc_t *d, unsigned build, const tmlp_optim_t *opt)
 {
+    static const float some_params[1] = {0.0f}; /* only its address counts */
+    tmlp_opts_t o;
     size_t n = 0;
-    CHECK_OK(tmlp_arena_size(d, mode, opt, &n));
+    memset(&o, 0, sizeof o);
+    o.optim = (build & TMLP_BUILD_TRAIN) ? opt : NULL;
+    o.params = (build & TMLP_BUILD_BORROW) ? some_params : NULL;
+    o.no_grad_buffer = (build & TMLP_BUILD_NO_GRAD) ? 1u : 0u;
+    CHECK_OK(tmlp_arena_size(d, &o, &n));
     return n;
+}
+
+/* The shape numbers of the arena macros, counted from a desc. */
+static size_t macro_size(const tmlp_desc_t *d, unsigned build, uint32_t slots)
+{
+    size_t l, in = d->n_in, n_units = 0, max_units = 0, n_params = 0, n_train = 0, max_train = 0;
+    for (l = 0; l < d->n_layers; l++) {
+        size_t u = d->layer[l].units, p = TMLP_DENSE_PARAMS(in, u);
+        n_units += u;
+        n_params += p;
+        max_units = TMLP_MAX2(max_units, u);
+        if (!(d->layer[l].flags & TMLP_LAYER_FROZEN)) {
+            n_train += p;
+            max_train = TMLP_MAX2(max_train, u);
+        }
+        in = u;
+    }
+    if ((build & TMLP_BUILD_TRAIN) && (build & TMLP_BUILD_BORROW) && n_train == n_params) {
+        build &= ~TMLP_BUILD_BORROW; /* nothing frozen: training copies every parameter in */
+    }
+    if (d->flags & TMLP_DESC_INPUT_SCALE) {
+        build |= TMLP_BUILD_SCALE;
+    }
+    return TMLP_ARENA_BYTES(d->n_in, in, n_units, max_units, n_params, n_train, max_train, slots,
+                           build);
+}
+
+/* Every combination of the choices (inference or training; parameters in
+ * the arena or borrowed; gradient buffer or not; input scaling or not;
+ * frozen layers or not; every optimizer): the macro and the run-time size
+ * agree, and a net builds in exactly that many bytes and not one float less. */
+TMLP_TEST(arena_macros_equal_runtime_sizes_for_every_choice)
+{
+    static float arena[TMLP_MLP3_BYTES(6, 9, 5, 4, 2, TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE) /
+                       sizeof(float)];
+    static const float params[TMLP_MLP3_PARAMS(6, 9, 5, 4)] = {0.0f};
+    static const uint8_t kinds[] = {TMLP_OPT_SGD, TMLP_OPT_SGD, TMLP_OPT_EMA, TMLP_OPT_ADAM,
+                                    TMLP_OPT_RMSPROP, TMLP_OPT_RMSPROP};
+    static const float moms[] = {0.0f, 0.9f, 0.9f, 0.0f, 0.0f, 0.9f};
+    static const uint32_t slots[] = {TMLP_SLOTS_SGD, TMLP_SLOTS_MOMENTUM, TMLP_SLOTS_MOMENTUM,
+                                     TMLP_SLOTS_ADAM, TMLP_SLOTS_RMSPROP,
+                                     TMLP_SLOTS_RMSPROP_MOMENTUM};
+    tmlp_desc_t d = mlp2(6, 9, 5, TMLP_ACT_TANH, TMLP_ACT_RELU);
+    unsigned build, frozen, scale, k, tried = 0;
+    d.n_layers = 3;
+    d.layer[2].units = 4;
+    d.layer[2].act = TMLP_ACT_SOFTMAX;
+    for (frozen = 0; frozen <= 2; frozen++) {
+        for (scale = 0; scale <= 1; scale++) {
+            d.layer[0].flags = frozen >= 1u ? TMLP_LAYER_FROZEN : 0u;
+            d.layer[1].flags = frozen >= 2u ? TMLP_LAYER_FROZEN : 0u;
+            d.flags = scale ? TMLP_DESC_INPUT_SCALE : 0u;
+            for (build = 0; build < 8u; build++) {
+                for (k = 0; k < sizeof kinds; k++) {
+                    tmlp_optim_t o;
+                    tmlp_opts_t opts;
+                    tmlp_net_t net;
+                    size_t want, need = 0;
+                    int train = (build & TMLP_BUILD_TRAIN) != 0u;
+                    if ((build & TMLP_BUILD_NO_GRAD) && (!train || kinds[k] != TMLP_OPT_SGD)) {
+                        continue; /* not a valid combination (tested in test_errors.c) */
+                    }
+                    if (!train && k > 0u) {
+                        continue; /* the optimizer does not matter */
+                    }
+                    memset(&o, 0, sizeof o);
+                    o.kind = kinds[k];
+                    o.lr = 0.1f;
+                    o.momentum = moms[k];
+                    want = macro_size(&d, build, train ? slots[k] : 0u);
+                    if (!CHECK(run_size(&d, build, &o) == want)) {
+                        printf("  (frozen %u, scale %u, build %u, optimizer #%u)\n", frozen, scale,
+                               build, k);
+                    }
+                    memset(&opts, 0, sizeof opts);
+                    opts.optim = train ? &o : NULL;
+                    opts.params = (build & TMLP_BUILD_BORROW) ? params : NULL;
+                    opts.n_params = sizeof params / sizeof params[0];
+                    opts.no_grad_buffer = (build & TMLP_BUILD_NO_GRAD) ? 1u : 0u;
+                    CHECK(want <= sizeof arena);
+                    CHECK_ERR(tmlp_net_init(&net, &d, &opts, arena, want - sizeof(float), &need),
+                              TMLP_ERR_NOMEM);
+                    CHECK(need == want);
+                    CHECK_OK(tmlp_net_init(&net, &d, &opts, arena, want, NULL));
+                    tried++;
+                }
+            }
+        }
+    }
+    CHECK(tried == 3u * 2u * (1u + 1u + 6u + 6u + 2u + 2u));
 }
 
 TMLP_TEST(arena_macros_equal_runtime_sizes)
@@ -40,23 +139,27 @@ TMLP_TEST(arena_macros_equal_runtime_sizes)
     rms = mom;
     rms.kind = TMLP_OPT_RMSPROP;
 
-    CHECK(run_size(&d, TMLP_MODE_INFER, NULL) == TMLP_MLP2_INFER_BYTES(64, 32, 10));
-    CHECK(run_size(&d, TMLP_MODE_INFER_CONST, NULL) == TMLP_ARENA_INFER_CONST_BYTES(32));
-    CHECK(run_size(&d, TMLP_MODE_TRAIN, &sgd) == TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_SGD));
-    CHECK(run_size(&d, TMLP_MODE_TRAIN, &mom) ==
-          TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM));
-    CHECK(run_size(&d, TMLP_MODE_TRAIN, &adam) == TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_ADAM));
-    CHECK(run_size(&d, TMLP_MODE_TRAIN, &rms) ==
-          TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_RMSPROP_MOMENTUM));
+    CHECK(run_size(&d, 0, NULL) == TMLP_MLP2_BYTES(64, 32, 10, 0, 0));
+    CHECK(run_size(&d, TMLP_BUILD_BORROW, NULL) == TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW));
+    CHECK(TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW) == 2u * 32u * sizeof(float));
+    CHECK(run_size(&d, TMLP_BUILD_TRAIN, &sgd) ==
+          TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN));
+    CHECK(run_size(&d, TMLP_BUILD_TRAIN, &mom) ==
+          TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN));
+    CHECK(run_size(&d, TMLP_BUILD_TRAIN, &adam) ==
+          TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN));
+    CHECK(run_size(&d, TMLP_BUILD_TRAIN, &rms) ==
+          TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_RMSPROP_MOMENTUM, TMLP_BUILD_TRAIN));
     /* The worked example of README.md: 64-32-10 with momentum is
      * 2410 params x 3 + 64 + 42 + 20 + 64 floats = 7420 floats. */
-    CHECK(TMLP_MLP2_TRAIN_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM) == 7420u * 4u);
-    CHECK(TMLP_MLP2_INFER_BYTES(64, 32, 10) == (2410u + 64u) * 4u);
+    CHECK(TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) == 7420u * 4u);
+    CHECK(TMLP_MLP2_BYTES(64, 32, 10, 0, 0) == (2410u + 64u) * 4u);
 
     /* Output wider than the hidden layer, and three layers. */
     d = mlp2(3, 4, 7, TMLP_ACT_TANH, TMLP_ACT_IDENTITY);
-    CHECK(run_size(&d, TMLP_MODE_TRAIN, &adam) == TMLP_MLP2_TRAIN_BYTES(3, 4, 7, TMLP_SLOTS_ADAM));
-    CHECK(run_size(&d, TMLP_MODE_INFER, NULL) == TMLP_MLP2_INFER_BYTES(3, 4, 7));
+    CHECK(run_size(&d, TMLP_BUILD_TRAIN, &adam) ==
+          TMLP_MLP2_BYTES(3, 4, 7, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN));
+    CHECK(run_size(&d, 0, NULL) == TMLP_MLP2_BYTES(3, 4, 7, 0, 0));
     d3.n_in = 16;
     d3.n_layers = 3;
     d3.layer[0].units = 32;
@@ -64,17 +167,18 @@ TMLP_TEST(arena_macros_equal_runtime_sizes)
     d3.layer[1].act = TMLP_ACT_TANH;
     d3.layer[2].units = 4;
     d3.layer[2].act = TMLP_ACT_SOFTMAX;
-    CHECK(run_size(&d3, TMLP_MODE_TRAIN, &mom) ==
-          TMLP_MLP3_TRAIN_BYTES(16, 32, 16, 4, TMLP_SLOTS_MOMENTUM));
-    CHECK(run_size(&d3, TMLP_MODE_INFER, NULL) == TMLP_MLP3_INFER_BYTES(16, 32, 16, 4));
-    CHECK(run_size(&d3, TMLP_MODE_INFER_CONST, NULL) == TMLP_ARENA_INFER_CONST_BYTES(32));
+    CHECK(run_size(&d3, TMLP_BUILD_TRAIN, &mom) ==
+          TMLP_MLP3_BYTES(16, 32, 16, 4, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN));
+    CHECK(run_size(&d3, 0, NULL) == TMLP_MLP3_BYTES(16, 32, 16, 4, 0, 0));
+    CHECK(run_size(&d3, TMLP_BUILD_BORROW, NULL) ==
+          TMLP_MLP3_BYTES(16, 32, 16, 4, 0, TMLP_BUILD_BORROW));
 }
 
 /* A 2-2-1 net whose outputs are computed here with the same float
  * operations in the same order: the library must match bit for bit. */
 TMLP_TEST(forward_matches_hand_computation)
 {
-    static float arena[TMLP_MLP2_INFER_BYTES(2, 2, 1) / sizeof(float)];
+    static float arena[TMLP_MLP2_BYTES(2, 2, 1, 0, 0) / sizeof(float)];
     const float p[] = {0.5f, -1.25f, 2.0f, 0.75f, /* W0 [2][2] */
                        0.1f, -0.2f,               /* b0 */
                        1.5f, -0.5f,               /* W1 [1][2] */
@@ -83,7 +187,7 @@ TMLP_TEST(forward_matches_hand_computation)
     tmlp_net_t net;
     tmlp_desc_t d = mlp2(2, 2, 1, TMLP_ACT_RELU, TMLP_ACT_IDENTITY);
     float y = 0.0f, h0, h1, want;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, p, 9));
     CHECK_OK(tmlp_net_forward(&net, x, &y));
     h0 = 0.5f * 0.3f + -1.25f * -0.7f + 0.1f;
@@ -98,9 +202,9 @@ TMLP_TEST(forward_matches_hand_computation)
 
 TMLP_TEST(infer_train_and_const_nets_agree_bitwise)
 {
-    static float a_inf[TMLP_MLP2_INFER_BYTES(5, 7, 3) / sizeof(float)];
-    static float a_tr[TMLP_MLP2_TRAIN_BYTES(5, 7, 3, TMLP_SLOTS_ADAM) / sizeof(float)];
-    static float a_c[TMLP_ARENA_INFER_CONST_BYTES(7) / sizeof(float)];
+    static float a_inf[TMLP_MLP2_BYTES(5, 7, 3, 0, 0) / sizeof(float)];
+    static float a_tr[TMLP_MLP2_BYTES(5, 7, 3, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
+    static float a_c[TMLP_MLP2_BYTES(5, 7, 3, 0, TMLP_BUILD_BORROW) / sizeof(float)];
     tmlp_net_t ni, nt, nc;
     tmlp_desc_t d = mlp2(5, 7, 3, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
     tmlp_optim_t adam;
@@ -114,14 +218,14 @@ TMLP_TEST(infer_train_and_const_nets_agree_bitwise)
     adam.lr = 0.01f;
     memset(&init, 0, sizeof init);
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&nt, &d, TMLP_MODE_TRAIN, &adam, a_tr, sizeof a_tr, NULL));
+    CHECK_OK(tmlp_net_init(&nt, &d, &(tmlp_opts_t){.optim = &adam}, a_tr, sizeof a_tr, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 7));
     CHECK_OK(tmlp_net_init_weights(&nt, &init, &rng));
     CHECK_OK(tmlp_net_params(&nt, &p, &np));
     CHECK(np == TMLP_MLP2_PARAMS(5, 7, 3));
-    CHECK_OK(tmlp_net_init(&ni, &d, TMLP_MODE_INFER, NULL, a_inf, sizeof a_inf, NULL));
+    CHECK_OK(tmlp_net_init(&ni, &d, NULL, a_inf, sizeof a_inf, NULL));
     CHECK_OK(tmlp_net_set_params(&ni, p, np));
-    CHECK_OK(tmlp_net_init_const(&nc, &d, p, np, a_c, sizeof a_c, NULL));
+    CHECK_OK(tmlp_net_init(&nc, &d, &(tmlp_opts_t){.params = p, .n_params = np}, a_c, sizeof a_c, NULL));
     CHECK_OK(tmlp_net_forward(&nt, x, yt));
     CHECK_OK(tmlp_net_forward(&ni, x, yi));
     CHECK_OK(tmlp_net_forward(&nc, x, yc));
@@ -221,7 +325,7 @@ static float max_abs_weight(const tmlp_net_t *net, const tmlp_desc_t *d, size_t 
 
 TMLP_TEST(initialisers_respect_their_bounds)
 {
-    static float arena[TMLP_MLP2_INFER_BYTES(24, 6, 2) / sizeof(float)];
+    static float arena[TMLP_MLP2_BYTES(24, 6, 2, 0, 0) / sizeof(float)];
     tmlp_desc_t d = mlp2(24, 6, 2, TMLP_ACT_RELU, TMLP_ACT_SIGMOID);
     tmlp_net_t net;
     tmlp_init_t init;
@@ -229,7 +333,7 @@ TMLP_TEST(initialisers_respect_their_bounds)
     uint32_t h1, h2;
     int bz;
     float m;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 1));
     memset(&init, 0, sizeof init);
     /* AUTO: He-uniform (+-sqrt(6/24) = 0.5) for the ReLU layer, Xavier-uniform
@@ -273,7 +377,7 @@ TMLP_TEST(initialisers_respect_their_bounds)
 
 TMLP_TEST(weights_hash_is_crc_of_little_endian_params)
 {
-    static float arena[TMLP_MLP2_INFER_BYTES(1, 1, 1) / sizeof(float)];
+    static float arena[TMLP_MLP2_BYTES(1, 1, 1, 0, 0) / sizeof(float)];
     const float p[] = {1.0f, 0.0f, -2.0f, 0.5f};
     /* The same bytes written out by hand: 1.0f = 0x3f800000 little-endian... */
     const uint8_t le[] = {0x00, 0x00, 0x80, 0x3f, 0x00, 0x00, 0x00, 0x00,
@@ -281,7 +385,7 @@ TMLP_TEST(weights_hash_is_crc_of_little_endian_params)
     tmlp_desc_t d = mlp2(1, 1, 1, TMLP_ACT_IDENTITY, TMLP_ACT_IDENTITY);
     tmlp_net_t net;
     uint32_t a, b;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, p, 4));
     CHECK_OK(tmlp_net_crc32(&net, &a));
     CHECK_OK(tmlp_crc32(0, le, sizeof le, &b));
@@ -291,6 +395,7 @@ TMLP_TEST(weights_hash_is_crc_of_little_endian_params)
 void suite_core(void)
 {
     RUN(arena_macros_equal_runtime_sizes);
+    RUN(arena_macros_equal_runtime_sizes_for_every_choice);
     RUN(forward_matches_hand_computation);
     RUN(infer_train_and_const_nets_agree_bitwise);
     RUN(crc32_known_values);

@@ -10,11 +10,11 @@
 #include "tinymlp.h"
 #include "tmlp_test.h"
 
-#define K_BYTES TMLP_MLP2_TRAIN_BYTES(2, 3, 1, TMLP_SLOTS_MOMENTUM)
+#define K_BYTES TMLP_MLP2_BYTES(2, 3, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
 #define K_NP TMLP_MLP2_PARAMS(2, 3, 1)
 
 static float k_arena[K_BYTES / sizeof(float)];
-static float k_arena2[TMLP_MLP2_TRAIN_BYTES(3, 3, 1, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+static float k_arena2[TMLP_MLP2_BYTES(3, 3, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
 static uint8_t k_file[512], k_file2[512];
 static uint8_t k_dev[1024];
 
@@ -60,7 +60,7 @@ static void k_net(tmlp_net_t *net, float *arena, size_t bytes)
     memset(&init, 0, sizeof init);
     t.values = y;
     t.label = 0;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, arena, bytes, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, arena, bytes, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 7));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
     CHECK_OK(tmlp_net_forward(net, x, NULL));
@@ -174,7 +174,7 @@ TMLP_TEST(cover_arena_and_crc)
     size_t n = 0;
     uint32_t crc = 0;
     memset(&zero, 0, sizeof zero);
-    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)7, NULL, &n), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.no_grad_buffer = 7}, &n), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_crc32(&zero, &crc), TMLP_ERR_UNINIT);
     CHECK_ERR(tmlp_net_crc32(NULL, &crc), TMLP_ERR_ARG);
 }
@@ -347,7 +347,7 @@ TMLP_TEST(cover_read_errors)
 TMLP_TEST(cover_gradcheck_overflow)
 {
     static const float x[2] = {1.0f, 1.0f}, y[1] = {1.0f}, p[3] = {0.5f, -0.5f, 0.25f};
-    static float a[TMLP_ARENA_TRAIN_BYTES(3, 2, 1, 1, 1, 1) / sizeof(float)];
+    static float a[TMLP_ARENA_BYTES(2, 1, 1, 1, 3, 3, 1, 1, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d;
     tmlp_optim_t o = k_opt();
     tmlp_net_t net;
@@ -361,7 +361,7 @@ TMLP_TEST(cover_gradcheck_overflow)
     d.layer[0].act = TMLP_ACT_IDENTITY;
     t.values = y;
     t.label = 0;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, a, sizeof a, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, a, sizeof a, NULL));
     CHECK_OK(tmlp_net_set_params(&net, p, 3));
     h = k_hash(&net);
     /* w +- h makes the loss overflow: reported, weights restored. */
@@ -476,26 +476,26 @@ TMLP_TEST(cover_load_crafted)
     /* Shape and state mismatches against the net loaded into. */
     d = k_desc();
     d.n_in = 3;
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &nb));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &nb));
     CHECK(nb <= sizeof k_arena2);
-    CHECK_OK(tmlp_net_init(&dst, &d, TMLP_MODE_TRAIN, &o, k_arena2, sizeof k_arena2, NULL));
+    CHECK_OK(tmlp_net_init(&dst, &d, &(tmlp_opts_t){.optim = &o}, k_arena2, sizeof k_arena2, NULL));
     CHECK_ERR(tmlp_model_load_buf(&dst, 0, k_file, len), TMLP_ERR_SHAPE);
     d = k_desc();
     d.n_layers = 1;
     d.layer[0] = k_desc().layer[1];
-    CHECK_OK(tmlp_net_init(&dst, &d, TMLP_MODE_TRAIN, &o, k_arena2, sizeof k_arena2, NULL));
+    CHECK_OK(tmlp_net_init(&dst, &d, &(tmlp_opts_t){.optim = &o}, k_arena2, sizeof k_arena2, NULL));
     CHECK_ERR(tmlp_model_load_buf(&dst, 0, k_file, len), TMLP_ERR_SHAPE);
     /* Same kind (SGD), fewer state slots (no momentum). */
     d = k_desc();
     o.momentum = 0.0f;
-    CHECK_OK(tmlp_net_init(&dst, &d, TMLP_MODE_TRAIN, &o, k_arena2, sizeof k_arena2, NULL));
+    CHECK_OK(tmlp_net_init(&dst, &d, &(tmlp_opts_t){.optim = &o}, k_arena2, sizeof k_arena2, NULL));
     h = k_hash(&dst);
     CHECK_ERR(tmlp_model_load_buf(&dst, TMLP_SAVE_OPTIM, k_file, len), TMLP_ERR_STATE);
     CHECK(k_hash(&dst) == h);
     /* A file without input scaling into a net with it: offset 0, scale 1. */
     d.flags = TMLP_DESC_INPUT_SCALE;
     o = k_opt();
-    CHECK_OK(tmlp_net_init(&dst, &d, TMLP_MODE_TRAIN, &o, k_arena2, sizeof k_arena2, NULL));
+    CHECK_OK(tmlp_net_init(&dst, &d, &(tmlp_opts_t){.optim = &o}, k_arena2, sizeof k_arena2, NULL));
     CHECK_OK(tmlp_model_load_buf(&dst, 0, k_file, len));
     CHECK(k_hash(&dst) == k_hash(&net));
 }
@@ -511,21 +511,19 @@ TMLP_TEST(cover_net_finetune_args)
     float norm;
     memset(base, 0, sizeof base);
     d.layer[0].flags = TMLP_LAYER_FROZEN;
-    CHECK_ERR(tmlp_net_init_finetune(NULL, &d, &o, base, K_NP, k_arena, sizeof k_arena, NULL),
-              TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init_finetune(&net, &d, &o, NULL, K_NP, k_arena, sizeof k_arena, NULL),
+    CHECK_ERR(tmlp_net_init(NULL, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP}, k_arena, sizeof k_arena, NULL),
               TMLP_ERR_ARG);
     o.lr = -1.0f;
-    CHECK_ERR(tmlp_net_init_finetune(&net, &d, &o, base, K_NP, k_arena, sizeof k_arena, NULL),
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP}, k_arena, sizeof k_arena, NULL),
               TMLP_ERR_ARG);
     o = k_opt();
-    CHECK_ERR(tmlp_net_init_finetune(&net, &d, &o, base, K_NP - 1u, k_arena, sizeof k_arena, NULL),
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP - 1u}, k_arena, sizeof k_arena, NULL),
               TMLP_ERR_SHAPE);
     base[0] = bits_f(0x7f800000u);
-    CHECK_ERR(tmlp_net_init_finetune(&net, &d, &o, base, K_NP, k_arena, sizeof k_arena, NULL),
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP}, k_arena, sizeof k_arena, NULL),
               TMLP_ERR_NUMERIC);
     base[0] = 0.0f;
-    CHECK_OK(tmlp_net_init_finetune(&net, &d, &o, base, K_NP, k_arena, sizeof k_arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP}, k_arena, sizeof k_arena, NULL));
     CHECK_ERR(tmlp_net_train_params(NULL, &p, &n), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_train_params(&net, NULL, &n), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_train_params(&net, &p, NULL), TMLP_ERR_ARG);
@@ -591,10 +589,10 @@ TMLP_TEST(cover_save_args)
 {
     tmlp_net_t net, inf;
     tmlp_desc_t d = k_desc();
-    static float ia[TMLP_MLP2_INFER_BYTES(2, 3, 1) / sizeof(float)];
+    static float ia[TMLP_MLP2_BYTES(2, 3, 1, 0, 0) / sizeof(float)];
     size_t n = 0, len = 0;
     k_net(&net, k_arena, sizeof k_arena);
-    CHECK_OK(tmlp_net_init(&inf, &d, TMLP_MODE_INFER, NULL, ia, sizeof ia, NULL));
+    CHECK_OK(tmlp_net_init(&inf, &d, NULL, ia, sizeof ia, NULL));
     CHECK_ERR(tmlp_model_size(&net, 0, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_model_size(&inf, TMLP_SAVE_OPTIM, &n), TMLP_ERR_STATE);
     CHECK_ERR(tmlp_model_save_stream(&net, 0, NULL, NULL), TMLP_ERR_ARG);

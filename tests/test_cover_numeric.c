@@ -15,7 +15,7 @@
 
 #define H_IN 2
 #define H_OUT 3
-#define H_BYTES TMLP_MLP2_TRAIN_BYTES(H_IN, 4, H_OUT, TMLP_SLOTS_ADAM)
+#define H_BYTES TMLP_MLP2_BYTES(H_IN, 4, H_OUT, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN)
 
 static float h_arena[H_BYTES / sizeof(float)];
 
@@ -66,7 +66,7 @@ static void h_net(tmlp_net_t *net, uint8_t kind, float lr, uint8_t out_act)
     o.kind = kind;
     o.lr = lr;
     o.momentum = kind == TMLP_OPT_ADAM ? 0.0f : 0.9f;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, h_arena, sizeof h_arena, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, h_arena, sizeof h_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 11));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }

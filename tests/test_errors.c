@@ -169,13 +169,13 @@ static int failed_init_refused(const tmlp_net_t *net)
 
 /* ---- fixtures ------------------------------------------------------------ */
 
-static float fx_arena[TMLP_MLP2_TRAIN_BYTES(2, 3, 2, TMLP_SLOTS_ADAM) / sizeof(float)];
+static float fx_arena[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 static tmlp_net_t fx_net;
 static size_t fx_keep;
 
-static float inf_arena[TMLP_MLP2_INFER_BYTES(2, 3, 2) / sizeof(float)];
+static float inf_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, 0) / sizeof(float)];
 static tmlp_net_t inf_net;
-static float const_arena[TMLP_ARENA_INFER_CONST_BYTES(3) / sizeof(float)];
+static float const_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, TMLP_BUILD_BORROW) / sizeof(float)];
 static tmlp_net_t const_net;
 static const float const_params[NP] = {0.5f,  -0.25f, 0.125f, 1.0f,  -0.75f, 0.375f, 0.1f,
                                        -0.2f, 0.3f,   0.4f,   -0.5f, 0.6f,   0.7f,   -0.8f,
@@ -206,7 +206,7 @@ static tmlp_net_t *train_fx(const tmlp_optim_t *opt, uint8_t out_act, int histor
     memset(&init, 0, sizeof init);
     init.kind = TMLP_INIT_FANIN_UNIFORM;
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&fx_net, &d, TMLP_MODE_TRAIN, opt, fx_arena, sizeof fx_arena, NULL));
+    CHECK_OK(tmlp_net_init(&fx_net, &d, &(tmlp_opts_t){.optim = opt}, fx_arena, sizeof fx_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 1234u));
     CHECK_OK(tmlp_net_init_weights(&fx_net, &init, &rng));
     for (k = 0; k < history; k++) {
@@ -242,7 +242,7 @@ static tmlp_net_t *infer_fx(void)
     tmlp_desc_t d;
     float y[2];
     base_desc(&d, TMLP_ACT_IDENTITY);
-    CHECK_OK(tmlp_net_init(&inf_net, &d, TMLP_MODE_INFER, NULL, inf_arena, sizeof inf_arena, NULL));
+    CHECK_OK(tmlp_net_init(&inf_net, &d, NULL, inf_arena, sizeof inf_arena, NULL));
     CHECK_OK(tmlp_net_set_params(&inf_net, const_params, NP));
     CHECK_OK(tmlp_net_forward(&inf_net, X0, y));
     snapshot(&inf_net, inf_arena, NP);
@@ -255,7 +255,7 @@ static tmlp_net_t *const_fx(void)
     tmlp_desc_t d;
     float y[2];
     base_desc(&d, TMLP_ACT_IDENTITY);
-    CHECK_OK(tmlp_net_init_const(&const_net, &d, const_params, NP, const_arena, sizeof const_arena,
+    CHECK_OK(tmlp_net_init(&const_net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, const_arena, sizeof const_arena,
                                  NULL));
     CHECK_OK(tmlp_net_forward(&const_net, X0, y));
     snapshot(&const_net, NULL, 0);
@@ -565,21 +565,32 @@ TMLP_TEST(arena_size_errors)
     size_t bytes = 0;
     int i, m;
     base_desc(&d, TMLP_ACT_IDENTITY);
-    CHECK_ERR(tmlp_arena_size(NULL, TMLP_MODE_INFER, NULL, &bytes), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, NULL), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)6, &o, &bytes), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)200, &o, &bytes), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN, NULL, &bytes), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(NULL, NULL, &bytes), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, NULL, NULL), TMLP_ERR_ARG);
+    /* No gradient buffer: only for training, only with plain SGD, a 0/1 flag. */
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.no_grad_buffer = 1}, &bytes), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 2}, &bytes),
+              TMLP_ERR_ARG);
+    {
+        tmlp_optim_t adam = make_opt(TMLP_OPT_ADAM, 0.1f, 0.0f);
+        CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &adam, .no_grad_buffer = 1}, &bytes),
+                  TMLP_ERR_ARG);
+    }
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, &bytes));
     for (i = 0; bad_opt(i, &bad); i++) {
-        if (!CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &bad, &bytes), TMLP_ERR_ARG)) {
+        if (!CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &bad}, &bytes), TMLP_ERR_ARG)) {
             printf("  (bad optimizer #%d)\n", i);
         }
         /* ignored outside training */
-        CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER, &bad, &bytes));
+        CHECK_OK(tmlp_arena_size(&d, NULL, &bytes));
     }
     for (i = 0; bad_desc(i, &d, &want); i++) {
-        for (m = 0; m <= (int)TMLP_MODE_TRAIN; m++) {
-            if (!CHECK_ERR(tmlp_arena_size(&d, (tmlp_mode_t)m, &o, &bytes), want)) {
+        for (m = 0; m <= 2; m++) { /* inference, borrowed parameters, training */
+            tmlp_opts_t op;
+            memset(&op, 0, sizeof op);
+            op.optim = m == 2 ? &o : NULL;
+            op.params = m == 1 ? const_params : NULL;
+            if (!CHECK_ERR(tmlp_arena_size(&d, &op, &bytes), want)) {
                 printf("  (bad desc #%d, mode %d)\n", i, m);
             }
         }
@@ -592,8 +603,8 @@ TMLP_TEST(arena_size_errors)
     d.layer[0].act = TMLP_ACT_LEAKY_RELU; /* slope 0: default 0.01 */
     d.layer[2].act = 0xff;
     d.layer[3].flags = 0xff;
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &bytes));
-    CHECK(bytes == TMLP_MLP2_TRAIN_BYTES(TMLP_MAX_WIDTH, TMLP_MAX_WIDTH, 2, 0));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &bytes));
+    CHECK(bytes == TMLP_MLP2_BYTES(TMLP_MAX_WIDTH, TMLP_MAX_WIDTH, 2, 0, TMLP_BUILD_TRAIN));
     base_desc(&d, TMLP_ACT_SIGMOID);
     d.layer[1].act_param = 1e-3f;
     d.layer[0].act = TMLP_ACT_LEAKY_RELU;
@@ -603,8 +614,8 @@ TMLP_TEST(arena_size_errors)
         d.layer[i].units = 2;
         d.layer[i].act = TMLP_ACT_SIGMOID;
     }
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER_CONST, NULL, &bytes));
-    CHECK(bytes == TMLP_ARENA_INFER_CONST_BYTES(3));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.params = const_params}, &bytes));
+    CHECK(bytes == TMLP_MLP2_BYTES(2, 3, 2, 0, TMLP_BUILD_BORROW));
 }
 
 /* Failing tmlp_net_init on a live training net leaves the handle and the
@@ -620,41 +631,39 @@ TMLP_TEST(net_init_errors)
     int i, m;
     memcpy(arena_copy, fx_arena, sizeof fx_arena);
     base_desc(&d, TMLP_ACT_IDENTITY);
-    CHECK_ERR(tmlp_net_init(NULL, &d, TMLP_MODE_TRAIN, &o, fx_arena, sizeof fx_arena, NULL),
+    CHECK_ERR(tmlp_net_init(NULL, &d, &(tmlp_opts_t){.optim = &o}, fx_arena, sizeof fx_arena, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, NULL, TMLP_MODE_TRAIN, &o, fx_arena, sizeof fx_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, NULL, &(tmlp_opts_t){.optim = &o}, fx_arena, sizeof fx_arena, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, NULL, fx_arena, sizeof fx_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, NULL, sizeof fx_arena, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, NULL, sizeof fx_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, &d, NULL, NULL, sizeof fx_arena, &needed),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_INFER, NULL, NULL, sizeof fx_arena, &needed),
+    /* Choices that do not go together */
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.no_grad_buffer = 1}, fx_arena,
+                            sizeof fx_arena, NULL),
               TMLP_ERR_ARG);
-    /* INFER_CONST has its own constructor; unknown modes */
-    CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_INFER_CONST, &o, fx_arena, sizeof fx_arena, NULL),
-              TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, &d, (tmlp_mode_t)3, &o, fx_arena, sizeof fx_arena, NULL),
-              TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, &d, (tmlp_mode_t)0xff, &o, fx_arena, sizeof fx_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 0xff},
+                            fx_arena, sizeof fx_arena, NULL),
               TMLP_ERR_ARG);
     /* misaligned arena */
-    CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, (unsigned char *)fx_arena + 1,
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, (unsigned char *)fx_arena + 1,
                             sizeof fx_arena - 4u, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_INFER, NULL, (unsigned char *)fx_arena + 2,
+    CHECK_ERR(tmlp_net_init(net, &d, NULL, (unsigned char *)fx_arena + 2,
                             sizeof fx_arena - 4u, NULL),
               TMLP_ERR_ARG);
     for (i = 0; bad_opt(i, &bad); i++) {
-        if (!CHECK_ERR(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &bad, fx_arena, sizeof fx_arena,
+        if (!CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &bad}, fx_arena, sizeof fx_arena,
                                      NULL),
                        TMLP_ERR_ARG)) {
             printf("  (bad optimizer #%d)\n", i);
         }
     }
     for (i = 0; bad_desc(i, &d, &want); i++) {
-        for (m = 0; m <= (int)TMLP_MODE_TRAIN; m += 2) {
-            if (!CHECK_ERR(tmlp_net_init(net, &d, (tmlp_mode_t)m, &o, fx_arena, sizeof fx_arena,
-                                         &needed),
+        for (m = 0; m <= 1; m++) { /* inference, training */
+            if (!CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = m ? &o : NULL}, fx_arena,
+                                         sizeof fx_arena, &needed),
                            want)) {
                 printf("  (bad desc #%d, mode %d)\n", i, m);
             }
@@ -681,19 +690,21 @@ TMLP_TEST(net_init_nomem)
         /* c == count: inference */
         int infer = c == sizeof kinds / sizeof kinds[0];
         tmlp_optim_t o = make_opt(infer ? TMLP_OPT_SGD : kinds[c], 0.1f, infer ? 0.0f : moms[c]);
-        tmlp_mode_t mode = infer ? TMLP_MODE_INFER : TMLP_MODE_TRAIN;
+        tmlp_opts_t mode;
         size_t want = 0;
-        CHECK_OK(tmlp_arena_size(&d, mode, &o, &want));
+        memset(&mode, 0, sizeof mode);
+        mode.optim = infer ? NULL : &o;
+        CHECK_OK(tmlp_arena_size(&d, &mode, &want));
         CHECK(want > 0u && want <= sizeof fx_arena);
         for (s = 0; s < 4; s++) {
             size_t have = s == 0 ? want - 1u : s == 1 ? want - sizeof(float) : s == 2 ? want / 2u : 0u;
             size_t needed = 1;
-            if (!CHECK_ERR(tmlp_net_init(net, &d, mode, &o, fx_arena, have, &needed),
+            if (!CHECK_ERR(tmlp_net_init(net, &d, &mode, fx_arena, have, &needed),
                            TMLP_ERR_NOMEM)) {
                 printf("  (optimizer #%u, case %u)\n", (unsigned)c, (unsigned)s);
             }
             CHECK(needed == want);
-            CHECK_ERR(tmlp_net_init(net, &d, mode, &o, fx_arena, have, NULL), TMLP_ERR_NOMEM);
+            CHECK_ERR(tmlp_net_init(net, &d, &mode, fx_arena, have, NULL), TMLP_ERR_NOMEM);
         }
         CHECK_FAILED_INIT_REFUSED(net);
         CHECK(memcmp(arena_copy, fx_arena, sizeof fx_arena) == 0);
@@ -702,8 +713,8 @@ TMLP_TEST(net_init_nomem)
     {
         tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.1f, 0.0f);
         size_t want = 0, needed = 0;
-        CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &want));
-        CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, fx_arena, want, &needed));
+        CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &want));
+        CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, fx_arena, want, &needed));
         CHECK(needed == want);
     }
 }
@@ -717,43 +728,45 @@ TMLP_TEST(net_init_const_errors)
     size_t needed = 0, size = 0;
     int i;
     base_desc(&d, TMLP_ACT_IDENTITY);
-    CHECK_ERR(tmlp_net_init_const(NULL, &d, const_params, NP, const_arena, sizeof const_arena, NULL),
+    CHECK_ERR(tmlp_net_init(NULL, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, const_arena, sizeof const_arena, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init_const(net, NULL, const_params, NP, const_arena, sizeof const_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, NULL, &(tmlp_opts_t){.params = const_params, .n_params = NP}, const_arena, sizeof const_arena, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init_const(net, &d, NULL, NP, const_arena, sizeof const_arena, NULL),
+    /* Without borrowed parameters they need room in the arena. */
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = NULL, .n_params = NP}, const_arena,
+                            sizeof const_arena, NULL),
+              TMLP_ERR_NOMEM);
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, NULL, sizeof const_arena, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP, NULL, sizeof const_arena, NULL),
-              TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP, (unsigned char *)const_arena + 1,
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, (unsigned char *)const_arena + 1,
                                   sizeof const_arena - 4u, NULL),
               TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP - 1u, const_arena, sizeof const_arena,
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP - 1u}, const_arena, sizeof const_arena,
                                   NULL),
               TMLP_ERR_SHAPE);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP + 1u, const_arena, sizeof const_arena,
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP + 1u}, const_arena, sizeof const_arena,
                                   NULL),
               TMLP_ERR_SHAPE);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, 0, const_arena, sizeof const_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = 0}, const_arena, sizeof const_arena, NULL),
               TMLP_ERR_SHAPE);
     memcpy(bad_params, const_params, NP * sizeof(float));
     bad_params[NP - 1u] = qnan();
-    CHECK_ERR(tmlp_net_init_const(net, &d, bad_params, NP, const_arena, sizeof const_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = bad_params, .n_params = NP}, const_arena, sizeof const_arena, NULL),
               TMLP_ERR_NUMERIC);
     bad_params[NP - 1u] = 0.0f;
     bad_params[0] = -pinf();
-    CHECK_ERR(tmlp_net_init_const(net, &d, bad_params, NP, const_arena, sizeof const_arena, NULL),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = bad_params, .n_params = NP}, const_arena, sizeof const_arena, NULL),
               TMLP_ERR_NUMERIC);
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER_CONST, NULL, &size));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.params = const_params}, &size));
     CHECK(size == sizeof const_arena);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP, const_arena, size - 1u, &needed),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, const_arena, size - 1u, &needed),
               TMLP_ERR_NOMEM);
     CHECK(needed == size);
-    CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP, const_arena, 0, &needed),
+    CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, const_arena, 0, &needed),
               TMLP_ERR_NOMEM);
     CHECK(needed == size);
     for (i = 0; bad_desc(i, &d, &want); i++) {
-        if (!CHECK_ERR(tmlp_net_init_const(net, &d, const_params, NP, const_arena,
+        if (!CHECK_ERR(tmlp_net_init(net, &d, &(tmlp_opts_t){.params = const_params, .n_params = NP}, const_arena,
                                            sizeof const_arena, NULL),
                        want)) {
             printf("  (bad desc #%d)\n", i);
@@ -1057,7 +1070,7 @@ TMLP_TEST(forward_overflow)
     {
         tmlp_desc_t d;
         base_desc(&d, TMLP_ACT_IDENTITY);
-        CHECK_OK(tmlp_net_init_const(&aux_net, &d, huge, NP, const_arena, sizeof const_arena, NULL));
+        CHECK_OK(tmlp_net_init(&aux_net, &d, &(tmlp_opts_t){.params = huge, .n_params = NP}, const_arena, sizeof const_arena, NULL));
         CHECK_ERR(tmlp_net_forward(&aux_net, X0, y), TMLP_ERR_NUMERIC);
         CHECK_ERR(tmlp_net_loss(&aux_net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
     }
@@ -1166,7 +1179,7 @@ TMLP_TEST(loss_errors)
     {
         tmlp_desc_t d;
         base_desc(&d, TMLP_ACT_IDENTITY);
-        CHECK_OK(tmlp_net_init(&inf_net, &d, TMLP_MODE_INFER, NULL, inf_arena, sizeof inf_arena,
+        CHECK_OK(tmlp_net_init(&inf_net, &d, NULL, inf_arena, sizeof inf_arena,
                                NULL));
         CHECK_ERR(tmlp_net_loss(&inf_net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
     }
@@ -1438,7 +1451,7 @@ TMLP_TEST(gradcheck_argument_errors_keep_handle)
 
 TMLP_TEST(input_scale_errors)
 {
-    static float arena[(TMLP_MLP2_INFER_BYTES(2, 3, 2) + TMLP_INPUT_SCALE_BYTES(2, TMLP_MODE_INFER)) /
+    static float arena[TMLP_MLP2_BYTES(2, 3, 2, 0, TMLP_BUILD_SCALE) /
                        sizeof(float)];
     tmlp_net_t *netp = &aux_net;
     unsigned char *handle = (unsigned char *)&aux_expect;
@@ -1452,7 +1465,7 @@ TMLP_TEST(input_scale_errors)
     CHECK_UNCHANGED(plain);
     base_desc(&d, TMLP_ACT_IDENTITY);
     d.flags = TMLP_DESC_INPUT_SCALE;
-    CHECK_OK(tmlp_net_init(netp, &d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(netp, &d, NULL, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_input_scale(netp, off, sc));
     memcpy(handle, netp, sizeof *netp);
     memcpy(arena_copy, arena, sizeof arena);
@@ -1664,7 +1677,7 @@ TMLP_TEST(evaluate_baseline_errors)
 /* ------------------------------------------------------------------------ */
 
 #define GUARD 16u
-#define CANARY_FLOATS (TMLP_MLP2_TRAIN_BYTES(3, 5, 3, TMLP_SLOTS_ADAM) / sizeof(float))
+#define CANARY_FLOATS (TMLP_MLP2_BYTES(3, 5, 3, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float))
 static float canary_buf[GUARD + CANARY_FLOATS + GUARD];
 static const uint32_t CANARY = 0x5aa5c33cu; /* a finite float: 2.3e16 */
 
@@ -1712,14 +1725,14 @@ static void canary_train(const tmlp_optim_t *o, uint8_t out_act)
     d.layer[0].act = TMLP_ACT_TANH;
     d.layer[1].units = 3;
     d.layer[1].act = out_act;
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN, o, &need));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = o}, &need));
     used = need / sizeof(float);
     CHECK(need % sizeof(float) == 0u && used <= CANARY_FLOATS);
     if (used > CANARY_FLOATS) {
         return;
     }
     canary_fill();
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, o, canary_buf + GUARD, need, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = o}, canary_buf + GUARD, need, NULL));
     memset(&init, 0, sizeof init);
     CHECK_OK(tmlp_rng_seed(&rng, 99u));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
@@ -1807,15 +1820,17 @@ TMLP_TEST(canary_inference)
     d.layer[1].units = 3;
     d.layer[1].act = TMLP_ACT_SOFTMAX;
     for (mode = 0; mode < 2; mode++) {
-        tmlp_mode_t m = mode == 0 ? TMLP_MODE_INFER : TMLP_MODE_INFER_CONST;
-        CHECK_OK(tmlp_arena_size(&d, m, NULL, &need));
+        tmlp_opts_t borrow;
+        memset(&borrow, 0, sizeof borrow);
+        borrow.params = p;
+        borrow.n_params = TMLP_MLP2_PARAMS(3, 5, 3);
+        CHECK_OK(tmlp_arena_size(&d, mode == 0 ? NULL : &borrow, &need));
         canary_fill();
         if (mode == 0) {
-            CHECK_OK(tmlp_net_init(net, &d, m, NULL, canary_buf + GUARD, need, NULL));
+            CHECK_OK(tmlp_net_init(net, &d, NULL, canary_buf + GUARD, need, NULL));
             CHECK_OK(tmlp_net_set_params(net, p, TMLP_MLP2_PARAMS(3, 5, 3)));
         } else {
-            CHECK_OK(tmlp_net_init_const(net, &d, p, TMLP_MLP2_PARAMS(3, 5, 3), canary_buf + GUARD,
-                                         need, NULL));
+            CHECK_OK(tmlp_net_init(net, &d, &borrow, canary_buf + GUARD, need, NULL));
         }
         for (k = 0; k < 50; k++) {
             float x[3];

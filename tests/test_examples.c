@@ -48,8 +48,7 @@ static tmlp_optim_t opt_of(uint8_t kind, float lr)
 #define LR_NF 3
 
 static float lr_x[LR_N][LR_NF], lr_y[LR_N];
-static float lr_arena[TMLP_ARENA_TRAIN_BYTES(TMLP_DENSE_PARAMS(LR_NF, 1), LR_NF, 1, 1, 1,
-                                             TMLP_SLOTS_SGD) /
+static float lr_arena[TMLP_ARENA_BYTES(LR_NF, 1, 1, 1, TMLP_DENSE_PARAMS(LR_NF, 1), TMLP_DENSE_PARAMS(LR_NF, 1), 1, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN) /
                       sizeof(float)];
 
 /* y = w . x + b + 0.3 noise with x ~ N(0, I) (nf = 3) or uniform in [-2, 2)
@@ -153,7 +152,7 @@ static void lr_batch_gd(int nf, float *p, tmlp_train_result_t *res)
     arr.n_in = LR_NF;
     arr.n_out = 1;
     CHECK_OK(tmlp_data_arrays(&data, &arr, LR_N));
-    CHECK_OK(tmlp_net_init(&ex_net, &d, TMLP_MODE_TRAIN, &o, lr_arena, sizeof lr_arena, NULL));
+    CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, lr_arena, sizeof lr_arena, NULL));
     cfg.loss = TMLP_LOSS_MSE;
     cfg.max_epochs = 5000;
     cfg.grad_tol = 1e-5f;
@@ -330,7 +329,7 @@ TMLP_TEST(linreg_too_large_lr_stops_with_numeric_error)
     arr.n_in = LR_NF;
     arr.n_out = 1;
     CHECK_OK(tmlp_data_arrays(&data, &arr, LR_N));
-    CHECK_OK(tmlp_net_init(&ex_net, &d, TMLP_MODE_TRAIN, &o, lr_arena, sizeof lr_arena, NULL));
+    CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, lr_arena, sizeof lr_arena, NULL));
     cfg.loss = TMLP_LOSS_MSE;
     cfg.max_epochs = 5000;
     CHECK_ERR(tmlp_train(&ex_tr, &ex_net, &data, &cfg, &res), TMLP_ERR_NUMERIC);
@@ -359,7 +358,7 @@ static const float CL_CENTRE[CL_CLASSES][2] = {{-1.5f, -1.0f}, {1.5f, -1.0f}, {0
 static const uint32_t CL_SHARE[CL_CLASSES] = {4, 2, 1, 1}; /* of every 8 samples */
 static float cl_train_x[CL_TRAIN][2];
 static uint8_t cl_train_y[CL_TRAIN];
-static float cl_arena[TMLP_MLP2_TRAIN_BYTES(2, 8, CL_CLASSES, TMLP_SLOTS_ADAM) / sizeof(float)];
+static float cl_arena[TMLP_MLP2_BYTES(2, 8, CL_CLASSES, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 /* Sample i: its class from i, its point from the next two normal draws. */
 static tmlp_status_t cl_sample(tmlp_rng_t *rng, uint32_t i, float *x, uint32_t *label)
@@ -441,7 +440,7 @@ TMLP_TEST(classify_adam_beats_baseline)
     d.layer[1].units = CL_CLASSES;
     d.layer[1].act = TMLP_ACT_SOFTMAX;
     memset(&init, 0, sizeof init);
-    CHECK_OK(tmlp_net_init(&ex_net, &d, TMLP_MODE_TRAIN, &o, cl_arena, sizeof cl_arena, NULL));
+    CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, cl_arena, sizeof cl_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 1));
     CHECK_OK(tmlp_net_init_weights(&ex_net, &init, &rng));
     memset(&cfg, 0, sizeof cfg);

@@ -15,10 +15,9 @@
 #define F_TRAIN TMLP_DENSE_PARAMS(FH2, FO)
 #define F_UNITS (FH1 + FH2 + FO)
 
-static float g_full[TMLP_ARENA_TRAIN_FROZEN_BYTES(F_PARAMS, F_TRAIN, FI, F_UNITS, FO, FO,
-                                                  TMLP_SLOTS_MOMENTUM) /
+static float g_full[TMLP_ARENA_BYTES(FI, FO, F_UNITS, 0, F_PARAMS, F_TRAIN, FO, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) /
                     sizeof(float) + 16];
-static float g_fine[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN, FI, F_UNITS, FO, FO, TMLP_SLOTS_MOMENTUM) /
+static float g_fine[TMLP_ARENA_BYTES(FI, FO, F_UNITS, 0, 0, F_TRAIN, FO, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) /
                     sizeof(float) + 16];
 static float g_base[F_PARAMS]; /* stands for the const weights in flash */
 
@@ -76,27 +75,33 @@ TMLP_TEST(frozen_arena_sizes)
     tmlp_desc_t d = f_desc(1);
     tmlp_optim_t o = f_opt();
     size_t n = 0;
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &n));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &n));
     CHECK(n == sizeof g_full - 16u * sizeof(float));
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_FINETUNE, &o, &n));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .params = g_base}, &n));
     CHECK(n == sizeof g_fine - 16u * sizeof(float));
     /* The formula of README.md by hand: P_t (2 + S) + n_in + U + 2 n_out
      * + 2 max_train = 18 * 3 + 6 + 16 + 6 + 6 floats. */
     CHECK(n == (18u * 3u + 6u + 16u + 6u + 6u) * 4u);
     /* 64-32-10 with only the last layer trained: the README's figure. */
-    CHECK(TMLP_ARENA_FINETUNE_BYTES(TMLP_DENSE_PARAMS(32, 10), 64, 42, 10, 10,
-                                    TMLP_SLOTS_MOMENTUM) == 4544u);
+    CHECK(TMLP_ARENA_BYTES(64, 10, 42, 0, 0, TMLP_DENSE_PARAMS(32, 10), 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) == 4544u);
     /* Rules: frozen layers first; something to train; fine-tuning needs a
      * frozen layer. */
     d.layer[1].flags = 0;
     d.layer[2].flags = TMLP_LAYER_FROZEN;
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &n), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &n), TMLP_ERR_ARG);
     d = f_desc(1);
     d.layer[2].flags = TMLP_LAYER_FROZEN;
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &n), TMLP_ERR_STATE);
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER, &o, &n));
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &n), TMLP_ERR_STATE);
+    CHECK_OK(tmlp_arena_size(&d, NULL, &n));
     d = f_desc(0);
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_FINETUNE, &o, &n), TMLP_ERR_STATE);
+    /* Borrowed parameters without a frozen layer: all are copied in, an
+     * ordinary training net. */
+    {
+        size_t in_arena = 0;
+        CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &in_arena));
+        CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .params = g_base}, &n));
+        CHECK(n == in_arena);
+    }
 }
 
 TMLP_TEST(frozen_layers_do_not_move_and_finetune_matches)
@@ -117,13 +122,13 @@ TMLP_TEST(frozen_layers_do_not_move_and_finetune_matches)
     }
     memset(&init, 0, sizeof init);
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&full, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full - 64u, NULL));
+    CHECK_OK(tmlp_net_init(&full, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full - 64u, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 4));
     CHECK_OK(tmlp_net_init_weights(&full, &init, &rng));
     CHECK_OK(tmlp_net_params(&full, &p, &n));
     memcpy(g_base, p, sizeof g_base);
     /* Fine-tuning from the same weights, the frozen ones read in place. */
-    CHECK_OK(tmlp_net_init_finetune(&fine, &d, &o, g_base, F_PARAMS, g_fine, sizeof g_fine - 64u,
+    CHECK_OK(tmlp_net_init(&fine, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine, sizeof g_fine - 64u,
                                     NULL));
     CHECK_ERR(tmlp_net_params(&fine, &p, &n), TMLP_ERR_STATE);
     CHECK_OK(tmlp_net_train_params(&fine, &tp, &nt));
@@ -157,7 +162,7 @@ TMLP_TEST(finetuned_model_saves_whole)
     tmlp_net_t fine, full;
     size_t len = 0;
     uint32_t h1, h2;
-    CHECK_OK(tmlp_net_init_finetune(&fine, &d, &o, g_base, F_PARAMS, g_fine, sizeof g_fine - 64u,
+    CHECK_OK(tmlp_net_init(&fine, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine, sizeof g_fine - 64u,
                                     NULL));
     f_train(&fine, 20);
     /* TMLP_SAVE_FULL: the whole model, frozen layers included, as a
@@ -169,7 +174,7 @@ TMLP_TEST(finetuned_model_saves_whole)
     CHECK_OK(tmlp_model_peek_buf(file, len, &pd, &info));
     CHECK(pd.layer[0].flags == TMLP_LAYER_FROZEN && pd.layer[2].flags == 0u);
     CHECK(info.version == 1u && !info.partial && info.n_frozen == 0u && info.base_crc == 0u);
-    CHECK_OK(tmlp_net_init(&full, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full - 64u, NULL));
+    CHECK_OK(tmlp_net_init(&full, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full - 64u, NULL));
     CHECK_OK(tmlp_model_load_buf(&full, TMLP_SAVE_OPTIM, file, len));
     CHECK_OK(tmlp_net_crc32(&fine, &h1));
     CHECK_OK(tmlp_net_crc32(&full, &h2));
@@ -186,7 +191,7 @@ TMLP_TEST(finetuned_model_saves_whole)
         static float a2[sizeof g_fine / sizeof(float)];
         tmlp_net_t fine2;
         float keep;
-        CHECK_OK(tmlp_net_init_finetune(&fine2, &d, &o, g_base, F_PARAMS, a2, sizeof a2, NULL));
+        CHECK_OK(tmlp_net_init(&fine2, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, a2, sizeof a2, NULL));
         CHECK_OK(tmlp_model_load_buf(&fine2, TMLP_SAVE_OPTIM, file, len));
         f_train(&fine2, 5);
         CHECK_OK(tmlp_net_crc32(&fine2, &h2));
@@ -214,10 +219,9 @@ TMLP_TEST(finetuned_model_saves_whole)
 
 static uint8_t p_file[F_PARTIAL_BYTES];
 static uint8_t p_bad[F_PARTIAL_BYTES];
-static float g_fine2[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN, FI, F_UNITS, FO, FO, TMLP_SLOTS_MOMENTUM) /
+static float g_fine2[TMLP_ARENA_BYTES(FI, FO, F_UNITS, 0, 0, F_TRAIN, FO, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) /
                      sizeof(float)];
-static float g_fine1[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN1, FI, F_UNITS, FO, FH2,
-                                               TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+static float g_fine1[TMLP_ARENA_BYTES(FI, FO, F_UNITS, 0, 0, F_TRAIN1, FH2, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) / sizeof(float)];
 static float g_base2[F_PARAMS];
 
 static uint32_t le32(const uint8_t *b)
@@ -237,7 +241,7 @@ static void f_base(void)
     size_t n;
     memset(&init, 0, sizeof init);
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&full, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full - 64u, NULL));
+    CHECK_OK(tmlp_net_init(&full, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full - 64u, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 4));
     CHECK_OK(tmlp_net_init_weights(&full, &init, &rng));
     CHECK_OK(tmlp_net_params(&full, &p, &n));
@@ -251,7 +255,7 @@ static size_t f_partial(tmlp_net_t *fine, const float *base, int steps)
     tmlp_desc_t d = f_desc(1);
     tmlp_optim_t o = f_opt();
     size_t len = 0;
-    CHECK_OK(tmlp_net_init_finetune(fine, &d, &o, base, F_PARAMS, g_fine, sizeof g_fine - 64u,
+    CHECK_OK(tmlp_net_init(fine, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = F_PARAMS}, g_fine, sizeof g_fine - 64u,
                                     NULL));
     f_train(fine, steps);
     CHECK_OK(tmlp_model_save(fine, TMLP_SAVE_OPTIM, p_file, sizeof p_file, &len));
@@ -343,7 +347,7 @@ TMLP_TEST(finetune_saves_partial_file)
     CHECK(pd.n_layers == 3 && pd.layer[1].flags == TMLP_LAYER_FROZEN && pd.layer[2].flags == 0u);
     /* A new fine-tuning net on the same base: the same trainable
      * parameters and optimizer state, bit for bit, and the same training. */
-    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
     CHECK(memcmp(back.train_params, fine.train_params, sizeof(float) * F_TRAIN) == 0);
     CHECK(memcmp(back.opt_state, fine.opt_state, sizeof(float) * F_TRAIN) == 0);
@@ -377,7 +381,7 @@ TMLP_TEST(partial_file_needs_its_base)
      * base model. Refused, the net untouched. */
     memcpy(g_base2, g_base, sizeof g_base);
     g_base2[F_PARAMS - F_TRAIN - 1u] = -g_base2[F_PARAMS - F_TRAIN - 1u];
-    CHECK_OK(tmlp_net_init_finetune(&other, &d, &o, g_base2, F_PARAMS, g_fine2, sizeof g_fine2,
+    CHECK_OK(tmlp_net_init(&other, &d, &(tmlp_opts_t){.optim = &o, .params = g_base2, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2,
                                     NULL));
     CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), TMLP_SAVE_OPTIM,
                             p_file, len, TMLP_ERR_STATE));
@@ -395,7 +399,7 @@ TMLP_TEST(partial_file_needs_its_base)
     CHECK(memcmp(other.train_params, fine.train_params, sizeof(float) * F_TRAIN) == 0);
     /* Another count of frozen layers (layer 1 trained), same shape. */
     d.layer[1].flags = 0;
-    CHECK_OK(tmlp_net_init_finetune(&other, &d, &o, g_base, F_PARAMS, g_fine1, sizeof g_fine1,
+    CHECK_OK(tmlp_net_init(&other, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine1, sizeof g_fine1,
                                     NULL));
     CHECK(refused_unchanged(&other, g_fine1, sizeof g_fine1 / sizeof(float), 0, p_file, len,
                             TMLP_ERR_STATE));
@@ -414,12 +418,12 @@ TMLP_TEST(partial_file_needs_its_base)
     }
     /* A training net and an inference net: no base to complete the file. */
     d = f_desc(1);
-    CHECK_OK(tmlp_net_init(&other, &d, TMLP_MODE_TRAIN, &o, g_full, sizeof g_full, NULL));
+    CHECK_OK(tmlp_net_init(&other, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full, NULL));
     CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), 0, p_file, len,
                             TMLP_ERR_STATE));
     CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), TMLP_SAVE_OPTIM,
                             p_file, len, TMLP_ERR_STATE));
-    CHECK_OK(tmlp_net_init(&other, &d, TMLP_MODE_INFER, NULL, g_full, sizeof g_full, NULL));
+    CHECK_OK(tmlp_net_init(&other, &d, NULL, g_full, sizeof g_full, NULL));
     CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), 0, p_file, len,
                             TMLP_ERR_STATE));
 }
@@ -434,7 +438,7 @@ TMLP_TEST(partial_file_every_truncation_and_byte_change_is_rejected)
     uint32_t tried = 0, ok = 0;
     f_base();
     len = f_partial(&fine, g_base, 7);
-    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     f_train(&back, 2);
     for (k = 0; k < len; k++) {
         tried++;
@@ -488,7 +492,7 @@ TMLP_TEST(partial_file_crafted_headers)
     CHECK(crafted(len, 32 + 24 + 3, TMLP_LAYER_FROZEN, TMLP_ERR_FORMAT));
     /* A base CRC that is not this base's: a valid file, of another base. */
     CHECK(crafted(len, 24, (uint8_t)(p_file[24] ^ 1u), TMLP_OK));
-    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     CHECK(refused_unchanged(&back, g_fine2, sizeof g_fine2 / sizeof(float), TMLP_SAVE_OPTIM, p_bad,
                             len, TMLP_ERR_STATE));
     CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
@@ -535,7 +539,7 @@ TMLP_TEST(finetune_load_error_paths)
     pass1 = r.calls;
     /* The storage failing while a full file's frozen layers are compared
      * with the base, after the verification: passed on, nothing written. */
-    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     memcpy(&before, &back, sizeof before);
     memcpy(arena_before, g_fine2, sizeof arena_before);
     r.calls = 0;
@@ -547,7 +551,7 @@ TMLP_TEST(finetune_load_error_paths)
     r.fail_at = 0;
     CHECK_OK(tmlp_model_load(&back, TMLP_SAVE_OPTIM, f_read, &r, len));
     /* A net whose parameters are const takes no file, full or partial. */
-    CHECK_OK(tmlp_net_init_const(&back, &d, g_base, F_PARAMS, g_full, sizeof g_full, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.params = g_base, .n_params = F_PARAMS}, g_full, sizeof g_full, NULL));
     CHECK_ERR(tmlp_model_load_buf(&back, 0, whole, len), TMLP_ERR_STATE);
     CHECK_ERR(tmlp_model_load_buf(&back, 0, p_file, sizeof p_file), TMLP_ERR_STATE);
 }
@@ -577,7 +581,7 @@ TMLP_TEST(finetune_save_after_momentum_off_loads)
     CHECK_OK(tmlp_model_peek_buf(p_file, len, &pd, &info));
     CHECK(info.partial && info.has_optim && info.optim.momentum == 0.0f && info.steps == 2u);
     /* Into a net built with momentum too, switched the same way. */
-    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     CHECK_OK(tmlp_net_set_optim(&back, &plain));
     CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
     f_train(&fine, 3);
@@ -602,7 +606,7 @@ TMLP_TEST(finetune_save_after_momentum_off_loads)
  * after it is switched off: tmlp_model_size, the file and peek agree. */
 TMLP_TEST(finetune_file_state_matches_optimizer_slots)
 {
-    static float arena[TMLP_ARENA_FINETUNE_BYTES(F_TRAIN, FI, F_UNITS, FO, FO, TMLP_SLOTS_ADAM) /
+    static float arena[TMLP_ARENA_BYTES(FI, FO, F_UNITS, 0, 0, F_TRAIN, FO, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) /
                        sizeof(float)];
     static const uint8_t kinds[] = {TMLP_OPT_SGD, TMLP_OPT_EMA, TMLP_OPT_ADAM, TMLP_OPT_RMSPROP};
     static uint8_t file[TMLP_MODEL_PARTIAL_BYTES(3, F_TRAIN) + TMLP_MODEL_OPTIM_BYTES(F_TRAIN, 2)];
@@ -617,7 +621,7 @@ TMLP_TEST(finetune_file_state_matches_optimizer_slots)
             tmlp_optim_t o = f_opt();
             o.kind = kinds[k];
             o.momentum = kinds[k] == TMLP_OPT_ADAM ? 0.0f : 0.5f;
-            CHECK_OK(tmlp_net_init_finetune(&net, &d, &o, g_base, F_PARAMS, arena, sizeof arena,
+            CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, arena, sizeof arena,
                                             NULL));
             if (off) {
                 o.momentum = -0.0f; /* "no momentum", whatever its sign */
@@ -748,7 +752,7 @@ TMLP_TEST(partial_file_no_read_out_of_bounds)
     uint32_t io = 0, refused = 0, unchanged = 0;
     f_base();
     len = f_partial(&fine, g_base, 5);
-    CHECK_OK(tmlp_net_init_finetune(&back, &d, &o, g_base, F_PARAMS, g_fine2, sizeof g_fine2, NULL));
+    CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     memset(&r, 0, sizeof r);
     r.p = p_file;
     for (k = 0; k < len; k++) {

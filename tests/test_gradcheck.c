@@ -13,7 +13,7 @@
 #define GC_TOL 2e-3f
 #define GC_H 1e-3f
 
-static float g_arena[TMLP_MLP3_TRAIN_BYTES(4, 5, 6, 3, TMLP_SLOTS_SGD) / sizeof(float)];
+static float g_arena[TMLP_MLP3_BYTES(4, 5, 6, 3, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 /* Builds the net with the given activations, draws its weights, runs the
  * library's gradient check on one sample and returns the worst error (or 1
@@ -47,7 +47,7 @@ static float check_pair(uint8_t act_h, float param_h, uint8_t act_o, tmlp_loss_t
     d.layer[2].units = 3;
     d.layer[2].act = act_o;
     d.layer[2].act_param = act_o == TMLP_ACT_SIGMOID ? param_h : 0.0f;
-    if (tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, g_arena, sizeof g_arena, NULL) != TMLP_OK ||
+    if (tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, g_arena, sizeof g_arena, NULL) != TMLP_OK ||
         tmlp_rng_seed(&rng, seed) != TMLP_OK || tmlp_net_init_weights(&net, &init, &rng) != TMLP_OK ||
         tmlp_net_gradcheck(&net, x, loss, t, GC_H, &err) != TMLP_OK) {
         return 1.0f;
@@ -105,7 +105,7 @@ TMLP_TEST(gradcheck_activation_parameters)
  * differences computed here through the public forward and loss only. */
 TMLP_TEST(gradient_from_step_matches_own_differences)
 {
-    static float arena[TMLP_MLP2_TRAIN_BYTES(3, 4, 2, TMLP_SLOTS_SGD) / sizeof(float)];
+    static float arena[TMLP_MLP2_BYTES(3, 4, 2, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN) / sizeof(float)];
     static const float x[3] = {0.5f, -1.0f, 2.0f};
     float p0[TMLP_MLP2_PARAMS(3, 4, 2)], p1[TMLP_MLP2_PARAMS(3, 4, 2)], p[TMLP_MLP2_PARAMS(3, 4, 2)];
     tmlp_desc_t d;
@@ -130,7 +130,7 @@ TMLP_TEST(gradient_from_step_matches_own_differences)
     t.values = NULL;
     t.label = 0;
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 5));
     CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
     CHECK_OK(tmlp_net_params(&net, &q, &n));

@@ -11,7 +11,7 @@
 #include "tinymlp.h"
 #include "tmlp_test.h"
 
-static float h_arena[TMLP_MLP2_TRAIN_BYTES(8, 4, 2, TMLP_SLOTS_ADAM) / sizeof(float)];
+static float h_arena[TMLP_MLP2_BYTES(8, 4, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 static uint8_t h_file[TMLP_MODEL_BYTES(2, TMLP_MLP2_PARAMS(8, 4, 2)) +
                       TMLP_MODEL_OPTIM_BYTES(TMLP_MLP2_PARAMS(8, 4, 2), 2)];
 
@@ -48,7 +48,7 @@ static void h_net(tmlp_net_t *net, uint8_t kind, float momentum)
     o.kind = kind;
     o.lr = 0.01f;
     o.momentum = momentum;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, h_arena, sizeof h_arena, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, h_arena, sizeof h_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 11));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }
@@ -154,20 +154,21 @@ TMLP_TEST(failed_init_leaves_the_handle_refused)
     CHECK_OK(tmlp_net_forward(&net, HX[0], y));
     d = net.desc;
     o = net.opt;
-    CHECK_ERR(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, h_arena, 8, &need), TMLP_ERR_NOMEM);
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, h_arena, 8, &need), TMLP_ERR_NOMEM);
     every_call_returns(&net, TMLP_ERR_UNINIT);
     d.n_layers = 0;
-    CHECK_ERR(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, h_arena, sizeof h_arena, NULL),
+    CHECK_ERR(tmlp_net_init(&net, &d, NULL, h_arena, sizeof h_arena, NULL),
               TMLP_ERR_SHAPE);
     CHECK_ERR(tmlp_net_forward(&net, HX[0], y), TMLP_ERR_UNINIT);
-    CHECK_ERR(tmlp_net_init_const(&net, &d, &HX[0][0], 1, h_arena, sizeof h_arena, NULL),
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.params = &HX[0][0], .n_params = 1}, h_arena, sizeof h_arena, NULL),
               TMLP_ERR_SHAPE);
     CHECK_ERR(tmlp_net_forward(&net, HX[0], y), TMLP_ERR_UNINIT);
     d.n_layers = 2;
-    CHECK_ERR(tmlp_net_init_finetune(&net, &d, &o, &HX[0][0], 1, h_arena, sizeof h_arena, NULL),
-              TMLP_ERR_STATE); /* no frozen layer */
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = &HX[0][0], .n_params = 1},
+                            h_arena, sizeof h_arena, NULL),
+              TMLP_ERR_SHAPE); /* 1 parameter given */
     CHECK_ERR(tmlp_net_forward(&net, HX[0], y), TMLP_ERR_UNINIT);
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, h_arena, sizeof h_arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, h_arena, sizeof h_arena, NULL));
     CHECK_OK(tmlp_net_forward(&net, HX[0], y));
     CHECK(strcmp(tmlp_status_str(TMLP_ERR_UNINIT), "unknown status") != 0);
 }
@@ -177,7 +178,7 @@ TMLP_TEST(failed_init_leaves_the_handle_refused)
  * reading 8 inputs into a 1-float buffer. */
 TMLP_TEST(trainer_refuses_a_net_initialised_again)
 {
-    static float small_arena[TMLP_MLP2_TRAIN_BYTES(1, 1, 1, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+    static float small_arena[TMLP_MLP2_BYTES(1, 1, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_net_t net;
     tmlp_trainer_t tr, before;
     tmlp_train_cfg_t cfg;
@@ -207,24 +208,24 @@ TMLP_TEST(trainer_refuses_a_net_initialised_again)
     d.n_layers = 2;
     d.layer[0].units = 1;
     d.layer[1].units = 1;
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN, &o, &need));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &need));
     CHECK(need == sizeof small_arena);
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, small_arena, sizeof small_arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, small_arena, sizeof small_arena, NULL));
     memcpy(&before, &tr, sizeof tr);
     CHECK_ERR(tmlp_train_step(&tr, &stop), TMLP_ERR_STATE);
     CHECK(stop == TMLP_STOP_ERROR);
     CHECK(memcmp(&before, &tr, sizeof tr) == 0);
     /* A failed init: the net is refused. */
-    CHECK_ERR(tmlp_net_init(&net, &big, TMLP_MODE_TRAIN, &o, small_arena, sizeof small_arena,
+    CHECK_ERR(tmlp_net_init(&net, &big, &(tmlp_opts_t){.optim = &o}, small_arena, sizeof small_arena,
                             &need),
               TMLP_ERR_NOMEM);
     CHECK_ERR(tmlp_train_step(&tr, &stop), TMLP_ERR_UNINIT);
     /* Initialised again as before, in the same arena: the same net to the
      * trainer, which goes on. */
-    CHECK_OK(tmlp_net_init(&net, &big, TMLP_MODE_TRAIN, &o, h_arena, sizeof h_arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &big, &(tmlp_opts_t){.optim = &o}, h_arena, sizeof h_arena, NULL));
     CHECK_OK(tmlp_train_step(&tr, &stop));
     /* Another mode in the same arena (fused: no gradient buffer). */
-    CHECK_OK(tmlp_net_init(&net, &big, TMLP_MODE_TRAIN_FUSED, &o, h_arena, sizeof h_arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &big, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, h_arena, sizeof h_arena, NULL));
     CHECK_ERR(tmlp_train_step(&tr, &stop), TMLP_ERR_STATE);
 }
 

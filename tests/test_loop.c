@@ -12,7 +12,7 @@
 #define LN 30
 static float g_x[LN][4];
 static uint8_t g_lab[LN];
-static float g_arena[TMLP_MLP2_TRAIN_BYTES(4, 8, 3, TMLP_SLOTS_ADAM) / sizeof(float)];
+static float g_arena[TMLP_MLP2_BYTES(4, 8, 3, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 static tmlp_arrays_t g_arr;
 static tmlp_data_t g_data;
 
@@ -56,7 +56,7 @@ static void make_net(tmlp_net_t *net, uint8_t kind, float lr, float momentum)
     o.kind = kind;
     o.lr = lr;
     o.momentum = momentum;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, g_arena, sizeof g_arena, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, g_arena, sizeof g_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 3));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }
@@ -393,7 +393,7 @@ TMLP_TEST(divergence_stops_with_finite_weights)
      * 1e30, the next gradient is as large, and its update would overflow:
      * that step is refused and the weights stay the last finite ones. */
     {
-        static float arena[TMLP_ARENA_TRAIN_BYTES(15, 4, 3, 3, 3, 0) / sizeof(float)];
+        static float arena[TMLP_ARENA_BYTES(4, 3, 3, 3, 15, 15, 3, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
         tmlp_desc_t dl;
         tmlp_optim_t o;
         memset(&dl, 0, sizeof dl);
@@ -402,7 +402,7 @@ TMLP_TEST(divergence_stops_with_finite_weights)
         dl.n_layers = 1;
         dl.layer[0].units = 3;
         o.lr = 1e30f;
-        CHECK_OK(tmlp_net_init(&net, &dl, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+        CHECK_OK(tmlp_net_init(&net, &dl, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
         c = base_cfg();
         c.loss = TMLP_LOSS_MSE;
         c.max_epochs = 5;
@@ -463,7 +463,7 @@ TMLP_TEST(schedules_follow_their_formulas)
 TMLP_TEST(evaluate_and_baseline)
 {
     /* Identity 2-2 net with softmax: predicts the larger input. */
-    static float arena[TMLP_ARENA_INFER_BYTES(6, 2) / sizeof(float)];
+    static float arena[TMLP_ARENA_BYTES(0, 0, 0, 2, 6, 6, 2, 0, 0) / sizeof(float)];
     static const float X[5][2] = {{1, 0}, {0, 1}, {2, 1}, {0, 3}, {5, 4}};
     static const uint32_t L[5] = {0, 1, 1, 1, 0};
     const float p[6] = {1, 0, 0, 1, 0, 0};
@@ -483,7 +483,7 @@ TMLP_TEST(evaluate_and_baseline)
     a.labels = L;
     a.n_in = 2;
     CHECK_OK(tmlp_data_arrays(&data, &a, 5));
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, p, 6));
     CHECK_OK(tmlp_evaluate(&net, &data, TMLP_LOSS_CE, scratch, &loss, &acc, conf));
     /* Predictions 0, 1, 0, 1, 0 against labels 0, 1, 1, 1, 0. */

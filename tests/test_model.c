@@ -13,7 +13,7 @@
 #define MO 2
 #define M_PARAMS TMLP_MLP2_PARAMS(MI, MH, MO)
 #define M_TRAIN_BYTES \
-    (TMLP_MLP2_TRAIN_BYTES(MI, MH, MO, TMLP_SLOTS_ADAM) + TMLP_INPUT_SCALE_BYTES(MI, TMLP_MODE_TRAIN))
+    TMLP_MLP2_BYTES(MI, MH, MO, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE)
 /* Header, 2 layers, scaling, parameters, optimizer block, CRC. */
 #define M_FILE_BYTES (TMLP_MODEL_BASE_BYTES(2) + 8u * MI + 4u * M_PARAMS + 44u + 8u * M_PARAMS)
 
@@ -53,7 +53,7 @@ static void build(tmlp_net_t *net, float *arena, uint32_t seed)
     o.lr = 0.01f;
     o.weight_decay = 0.01f;
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, arena, M_TRAIN_BYTES, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, arena, M_TRAIN_BYTES, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, seed));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
     CHECK_OK(tmlp_net_set_input_scale(net, off, sc));
@@ -202,7 +202,7 @@ TMLP_TEST(valid_crc_but_hostile_contents)
     CHECK_ERR(tmlp_model_load_buf(&n2, TMLP_SAVE_OPTIM, bad, len), TMLP_ERR_FORMAT);
     /* Another shape: a valid file of a 3-4-2 net without scaling. */
     {
-        static float a3[TMLP_MLP2_TRAIN_BYTES(MI, MH, MO, TMLP_SLOTS_ADAM) / sizeof(float)];
+        static float a3[TMLP_MLP2_BYTES(MI, MH, MO, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
         tmlp_desc_t d = model_desc();
         tmlp_optim_t o;
         tmlp_net_t n3;
@@ -210,11 +210,11 @@ TMLP_TEST(valid_crc_but_hostile_contents)
         o.kind = TMLP_OPT_ADAM;
         o.lr = 0.1f;
         d.flags = 0;
-        CHECK_OK(tmlp_net_init(&n3, &d, TMLP_MODE_TRAIN, &o, a3, sizeof a3, NULL));
+        CHECK_OK(tmlp_net_init(&n3, &d, &(tmlp_opts_t){.optim = &o}, a3, sizeof a3, NULL));
         CHECK_ERR(tmlp_model_load_buf(&n3, 0, file, len), TMLP_ERR_SHAPE);
         d.layer[0].act_param = 0.2f;
         d.flags = TMLP_DESC_INPUT_SCALE;
-        CHECK_OK(tmlp_net_init(&n3, &d, TMLP_MODE_TRAIN, &o, a1, sizeof a1, NULL));
+        CHECK_OK(tmlp_net_init(&n3, &d, &(tmlp_opts_t){.optim = &o}, a1, sizeof a1, NULL));
         CHECK_ERR(tmlp_model_load_buf(&n3, 0, file, len), TMLP_ERR_SHAPE);
     }
 }
@@ -288,8 +288,8 @@ TMLP_TEST(input_scaling_applies_before_the_first_layer)
 {
     /* A net with scaling gives the bits of the same net without scaling run
      * on (x - offset) * scale. */
-    static float s_arena[(TMLP_MLP2_INFER_BYTES(MI, MH, MO) + TMLP_INPUT_SCALE_BYTES(MI, TMLP_MODE_INFER)) / sizeof(float)];
-    static float p_arena[TMLP_MLP2_INFER_BYTES(MI, MH, MO) / sizeof(float)];
+    static float s_arena[TMLP_MLP2_BYTES(MI, MH, MO, 0, TMLP_BUILD_SCALE) / sizeof(float)];
+    static float p_arena[TMLP_MLP2_BYTES(MI, MH, MO, 0, 0) / sizeof(float)];
     tmlp_net_t nt, ns, np;
     tmlp_desc_t d = model_desc();
     const float *p, *off, *sc;
@@ -298,13 +298,13 @@ TMLP_TEST(input_scaling_applies_before_the_first_layer)
     build(&nt, a1, 4);
     CHECK_OK(tmlp_net_params(&nt, &p, &n));
     CHECK_OK(tmlp_net_input_scale(&nt, &off, &sc));
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, &sz));
+    CHECK_OK(tmlp_arena_size(&d, NULL, &sz));
     CHECK(sz == sizeof s_arena);
-    CHECK_OK(tmlp_net_init(&ns, &d, TMLP_MODE_INFER, NULL, s_arena, sizeof s_arena, NULL));
+    CHECK_OK(tmlp_net_init(&ns, &d, NULL, s_arena, sizeof s_arena, NULL));
     CHECK_OK(tmlp_net_set_params(&ns, p, n));
     CHECK_OK(tmlp_net_set_input_scale(&ns, off, sc));
     d.flags = 0;
-    CHECK_OK(tmlp_net_init(&np, &d, TMLP_MODE_INFER, NULL, p_arena, sizeof p_arena, NULL));
+    CHECK_OK(tmlp_net_init(&np, &d, NULL, p_arena, sizeof p_arena, NULL));
     CHECK_OK(tmlp_net_set_params(&np, p, n));
     CHECK_ERR(tmlp_net_set_input_scale(&np, off, sc), TMLP_ERR_STATE);
     for (i = 0; i < MI; i++) {

@@ -270,7 +270,7 @@ TMLP_TEST(net_step_uses_mean_gradient)
 {
     /* Two samples through a 1-1 identity net with half squared error:
      * dL/dw = (w x + b - y) x, dL/db = w x + b - y. Batch of 2, lr 0.5. */
-    static float arena[TMLP_ARENA_TRAIN_BYTES(2, 1, 1, 1, 1, 0) / sizeof(float)];
+    static float arena[TMLP_ARENA_BYTES(1, 1, 1, 1, 2, 2, 1, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d;
     tmlp_net_t net;
     tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.5f);
@@ -285,7 +285,7 @@ TMLP_TEST(net_step_uses_mean_gradient)
     d.layer[0].units = 1;
     t1.values = &y1;
     t2.values = &y2;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, p, 2));
     CHECK_OK(tmlp_net_forward(&net, &x1, NULL));
     CHECK_OK(tmlp_net_backward(&net, TMLP_LOSS_HALF_SSE, &t1, NULL));

@@ -8,7 +8,7 @@
 #include "tinymlp.h"
 #include "tmlp_test.h"
 
-static float r_arena[TMLP_MLP2_TRAIN_BYTES(3, 4, 2, TMLP_SLOTS_ADAM) / sizeof(float)];
+static float r_arena[TMLP_MLP2_BYTES(3, 4, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 static void r_net(tmlp_net_t *net, uint8_t act_out, uint16_t n_out, float momentum)
 {
@@ -28,7 +28,7 @@ static void r_net(tmlp_net_t *net, uint8_t act_out, uint16_t n_out, float moment
     o.lr = 0.1f;
     o.momentum = momentum;
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &o, r_arena, sizeof r_arena, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, r_arena, sizeof r_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 3));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }

@@ -27,7 +27,7 @@ static tmlp_optim_t sgd(float lr)
 /* One handle and one arena for every net below (the Cortex-M0 has 16 KB of
  * RAM for all the suites); the arena fits the largest, seed_softmax_ce_delta's. */
 static tmlp_net_t net;
-static float arena[TMLP_ARENA_TRAIN_BYTES(TMLP_DENSE_PARAMS(3, 4), 3, 4, 4, 4, 0) / sizeof(float)];
+static float arena[TMLP_ARENA_BYTES(3, 4, 4, 4, TMLP_DENSE_PARAMS(3, 4), TMLP_DENSE_PARAMS(3, 4), 4, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 static float absf(float x)
 {
@@ -113,7 +113,7 @@ static float grad_of_identity_net(const float *w, size_t n_in, const float *x, f
     d.n_layers = 1;
     d.layer[0].units = 1;
     d.layer[0].act = TMLP_ACT_IDENTITY;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     for (i = 0; i < n_in; i++) {
         params[i] = w[i];
     }
@@ -192,9 +192,9 @@ TMLP_TEST(seed_3_4_2_has_26_parameters)
     CHECK(TMLP_MLP2_PARAMS(3, 4, 2) == 26u);
     CHECK(TMLP_DENSE_PARAMS(3, 4) == 3u * 4u + 4u); /* 12 weights + 4 biases */
     CHECK(TMLP_DENSE_PARAMS(4, 2) == 4u * 2u + 2u); /* 8 weights + 2 biases */
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, &bytes));
-    CHECK(bytes == TMLP_MLP2_INFER_BYTES(3, 4, 2));
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, bytes, NULL));
+    CHECK_OK(tmlp_arena_size(&d, NULL, &bytes));
+    CHECK(bytes == TMLP_MLP2_BYTES(3, 4, 2, 0, 0));
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, bytes, NULL));
     CHECK_OK(tmlp_net_shape(&net, &n_in, &n_out, &n_params));
     CHECK(n_in == 3u);
     CHECK(n_out == 2u);
@@ -222,7 +222,7 @@ TMLP_TEST(seed_softmax_ce_delta)
     d.n_layers = 1;
     d.layer[0].units = NO;
     d.layer[0].act = TMLP_ACT_SOFTMAX;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, w0, TMLP_DENSE_PARAMS(NI, NO)));
     CHECK_OK(tmlp_net_forward(&net, x, yhat));
     for (k = 0; k < NO; k++) {
@@ -267,7 +267,7 @@ TMLP_TEST(seed_ce_of_0_8)
     d.n_layers = 1;
     d.layer[0].units = 2;
     d.layer[0].act = TMLP_ACT_SOFTMAX;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     /* Weights 0, biases (the logits) log 0.8 and log 0.2 from the host libm. */
     params[0] = 0.0f;
     params[1] = 0.0f;

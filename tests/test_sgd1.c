@@ -20,7 +20,7 @@
 #define S_PARAMS TMLP_MLP3_PARAMS(SI, SH1, SH2, SO)
 #define S_UNITS (SH1 + SH2 + SO)
 #define S_ARENA_FLOATS                                                                    \
-    (TMLP_ARENA_TRAIN_BYTES(S_PARAMS, SI, S_UNITS, SO, SH1, TMLP_SLOTS_MOMENTUM) /           \
+    (TMLP_ARENA_BYTES(SI, SO, S_UNITS, SH1, S_PARAMS, S_PARAMS, SH1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) /           \
          sizeof(float) +                                                                    \
      S_PARAMS) /* room for Adam's second slot */
 
@@ -62,8 +62,8 @@ static void make_pair(tmlp_net_t *ref, tmlp_net_t *fused, const tmlp_desc_t *d,
     tmlp_rng_t rng;
     memset(&init, 0, sizeof init);
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(ref, d, TMLP_MODE_TRAIN, o, g_ref_arena, sizeof g_ref_arena, NULL));
-    CHECK_OK(tmlp_net_init(fused, d, TMLP_MODE_TRAIN, o, g_fused_arena, sizeof g_fused_arena,
+    CHECK_OK(tmlp_net_init(ref, d, &(tmlp_opts_t){.optim = o}, g_ref_arena, sizeof g_ref_arena, NULL));
+    CHECK_OK(tmlp_net_init(fused, d, &(tmlp_opts_t){.optim = o}, g_fused_arena, sizeof g_fused_arena,
                            NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 77));
     CHECK_OK(tmlp_net_init_weights(ref, &init, &rng));
@@ -183,18 +183,20 @@ static tmlp_desc_t tiny_desc(void)
     return d;
 }
 
-static void tiny_net_mode(tmlp_net_t *net, tmlp_mode_t mode, float lr, const float w[3])
+/* no_grad: 1 for a net without a gradient buffer. */
+static void tiny_net_mode(tmlp_net_t *net, int no_grad, float lr, const float w[3])
 {
     tmlp_desc_t d = tiny_desc();
     tmlp_optim_t o = s_opt(0.9f, 0.0f);
     o.lr = lr;
-    CHECK_OK(tmlp_net_init(net, &d, mode, &o, g_fused_arena, sizeof g_fused_arena, NULL));
+    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = (uint8_t)no_grad},
+                           g_fused_arena, sizeof g_fused_arena, NULL));
     CHECK_OK(tmlp_net_set_params(net, w, 3));
 }
 
 static void tiny_net(tmlp_net_t *net, float lr, const float w[3])
 {
-    tiny_net_mode(net, TMLP_MODE_TRAIN, lr, w);
+    tiny_net_mode(net, 0, lr, w);
 }
 
 TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
@@ -273,7 +275,7 @@ TMLP_TEST(test_sgd1_errors)
     /* An inference net has nothing to train. */
     {
         tmlp_desc_t d = tiny_desc();
-        CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, g_fused_arena,
+        CHECK_OK(tmlp_net_init(&net, &d, NULL, g_fused_arena,
                                sizeof g_fused_arena, NULL));
         CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
     }
@@ -357,8 +359,8 @@ TMLP_TEST(test_sgd1_loop_batch1_same_bits)
     CHECK(h[0] == h[1]);
 }
 
-/* TMLP_MODE_TRAIN_FUSED / FINETUNE_FUSED: no gradient buffer, the arena
- * smaller by exactly n_train floats, the same bits as the modes with one. */
+/* Training and fine-tuning without a gradient buffer: the arena smaller by
+ * exactly n_train floats, the same bits as the nets with one. */
 TMLP_TEST(test_sgd1_fused_modes_arena_and_bits)
 {
     static float base[S_PARAMS];
@@ -366,28 +368,30 @@ TMLP_TEST(test_sgd1_fused_modes_arena_and_bits)
     tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
     tmlp_optim_t o = s_opt(0.9f, 0.0f);
     size_t need = 0, n_train = TMLP_DENSE_PARAMS(SH1, SH2) + TMLP_DENSE_PARAMS(SH2, SO);
-    const size_t full = TMLP_MLP3_TRAIN_BYTES(SI, SH1, SH2, SO, TMLP_SLOTS_MOMENTUM);
-    const size_t fine = TMLP_ARENA_FINETUNE_BYTES(n_train, SI, S_UNITS, SO, SH2,
-                                                  TMLP_SLOTS_MOMENTUM);
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, &o, &need));
-    CHECK(need == full - TMLP_ARENA_GRAD_BYTES(S_PARAMS));
-    CHECK_ERR(tmlp_net_init(&fused, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena, need - 4u,
+    const size_t full = TMLP_MLP3_BYTES(SI, SH1, SH2, SO, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN);
+    const size_t fine = TMLP_ARENA_BYTES(SI, SO, S_UNITS, 0, 0, n_train, SH2, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW);
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, &need));
+    CHECK(need == full - S_PARAMS * sizeof(float));
+    CHECK(need == TMLP_MLP3_BYTES(SI, SH1, SH2, SO, TMLP_SLOTS_MOMENTUM,
+                                  TMLP_BUILD_TRAIN | TMLP_BUILD_NO_GRAD));
+    CHECK_ERR(tmlp_net_init(&fused, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, g_fused_arena, need - 4u,
                             NULL),
               TMLP_ERR_NOMEM);
     make_pair(&ref, &fused, &d, &o);
-    CHECK_OK(tmlp_net_init(&fused, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena, need, NULL));
+    CHECK_OK(tmlp_net_init(&fused, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, g_fused_arena, need, NULL));
     CHECK(fused.grad == NULL);
     CHECK_OK(tmlp_net_set_params(&fused, ref.params, S_PARAMS));
     CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 30));
     /* Fine-tuning: layer 0 frozen, its parameters in a const array. */
     d = s_desc(TMLP_ACT_SOFTMAX, 1);
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_FINETUNE_FUSED, &o, &need));
-    CHECK(need == fine - TMLP_ARENA_GRAD_BYTES(n_train));
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .params = base, .no_grad_buffer = 1},
+                             &need));
+    CHECK(need == fine - n_train * sizeof(float));
     make_pair(&ref, &fused, &d, &o);
     memcpy(base, ref.params, sizeof base);
-    CHECK_OK(tmlp_net_init_finetune_fused(&fused, &d, &o, base, S_PARAMS, g_fused_arena, need,
+    CHECK_OK(tmlp_net_init(&fused, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = S_PARAMS, .no_grad_buffer = 1}, g_fused_arena, need,
                                           NULL));
-    CHECK(fused.grad == NULL && fused.mode == TMLP_MODE_FINETUNE_FUSED);
+    CHECK(fused.grad == NULL && fused.train_params != NULL && fused.params == base);
     CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 30));
 }
 
@@ -408,12 +412,12 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
     size_t need = 0;
     adam.kind = TMLP_OPT_ADAM;
     wd.weight_decay = 0.01f;
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, &adam, &need), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_arena_size(&d, TMLP_MODE_TRAIN_FUSED, NULL, &need), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN_FUSED, &wd, g_fused_arena,
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &adam, .no_grad_buffer = 1}, &need), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = NULL, .no_grad_buffer = 1}, &need), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &wd, .no_grad_buffer = 1}, g_fused_arena,
                             sizeof g_fused_arena, NULL),
               TMLP_ERR_ARG);
-    tiny_net_mode(&net, TMLP_MODE_TRAIN_FUSED, 3.0f, w);
+    tiny_net_mode(&net, 1, 3.0f, w);
     {
         /* Initialising resets the momentum (there is no gradient to clear). */
         tmlp_init_t init;
@@ -471,12 +475,13 @@ TMLP_TEST(test_sgd1_fused_finetune_save_load)
     size_t len = 0, need = 0;
     make_pair(&ref, &fused, &d, &o);
     memcpy(base, ref.params, sizeof base);
-    CHECK_OK(tmlp_arena_size(&d, TMLP_MODE_FINETUNE_FUSED, &o, &need));
-    CHECK_OK(tmlp_net_init_finetune_fused(&fused, &d, &o, base, S_PARAMS, g_fused_arena, need,
+    CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .params = base, .no_grad_buffer = 1},
+                             &need));
+    CHECK_OK(tmlp_net_init(&fused, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = S_PARAMS, .no_grad_buffer = 1}, g_fused_arena, need,
                                           NULL));
     CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 10));
     CHECK_OK(tmlp_model_save(&fused, TMLP_SAVE_OPTIM, file, sizeof file, &len));
-    CHECK_OK(tmlp_net_init_finetune_fused(&again, &d, &o, base, S_PARAMS, arena2, need, NULL));
+    CHECK_OK(tmlp_net_init(&again, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = S_PARAMS, .no_grad_buffer = 1}, arena2, need, NULL));
     CHECK_OK(tmlp_net_train_sample(&again, base, TMLP_LOSS_CE, &(tmlp_target_t){NULL, 1}, NULL));
     CHECK(again.bounds_known == 1u);
     CHECK_OK(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len));
@@ -485,7 +490,7 @@ TMLP_TEST(test_sgd1_fused_finetune_save_load)
     /* The same file with weight decay in its optimizer block: a fused
      * net cannot run it. */
     wd.weight_decay = 0.01f;
-    CHECK_OK(tmlp_net_init_finetune(&ref, &d, &wd, base, S_PARAMS, g_ref_arena,
+    CHECK_OK(tmlp_net_init(&ref, &d, &(tmlp_opts_t){.optim = &wd, .params = base, .n_params = S_PARAMS}, g_ref_arena,
                                     sizeof g_ref_arena, NULL));
     CHECK_OK(tmlp_model_save(&ref, TMLP_SAVE_OPTIM, file, sizeof file, &len));
     CHECK_ERR(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_STATE);
@@ -514,7 +519,8 @@ TMLP_TEST(test_sgd1_hidden_overflow_refused)
     d.layer[1].act = TMLP_ACT_SIGMOID;
     for (fused = 0; fused < 2; fused++) {
         float loss = -1.0f;
-        CHECK_OK(tmlp_net_init(&net, &d, fused ? TMLP_MODE_TRAIN_FUSED : TMLP_MODE_TRAIN, &o,
+        CHECK_OK(tmlp_net_init(&net, &d,
+                               &(tmlp_opts_t){.optim = &o, .no_grad_buffer = (uint8_t)fused},
                                g_fused_arena, sizeof g_fused_arena, NULL));
         CHECK_OK(tmlp_net_set_params(&net, w, 4));
         CHECK_OK(tmlp_net_forward(&net, x, NULL));
@@ -544,7 +550,7 @@ TMLP_TEST(test_sgd1_momentum_switched_off_same_bits)
             tmlp_optim_t o = s_opt(0.9f, damp[k]), off = s_opt(0.0f, damp[k]);
             make_pair(&ref, &fused, &d, &o);
             if (fused_mode) {
-                CHECK_OK(tmlp_net_init(&fused, &d, TMLP_MODE_TRAIN_FUSED, &o, g_fused_arena,
+                CHECK_OK(tmlp_net_init(&fused, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, g_fused_arena,
                                        sizeof g_fused_arena, NULL));
                 CHECK_OK(tmlp_net_set_params(&fused, ref.params, S_PARAMS));
             }
@@ -578,10 +584,11 @@ TMLP_TEST(test_sgd1_gradient_norm_overflow_refused)
     int mode;
     o.lr = 0.1f;
     for (mode = 0; mode < 2; mode++) {
-        CHECK_OK(tmlp_net_init(&ref, &d, TMLP_MODE_TRAIN, &o, g_ref_arena, sizeof g_ref_arena,
+        CHECK_OK(tmlp_net_init(&ref, &d, &(tmlp_opts_t){.optim = &o}, g_ref_arena, sizeof g_ref_arena,
                                NULL));
         CHECK_OK(tmlp_net_set_params(&ref, w, 3));
-        CHECK_OK(tmlp_net_init(&net, &d, mode ? TMLP_MODE_TRAIN_FUSED : TMLP_MODE_TRAIN, &o,
+        CHECK_OK(tmlp_net_init(&net, &d,
+                               &(tmlp_opts_t){.optim = &o, .no_grad_buffer = (uint8_t)mode},
                                g_fused_arena, sizeof g_fused_arena, NULL));
         CHECK_OK(tmlp_net_set_params(&net, w, 3));
         CHECK_OK(tmlp_net_forward(&ref, x0, NULL));

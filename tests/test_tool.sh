@@ -138,10 +138,11 @@ int main(int argc, char **argv)
     if (argc != 4 || f == NULL || csv == NULL) return 2;
     n_file = fread(file, 1, sizeof file, f);
     /* The weights are the model file's, bit for bit. */
-    if (tmlp_net_init(&ref, &mdl_desc, TMLP_MODE_INFER, NULL, arena2, sizeof arena2, NULL) ||
+    if (tmlp_net_init(&ref, &mdl_desc, NULL, arena2, sizeof arena2, NULL) ||
         tmlp_model_load_buf(&ref, 0, file, n_file) || tmlp_net_params(&ref, &p, &n_params) ||
         n_params != mdl_N_PARAMS || memcmp(p, mdl_params, sizeof mdl_params) != 0) return 3;
-    if (tmlp_net_init_const(&net, &mdl_desc, mdl_params, mdl_N_PARAMS, arena, sizeof arena, NULL))
+    if (tmlp_net_init(&net, &mdl_desc, &(tmlp_opts_t){.params = mdl_params, .n_params = mdl_N_PARAMS},
+                      arena, sizeof arena, NULL))
         return 4;
 #ifdef SCALED
     if (tmlp_net_set_input_scale(&net, mdl_in_offset, mdl_in_scale)) return 5;
@@ -183,7 +184,7 @@ export_check t.tmlp c -DSCALED x.csv
 export_check m.tmlp c "" x.csv
 cut -d, -f1-2 "$D/xor.csv" >xr.csv
 export_check r2.tmlp r "" xr.csv
-grep -q 'TMLP_ARENA_INFER_CONST_BYTES(mdl_MAX_UNITS)' model.h && ok || bad "export: arena macro"
+grep -q 'define mdl_ARENA_FINETUNE_BYTES(slots, build_extra)' model.h && ok || bad "export: arena macro"
 
 # ---- bad input: message, exit status, no output -------------------------------
 

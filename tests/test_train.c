@@ -45,7 +45,7 @@ static float xor_epochs(tmlp_net_t *net, int epochs)
 
 TMLP_TEST(xor_learned_by_2_2_1_net)
 {
-    static float arena[TMLP_MLP2_TRAIN_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+    static float arena[TMLP_MLP2_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d = xor_desc();
     tmlp_net_t net;
     tmlp_optim_t o;
@@ -58,7 +58,7 @@ TMLP_TEST(xor_learned_by_2_2_1_net)
     o.lr = 0.3f;
     o.momentum = 0.9f;
     init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 1));
     CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
     loss = xor_epochs(&net, 500);
@@ -73,7 +73,7 @@ TMLP_TEST(constant_init_keeps_hidden_units_identical)
 {
     /* Seed 000: with equal weights both hidden units compute the same thing
      * and get the same gradient, so they stay equal and XOR is not learned. */
-    static float arena[TMLP_MLP2_TRAIN_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+    static float arena[TMLP_MLP2_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d = xor_desc();
     tmlp_net_t net;
     tmlp_optim_t o;
@@ -88,7 +88,7 @@ TMLP_TEST(constant_init_keeps_hidden_units_identical)
     o.momentum = 0.9f;
     init.kind = TMLP_INIT_CONST;
     init.a = 0.5f;
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 1));
     CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
     loss = xor_epochs(&net, 500);
@@ -110,7 +110,7 @@ TMLP_TEST(constant_init_keeps_hidden_units_identical)
 
 TMLP_TEST(fixed_run_weights_hash)
 {
-    static float arena[TMLP_MLP3_TRAIN_BYTES(6, 16, 8, 4, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+    static float arena[TMLP_MLP3_BYTES(6, 16, 8, 4, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
     static float xs[REF_N][6];
     static uint32_t labels[REF_N];
     tmlp_desc_t d;
@@ -145,7 +145,7 @@ TMLP_TEST(fixed_run_weights_hash)
             xs[i][k] = z + (k % 4 == (int)labels[i] ? 2.0f : 0.0f);
         }
     }
-    CHECK_OK(tmlp_net_init(&net, &d, TMLP_MODE_TRAIN, &o, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
     for (e = 0; e < 40; e++) {
         for (i = 0; i < REF_N; i++) {

@@ -177,11 +177,11 @@ static int cmd_init(int argc, char **argv)
     /* uniform: [-0.1, 0.1); normal: mean 0, standard deviation 0.1. */
     o.init.a = o.init.kind == TMLP_INIT_UNIFORM ? -0.1f : 0.0f;
     o.init.b = 0.1f;
-    st = tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, &bytes);
+    st = tmlp_arena_size(&d, NULL, &bytes);
     arena = st == TMLP_OK ? calloc(1, bytes) : NULL;
     if (st == TMLP_OK) {
         st = arena == NULL ? TMLP_ERR_NOMEM
-                           : tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, bytes, NULL);
+                           : tmlp_net_init(&net, &d, NULL, arena, bytes, NULL);
     }
     if (st == TMLP_OK) {
         (void)tmlp_rng_seed(&rng, o.seed);

@@ -169,7 +169,7 @@ int tool_model_whole(const tool_model_t *m)
 int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena)
 {
     size_t bytes = 0;
-    tmlp_status_t st = tmlp_arena_size(&m->desc, TMLP_MODE_INFER, NULL, &bytes);
+    tmlp_status_t st = tmlp_arena_size(&m->desc, NULL, &bytes);
     *arena = NULL;
     if (tool_model_whole(m) != 0) {
         return -1;
@@ -177,7 +177,7 @@ int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena)
     if (st == TMLP_OK) {
         *arena = calloc(1, bytes);
         st = *arena == NULL ? TMLP_ERR_NOMEM
-                            : tmlp_net_init(net, &m->desc, TMLP_MODE_INFER, NULL, *arena, bytes,
+                            : tmlp_net_init(net, &m->desc, NULL, *arena, bytes,
                                             NULL);
     }
     if (st == TMLP_OK) {

@@ -63,22 +63,44 @@ typedef struct {
 
 static void put_macros(FILE *f, const char *N, const tmlp_desc_t *d, size_t n_params, int scaled)
 {
-    unsigned l, max_units = 0;
+    unsigned l, prev = d->n_in, max_units = 0, n_units = 0, last = d->n_layers - 1u;
+    const char *scale = scaled ? " | TMLP_BUILD_SCALE" : "";
     for (l = 0; l < d->n_layers; l++) {
         max_units = d->layer[l].units > max_units ? d->layer[l].units : max_units;
+        n_units += d->layer[l].units;
+        if (l < last) {
+            prev = d->layer[l].units;
+        }
     }
     fprintf(f, "#define %s_N_IN %u\n#define %s_N_OUT %u\n#define %s_N_PARAMS %zuu\n"
-            "#define %s_MAX_UNITS %uu\n", N, (unsigned)d->n_in, N, (unsigned)tool_n_out(d), N,
-            n_params, N, max_units);
-    fprintf(f, "/* Arena bytes of tmlp_net_init_const() with these weights (const, in flash). */\n"
-            "#define %s_ARENA_INFER_CONST_BYTES (TMLP_ARENA_INFER_CONST_BYTES(%s_MAX_UNITS)", N, N);
-    fprintf(f, scaled ? " + \\\n    TMLP_INPUT_SCALE_BYTES(%s_N_IN, TMLP_MODE_INFER_CONST))\n" : ")\n",
-            N);
-    fprintf(f, "/* Arena bytes of tmlp_net_init() (weights copied into the arena). */\n"
-            "#define %s_ARENA_INFER_BYTES (TMLP_ARENA_INFER_BYTES(%s_N_PARAMS, %s_MAX_UNITS)",
-            N, N, N);
-    fprintf(f, scaled ? " + \\\n    TMLP_INPUT_SCALE_BYTES(%s_N_IN, TMLP_MODE_INFER))\n\n" : ")\n\n",
-            N);
+            "#define %s_N_UNITS %uu\n#define %s_MAX_UNITS %uu\n"
+            "/* Parameters of the output layer, the one a fine-tuning net trains. */\n"
+            "#define %s_N_LAST_PARAMS %zuu\n\n",
+            N, (unsigned)d->n_in, N, (unsigned)tool_n_out(d), N, n_params, N, n_units, N,
+            max_units, N, (size_t)TMLP_DENSE_PARAMS(prev, tool_n_out(d)));
+    fprintf(f, "/* Arena bytes (tinymlp.h, TMLP_ARENA_BYTES) of the ways to build this\n"
+            " * model; slots is the optimizer's TMLP_SLOTS_*, build_extra 0 or\n"
+            " * TMLP_BUILD_NO_GRAD (batch-1 plain SGD without a gradient buffer).\n"
+            " * Inference on the const weights in flash (%s_init): */\n"
+            "#define %s_ARENA_INFER_CONST_BYTES                                      \\\n"
+            "    TMLP_ARENA_BYTES(%s_N_IN, %s_N_OUT, %s_N_UNITS, %s_MAX_UNITS, %s_N_PARAMS, \\\n"
+            "                     %s_N_PARAMS, %s_MAX_UNITS, 0, TMLP_BUILD_BORROW%s)\n"
+            "/* Inference with the weights copied into the arena: */\n"
+            "#define %s_ARENA_INFER_BYTES                                            \\\n"
+            "    TMLP_ARENA_BYTES(%s_N_IN, %s_N_OUT, %s_N_UNITS, %s_MAX_UNITS, %s_N_PARAMS, \\\n"
+            "                     %s_N_PARAMS, %s_MAX_UNITS, 0, 0%s)\n"
+            "/* Fine-tuning the output layer, the others frozen in flash: */\n"
+            "#define %s_ARENA_FINETUNE_BYTES(slots, build_extra)                     \\\n"
+            "    TMLP_ARENA_BYTES(%s_N_IN, %s_N_OUT, %s_N_UNITS, %s_MAX_UNITS, %s_N_PARAMS, \\\n"
+            "                     %s_N_LAST_PARAMS, %s_N_OUT, slots,                       \\\n"
+            "                     TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | (build_extra)%s)\n"
+            "/* Training every layer: */\n"
+            "#define %s_ARENA_TRAIN_BYTES(slots, build_extra)                        \\\n"
+            "    TMLP_ARENA_BYTES(%s_N_IN, %s_N_OUT, %s_N_UNITS, %s_MAX_UNITS, %s_N_PARAMS, \\\n"
+            "                     %s_N_PARAMS, %s_MAX_UNITS, slots,                        \\\n"
+            "                     TMLP_BUILD_TRAIN | (build_extra)%s)\n\n",
+            N, N, N, N, N, N, N, N, N, scale, N, N, N, N, N, N, N, N, scale, N, N, N, N, N, N,
+            N, N, scale, N, N, N, N, N, N, N, N, scale);
 }
 
 static void put_init_fn(FILE *f, const char *name, int scaled)
@@ -86,10 +108,15 @@ static void put_init_fn(FILE *f, const char *name, int scaled)
     fprintf(f, "/* Builds an inference net on the const weights, input scaling included:\n"
             " *   static float arena[%s_ARENA_INFER_CONST_BYTES / sizeof(float)];\n"
             " *   %s_init(&net, arena, sizeof arena);\n"
-            " * Errors: as tmlp_net_init_const() and tmlp_net_set_input_scale(). */\n"
+            " * Errors: as tmlp_net_init() and tmlp_net_set_input_scale(). */\n"
             "static inline tmlp_status_t %s_init(tmlp_net_t *net, void *arena, size_t arena_bytes)\n"
-            "{\n    tmlp_status_t st = tmlp_net_init_const(net, &%s_desc, %s_params, %s_N_PARAMS,\n"
-            "                                           arena, arena_bytes, NULL);\n",
+            "{\n"
+            "    tmlp_opts_t opts;\n"
+            "    tmlp_status_t st;\n"
+            "    memset(&opts, 0, sizeof opts);\n"
+            "    opts.params = %s_params;\n"
+            "    opts.n_params = %s_N_PARAMS;\n"
+            "    st = tmlp_net_init(net, &%s_desc, &opts, arena, arena_bytes, NULL);\n",
             name, name, name, name, name, name);
     if (scaled) {
         fprintf(f, "    if (st == TMLP_OK) {\n        st = tmlp_net_set_input_scale(net, "
@@ -115,7 +142,7 @@ static int export_fn(FILE *f, void *ctx)
     }
     fprintf(f, "/* Generated by `tinymlp export` from %s. Do not edit.\n"
             " * An inference-only model with its weights const (in flash); see %s_init(). */\n"
-            "#ifndef %s_MODEL_H\n#define %s_MODEL_H\n\n#include <stddef.h>\n\n#include \"tinymlp.h\"\n\n",
+            "#ifndef %s_MODEL_H\n#define %s_MODEL_H\n\n#include <stddef.h>\n#include <string.h>\n\n#include \"tinymlp.h\"\n\n",
             c->src, c->name, N, N);
     put_macros(f, c->name, d, n, scaled);
     put_desc(f, c->name, d);
@@ -221,26 +248,31 @@ static void print_arena(const tmlp_desc_t *d)
 {
     static const struct {
         const char *what;
-        tmlp_mode_t mode;
+        unsigned build; /* TMLP_BUILD_TRAIN, TMLP_BUILD_BORROW bits */
         uint8_t kind;
         float momentum;
     } rows[] = {
-        {"inference", TMLP_MODE_INFER, 0, 0.0f},
-        {"inference, const weights", TMLP_MODE_INFER_CONST, 0, 0.0f},
-        {"training, SGD", TMLP_MODE_TRAIN, TMLP_OPT_SGD, 0.0f},
-        {"training, SGD + momentum", TMLP_MODE_TRAIN, TMLP_OPT_SGD, 0.9f},
-        {"training, Adam", TMLP_MODE_TRAIN, TMLP_OPT_ADAM, 0.0f},
+        {"inference", 0, 0, 0.0f},
+        {"inference, const weights", TMLP_BUILD_BORROW, 0, 0.0f},
+        {"training, SGD", TMLP_BUILD_TRAIN, TMLP_OPT_SGD, 0.0f},
+        {"training, SGD + momentum", TMLP_BUILD_TRAIN, TMLP_OPT_SGD, 0.9f},
+        {"training, Adam", TMLP_BUILD_TRAIN, TMLP_OPT_ADAM, 0.0f},
     };
+    static const float some_params[1]; /* only its address counts for the size */
     size_t i, bytes;
     printf("arena bytes\n");
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         tmlp_optim_t opt;
+        tmlp_opts_t opts;
         tmlp_status_t st;
         memset(&opt, 0, sizeof opt);
         opt.kind = rows[i].kind;
         opt.lr = 0.01f;
         opt.momentum = rows[i].momentum;
-        st = tmlp_arena_size(d, rows[i].mode, &opt, &bytes);
+        memset(&opts, 0, sizeof opts);
+        opts.optim = (rows[i].build & TMLP_BUILD_TRAIN) ? &opt : NULL;
+        opts.params = (rows[i].build & TMLP_BUILD_BORROW) ? some_params : NULL;
+        st = tmlp_arena_size(d, &opts, &bytes);
         if (st == TMLP_OK) {
             printf("  %-26s %zu\n", rows[i].what, bytes);
         } else {

@@ -191,11 +191,11 @@ static int make_net(const train_opts_t *o, const tool_model_t *m, const dataset_
     if (make_optim(o, m, resume, &opt) != 0) {
         return -1;
     }
-    st = tmlp_arena_size(&d, TMLP_MODE_TRAIN, &opt, &bytes);
+    st = tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &opt}, &bytes);
     *arena = st == TMLP_OK ? calloc(1, bytes) : NULL;
     if (st == TMLP_OK) {
         st = *arena == NULL ? TMLP_ERR_NOMEM
-                            : tmlp_net_init(net, &d, TMLP_MODE_TRAIN, &opt, *arena, bytes, NULL);
+                            : tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &opt}, *arena, bytes, NULL);
     }
     if (st == TMLP_OK && resume) {
         st = tmlp_model_load_buf(net, TMLP_SAVE_OPTIM, m->buf, m->len);

@@ -383,7 +383,7 @@ static int build(const jdoc_t *d, void **model, size_t *model_len, tmlp_json_err
     size_t bytes = 0, n_params = 0, at = 0, l;
     float *arena = NULL, *params = NULL;
     void *buf = NULL;
-    tmlp_status_t st = tmlp_arena_size(&desc, TMLP_MODE_INFER, NULL, &bytes);
+    tmlp_status_t st = tmlp_arena_size(&desc, NULL, &bytes);
     if (st == TMLP_OK) {
         for (l = 0; l < d->n_layers; l++) {
             n_params += d->layer[l].w.n + d->layer[l].b.n;
@@ -393,7 +393,7 @@ static int build(const jdoc_t *d, void **model, size_t *model_len, tmlp_json_err
         st = arena == NULL || params == NULL ? TMLP_ERR_NOMEM : TMLP_OK;
     }
     if (st == TMLP_OK) {
-        st = tmlp_net_init(&net, &desc, TMLP_MODE_INFER, NULL, arena, bytes, NULL);
+        st = tmlp_net_init(&net, &desc, NULL, arena, bytes, NULL);
     }
     if (st == TMLP_OK) {
         for (l = 0; l < d->n_layers; l++) {

@@ -162,7 +162,7 @@ int tmlp_json_dump(FILE *out, const void *model, size_t len, unsigned *notes,
     }
     st = tmlp_model_peek_buf(model, len, &desc, &info);
     if (st == TMLP_OK) {
-        st = tmlp_arena_size(&desc, TMLP_MODE_INFER, NULL, &bytes);
+        st = tmlp_arena_size(&desc, NULL, &bytes);
     }
     if (st != TMLP_OK) {
         return bad_file(model, len, st, err);
@@ -174,7 +174,7 @@ int tmlp_json_dump(FILE *out, const void *model, size_t len, unsigned *notes,
     if (arena == NULL) {
         return tmlp_json_fail0(err, TMLP_ERR_NOMEM, "out of memory (%zu bytes)", bytes);
     }
-    st = tmlp_net_init(&net, &desc, TMLP_MODE_INFER, NULL, arena, bytes, NULL);
+    st = tmlp_net_init(&net, &desc, NULL, arena, bytes, NULL);
     if (st == TMLP_OK) {
         st = tmlp_model_load_buf(&net, 0, model, len);
     }

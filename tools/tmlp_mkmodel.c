@@ -118,7 +118,7 @@ static tmlp_status_t make_finetune(const tmlp_net_t *net, const tmlp_desc_t *d, 
         prev = d->layer[l].units;
     }
     if (st == TMLP_OK) {
-        st = tmlp_arena_size(d, TMLP_MODE_FINETUNE, &opt, &bytes);
+        st = tmlp_arena_size(d, &(tmlp_opts_t){.optim = &opt, .params = p}, &bytes);
     }
     *base = st == TMLP_OK ? malloc(n * sizeof **base) : NULL;
     *arena = st == TMLP_OK ? malloc(bytes) : NULL;
@@ -127,7 +127,7 @@ static tmlp_status_t make_finetune(const tmlp_net_t *net, const tmlp_desc_t *d, 
     }
     memcpy(*base, p, n * sizeof **base);
     memset(*base, 0, n_frozen * sizeof **base);
-    st = tmlp_net_init_finetune(ft, d, &opt, *base, n, *arena, bytes, NULL);
+    st = tmlp_net_init(ft, d, &(tmlp_opts_t){.optim = &opt, .params = *base, .n_params = n}, *arena, bytes, NULL);
     if (st == TMLP_OK && (d->flags & TMLP_DESC_INPUT_SCALE)) {
         st = tmlp_net_input_scale(net, &off, &sc);
         st = st == TMLP_OK ? tmlp_net_set_input_scale(ft, off, sc) : st;
@@ -166,17 +166,17 @@ static int make(const tmlp_desc_t *d, uint32_t seed, int optim, int edge, int pa
 {
     tmlp_optim_t opt = {.kind = TMLP_OPT_SGD, .lr = 0.1f, .momentum = 0.9f};
     tmlp_init_t init = {.kind = TMLP_INIT_NORMAL, .init_bias = 1, .a = 0.0f, .b = 1.0f};
-    tmlp_mode_t mode = optim ? TMLP_MODE_TRAIN : TMLP_MODE_INFER;
+    tmlp_opts_t mode = {.optim = optim ? &opt : NULL};
     tmlp_net_t net, ft;
     tmlp_rng_t rng;
     size_t bytes = 0;
     void *arena, *ft_arena = NULL;
     float *base = NULL;
     int rc = 1;
-    tmlp_status_t st = tmlp_arena_size(d, mode, &opt, &bytes);
+    tmlp_status_t st = tmlp_arena_size(d, &mode, &bytes);
     arena = st == TMLP_OK ? malloc(bytes) : NULL;
     if (arena != NULL) {
-        st = tmlp_net_init(&net, d, mode, &opt, arena, bytes, NULL);
+        st = tmlp_net_init(&net, d, &mode, arena, bytes, NULL);
     }
     if (st == TMLP_OK && arena != NULL) {
         (void)tmlp_rng_seed(&rng, seed);

@@ -6,7 +6,7 @@
 
 #include "tinymlp.h"
 
-static float arena[TMLP_MLP2_TRAIN_BYTES(2, 4, 1, TMLP_SLOTS_MOMENTUM) / sizeof(float)];
+static float arena[TMLP_MLP2_BYTES(2, 4, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
 
 int main(void)
 {
@@ -43,7 +43,7 @@ int main(void)
     cfg.batch = 0; /* the whole set */
     cfg.max_epochs = 1000;
 
-    if (tmlp_net_init(&net, &desc, TMLP_MODE_TRAIN, &opt, arena, sizeof arena, NULL) != TMLP_OK ||
+    if (tmlp_net_init(&net, &desc, &(tmlp_opts_t){.optim = &opt}, arena, sizeof arena, NULL) != TMLP_OK ||
         tmlp_rng_seed(&rng, 1u) != TMLP_OK || tmlp_net_init_weights(&net, &init, &rng) != TMLP_OK ||
         tmlp_data_arrays(&data, &arrays, 4u) != TMLP_OK ||
         tmlp_train(&tr, &net, &data, &cfg, &result) != TMLP_OK) {

@@ -126,12 +126,12 @@ static void tmlp_setup(const workload_t *w)
     init.b = 0.1f;
     init.init_bias = 1;
     free(tarena);
-    if (tmlp_arena_size(&desc, TMLP_MODE_TRAIN, &opt, &bytes) != TMLP_OK) {
+    if (tmlp_arena_size(&desc, &(tmlp_opts_t){.optim = &opt}, &bytes) != TMLP_OK) {
         exit(3);
     }
     tarena = malloc(bytes);
     if (tarena == NULL ||
-        tmlp_net_init(&tnet, &desc, TMLP_MODE_TRAIN, &opt, tarena, bytes, NULL) != TMLP_OK) {
+        tmlp_net_init(&tnet, &desc, &(tmlp_opts_t){.optim = &opt}, tarena, bytes, NULL) != TMLP_OK) {
         exit(3);
     }
     tmlp_rng_seed(&rng, 1u);

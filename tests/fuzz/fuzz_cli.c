@@ -109,14 +109,14 @@ static void check_init(int argc, char **argv)
     o.init.b = 0.1f;
     /* Shapes the library refuses (softmax inside, say) are the tool's
      * reported errors, not findings. */
-    if (tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, &bytes) != TMLP_OK || bytes > MAX_ARENA) {
+    if (tmlp_arena_size(&d, NULL, &bytes) != TMLP_OK || bytes > MAX_ARENA) {
         return;
     }
     arena = calloc(1, bytes);
     if (arena == NULL) {
         abort();
     }
-    if (tmlp_net_init(&net, &d, TMLP_MODE_INFER, NULL, arena, bytes, NULL) == TMLP_OK) {
+    if (tmlp_net_init(&net, &d, NULL, arena, bytes, NULL) == TMLP_OK) {
         float *x = calloc(TMLP_MAX_WIDTH, sizeof *x), *y = calloc(TMLP_MAX_WIDTH, sizeof *y);
         uint32_t n_out = tool_n_out(&d);
         if (x == NULL || y == NULL || tmlp_rng_seed(&rng, o.seed) != TMLP_OK ||

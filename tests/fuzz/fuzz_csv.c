@@ -91,9 +91,9 @@ static int make_net(tmlp_net_t *net, void **arena, uint32_t n_in, uint32_t n_out
     d.layer[1].act = act;
     init.kind = TMLP_INIT_XAVIER_UNIFORM;
     *arena = NULL;
-    if (tmlp_arena_size(&d, TMLP_MODE_INFER, NULL, &bytes) != TMLP_OK ||
+    if (tmlp_arena_size(&d, NULL, &bytes) != TMLP_OK ||
         (*arena = calloc(1, bytes)) == NULL ||
-        tmlp_net_init(net, &d, TMLP_MODE_INFER, NULL, *arena, bytes, NULL) != TMLP_OK ||
+        tmlp_net_init(net, &d, NULL, *arena, bytes, NULL) != TMLP_OK ||
         tmlp_rng_seed(&rng, 7u) != TMLP_OK || tmlp_net_init_weights(net, &init, &rng) != TMLP_OK) {
         abort(); /* a fixed, valid shape */
     }

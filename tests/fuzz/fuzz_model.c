@@ -72,13 +72,13 @@ static void infer(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
 {
     tmlp_net_t net;
     size_t need = 0;
-    if (tmlp_arena_size(d, TMLP_MODE_INFER, NULL, &need) != TMLP_OK) {
+    if (tmlp_arena_size(d, NULL, &need) != TMLP_OK) {
         abort();
     }
     if (need > sizeof arena) {
         return;
     }
-    if (tmlp_net_init(&net, d, TMLP_MODE_INFER, NULL, arena, sizeof arena, NULL) != TMLP_OK) {
+    if (tmlp_net_init(&net, d, NULL, arena, sizeof arena, NULL) != TMLP_OK) {
         abort();
     }
     if (info->partial) {
@@ -103,7 +103,7 @@ static void train(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
     tmlp_net_t net;
     tmlp_target_t t;
     size_t need = 0;
-    tmlp_status_t st = tmlp_arena_size(d, TMLP_MODE_TRAIN, &info->optim, &need);
+    tmlp_status_t st = tmlp_arena_size(d, &(tmlp_opts_t){.optim = &info->optim}, &need);
     if (st == TMLP_ERR_STATE) {
         /* Every layer frozen: the reader accepts optimizer state for no
          * trainable parameter, which no training net can take (reported). */
@@ -115,7 +115,7 @@ static void train(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
     if (need > sizeof arena) {
         return;
     }
-    if (tmlp_net_init(&net, d, TMLP_MODE_TRAIN, &info->optim, arena, sizeof arena, NULL) !=
+    if (tmlp_net_init(&net, d, &(tmlp_opts_t){.optim = &info->optim}, arena, sizeof arena, NULL) !=
             TMLP_OK ||
         tmlp_model_load_buf(&net, TMLP_SAVE_OPTIM, data, size) != TMLP_OK) {
         abort();
@@ -135,10 +135,10 @@ static void train_refuses(const tmlp_desc_t *d, const tmlp_optim_t *opt, uint32_
 {
     tmlp_net_t net;
     size_t need = 0;
-    if (tmlp_arena_size(d, TMLP_MODE_TRAIN, opt, &need) != TMLP_OK || need > sizeof arena) {
+    if (tmlp_arena_size(d, &(tmlp_opts_t){.optim = opt}, &need) != TMLP_OK || need > sizeof arena) {
         return;
     }
-    if (tmlp_net_init(&net, d, TMLP_MODE_TRAIN, opt, arena, sizeof arena, NULL) != TMLP_OK ||
+    if (tmlp_net_init(&net, d, &(tmlp_opts_t){.optim = opt}, arena, sizeof arena, NULL) != TMLP_OK ||
         tmlp_model_load_buf(&net, what, data, size) != TMLP_ERR_STATE) {
         abort();
     }
@@ -165,13 +165,13 @@ static void partial(const tmlp_desc_t *d, const tmlp_model_info_t *info, const u
     if (info->n_params > ARENA_FLOATS) {
         return;
     }
-    if (tmlp_arena_size(d, TMLP_MODE_FINETUNE, &opt, &need) != TMLP_OK) {
+    if (tmlp_arena_size(d, &(tmlp_opts_t){.optim = &opt, .params = zeros}, &need) != TMLP_OK) {
         abort();
     }
     if (need > sizeof arena) {
         return;
     }
-    if (tmlp_net_init_finetune(&net, d, &opt, zeros, info->n_params, arena, sizeof arena, NULL) !=
+    if (tmlp_net_init(&net, d, &(tmlp_opts_t){.optim = &opt, .params = zeros, .n_params = info->n_params}, arena, sizeof arena, NULL) !=
             TMLP_OK ||
         tmlp_net_train_params(&net, &p, &n_train) != TMLP_OK) {
         abort();

@@ -33,9 +33,9 @@
 
 int main(void);
 
-static float train_arena[TMLP_MLP2_TRAIN_BYTES(N_IN, N_HID, N_OUT, TMLP_SLOTS_MOMENTUM) /
+static float train_arena[TMLP_MLP2_BYTES(N_IN, N_HID, N_OUT, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) /
                          sizeof(float)];
-static float infer_arena[TMLP_ARENA_INFER_CONST_BYTES(TMLP_MAX2(N_HID, N_OUT)) / sizeof(float)];
+static float infer_arena[TMLP_ARENA_BYTES(0, 0, 0, TMLP_MAX2(N_HID, N_OUT), 0, 0, 0, 0, TMLP_BUILD_BORROW) / sizeof(float)];
 static float xs[N_SAMPLES][N_IN];
 static tmlp_net_t train_net, infer_net;
 
@@ -113,14 +113,14 @@ static int setup(void)
             ok &= tmlp_rng_uniform(&rng, &xs[i][j]) == TMLP_OK;
         }
     }
-    ok &= tmlp_net_init(&train_net, &desc, TMLP_MODE_TRAIN, &opt, train_arena, sizeof train_arena,
+    ok &= tmlp_net_init(&train_net, &desc, &(tmlp_opts_t){.optim = &opt}, train_arena, sizeof train_arena,
                         NULL) == TMLP_OK;
     ok &= tmlp_net_init_weights(&train_net, &init, &rng) == TMLP_OK;
     /* The inference net reads the training net's initial weights in place
      * (const parameters; RAM here, flash on a device: QEMU counts the same
      * instructions). It is measured before any training step. */
     ok &= tmlp_net_params(&train_net, &params, &n_params) == TMLP_OK;
-    ok &= tmlp_net_init_const(&infer_net, &desc, params, n_params, infer_arena,
+    ok &= tmlp_net_init(&infer_net, &desc, &(tmlp_opts_t){.params = params, .n_params = n_params}, infer_arena,
                               sizeof infer_arena, NULL) == TMLP_OK;
     return ok;
 }

@@ -33,9 +33,9 @@
 #define FP_PARAMS TMLP_MLP2_PARAMS(FP_IN, FP_HID, FP_OUT)
 
 #if TMLP_FP_TRAIN
-#define FP_ARENA_BYTES TMLP_MLP2_TRAIN_BYTES(FP_IN, FP_HID, FP_OUT, TMLP_SLOTS_MOMENTUM)
+#define FP_ARENA_BYTES TMLP_MLP2_BYTES(FP_IN, FP_HID, FP_OUT, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
 #else
-#define FP_ARENA_BYTES TMLP_ARENA_INFER_CONST_BYTES(TMLP_MAX2(FP_HID, FP_OUT))
+#define FP_ARENA_BYTES TMLP_ARENA_BYTES(0, 0, 0, TMLP_MAX2(FP_HID, FP_OUT), 0, 0, 0, 0, TMLP_BUILD_BORROW)
 #endif
 
 /* The model's weights (their values do not matter for size; one nonzero
@@ -94,7 +94,7 @@ int main(void)
     s->arrays.labels_u8 = labels;
     s->arrays.n_in = FP_IN;
     st |= tmlp_data_arrays(&s->data, &s->arrays, FP_N);
-    st |= tmlp_net_init(&s->net, &desc, TMLP_MODE_TRAIN, &opt, arena, FP_ARENA_BYTES, NULL);
+    st |= tmlp_net_init(&s->net, &desc, &(tmlp_opts_t){.optim = &opt}, arena, FP_ARENA_BYTES, NULL);
     st |= tmlp_net_set_params(&s->net, w, FP_PARAMS);
     st |= tmlp_net_forward(&s->net, x, s->y);
     st |= tmlp_net_backward(&s->net, TMLP_LOSS_CE, &t, NULL);
@@ -104,7 +104,7 @@ int main(void)
     st |= tmlp_train(&s->tr, &s->net, &s->data, &cfg, &s->result);
 #else
     (void)labels;
-    st |= tmlp_net_init_const(&s->net, &desc, w, FP_PARAMS, arena, FP_ARENA_BYTES, NULL);
+    st |= tmlp_net_init(&s->net, &desc, &(tmlp_opts_t){.params = w, .n_params = FP_PARAMS}, arena, FP_ARENA_BYTES, NULL);
     st |= tmlp_net_forward(&s->net, x, s->y);
 #endif
     fp_status = st;
