@@ -5,7 +5,7 @@
  * SGD, SGD with momentum, Nesterov momentum, and Adam. Prints the mean
  * training loss after each epoch side by side, then each net's accuracy on
  * the training set and on a fresh test set from the same distribution,
- * against seed 002's random-guess baselines (always the majority class;
+ * against the random-guess baselines (always the majority class;
  * uniformly random). */
 #include <stdio.h>
 #include <stdlib.h>

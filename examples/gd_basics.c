@@ -2,15 +2,15 @@
 /* Gradient descent on plain functions with the library's optimizer.
  *
  * tmlp_optim_step() works on any flat float vector w with a gradient g of
- * the caller's making, so the seed notes' one- and two-variable examples
- * run through exactly the update code that trains the nets:
- *   1. x^2 from x = 10 with several learning rates (seed 003);
+ * the caller's making, so classic one- and two-variable examples run
+ * through exactly the update code that trains the nets:
+ *   1. x^2 from x = 10 with several learning rates;
  *   2. f(x, y) = x y stepped UP its gradient from (4, -3), step 0.2, with
- *      maximize = 1 (seed 004);
+ *      maximize = 1;
  *   3. x^4 - 5x^2 - 3x from several starts: which end in the local minimum
- *      and which in the global one, with and without momentum (seed 003);
+ *      and which in the global one, with and without momentum;
  *   4. 2x^2 + y^2 with a learning rate too small, about right, and too
- *      large (seed 002), until the library refuses a non-finite step. */
+ *      large, until the library refuses a non-finite step. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>

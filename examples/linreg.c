@@ -2,7 +2,7 @@
 /* Linear regression y = w x + b, and y = w . x + b with 3 features, trained
  * with the mean squared error through the library's training loop:
  *   - batch gradient descent (batch = the whole set, one step per epoch),
- *     stopped by seed 002's convergence test ||grad||_2 <= tol;
+ *     stopped by the convergence test ||grad||_2 <= tol;
  *   - stochastic gradient descent (batch = 1, shuffled every epoch), with a
  *     constant learning rate and with a decaying one;
  * and compared with the closed-form least-squares answer, computed here in

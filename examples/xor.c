@@ -5,7 +5,7 @@
  * epoch applies their mean.
  *
  * Then the same net started from a constant initialisation (every weight
- * 0.5, seed 000's warning): both hidden units compute the same function and
+ * 0.5): both hidden units compute the same function and
  * receive the same gradient, so they stay identical and the net can not
  * learn XOR. */
 #include <stdio.h>

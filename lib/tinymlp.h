@@ -113,7 +113,7 @@ typedef enum {
      * v = mu v + (1 - dampening) g'; w -= lr v, or with Nesterov
      * w -= lr (g' + mu v). momentum = 0 is plain SGD and keeps no state. */
     TMLP_OPT_SGD = 0,
-    /* The seeds' moving-average momentum: v = beta v + (1 - beta) g' (v starts
+    /* Moving-average momentum: v = beta v + (1 - beta) g' (v starts
      * at 0); w -= lr v. beta is the `momentum` field. */
     TMLP_OPT_EMA = 1,
     /* torch.optim.Adam (bias-corrected); decoupled_wd selects AdamW. */
@@ -345,7 +345,7 @@ typedef enum {
     TMLP_INIT_CONST = 2,      /* every weight = a */
     TMLP_INIT_UNIFORM = 3,    /* uniform in [a, b) */
     TMLP_INIT_NORMAL = 4,     /* mean a, standard deviation b */
-    TMLP_INIT_FANIN_UNIFORM = 5,  /* the seeds' rule: uniform in +-1/sqrt(fan_in) */
+    TMLP_INIT_FANIN_UNIFORM = 5,  /* uniform in +-1/sqrt(fan_in) (torch's nn.Linear) */
     TMLP_INIT_XAVIER_UNIFORM = 6, /* +-gain sqrt(6 / (fan_in + fan_out)) */
     TMLP_INIT_XAVIER_NORMAL = 7,  /* std gain sqrt(2 / (fan_in + fan_out)) */
     TMLP_INIT_HE_UNIFORM = 8,     /* +-gain sqrt(6 / fan_in) */
@@ -373,7 +373,7 @@ tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tm
 /* ------------------------------------------------------------------------ */
 
 typedef enum {
-    /* The seeds' 1/2 sum_k (y_k - yhat_k)^2 per sample. */
+    /* 1/2 sum_k (y_k - yhat_k)^2 per sample (dL/dyhat = yhat - y). */
     TMLP_LOSS_HALF_SSE = 0,
     /* torch.nn.MSELoss: mean over the outputs of (y_k - yhat_k)^2. */
     TMLP_LOSS_MSE = 1,
@@ -545,7 +545,7 @@ typedef enum {
     TMLP_STOP_NONE = 0,       /* still running */
     TMLP_STOP_MAX_EPOCHS = 1, /* max_epochs completed */
     TMLP_STOP_MAX_STEPS = 2,  /* max_steps optimizer steps taken */
-    TMLP_STOP_GRAD_NORM = 3,  /* ||mean gradient||_2 <= grad_tol after a step (seed 002) */
+    TMLP_STOP_GRAD_NORM = 3,  /* ||mean gradient||_2 <= grad_tol after a step */
     TMLP_STOP_PLATEAU = 4,    /* relative epoch-loss decrease < rel_tol, rel_patience epochs in a row */
     TMLP_STOP_TIME = 5,       /* time_budget ticks elapsed */
     TMLP_STOP_EARLY = 6,      /* validation loss not improved for `patience` epochs */
@@ -682,7 +682,7 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
                             float *scratch, float *mean_loss, float *accuracy,
                             uint32_t *confusion);
 
-/* Seed 002's random-guess baseline for labelled data with n_classes
+/* The random-guess baselines of labelled data with n_classes
  * classes: accuracy of always guessing the majority class, and of guessing
  * uniformly at random (1 / n_classes). counts: caller's n_classes entries,
  * filled with the class counts. x_buf: room for one input (n_in floats) for

@@ -1,5 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* Finite-difference check of back-propagated gradients (seed 003). */
+/* Finite-difference check of back-propagated gradients: each parameter's
+ * analytic derivative against the central difference (L(w+h) - L(w-h)) / 2h. */
 #include "tmlp_internal.h"
 
 static float loss_at(tmlp_net_t *net, const float *x, tmlp_loss_t loss, const tmlp_target_t *t)

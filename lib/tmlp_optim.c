@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* Optimizers on flat float vectors, in torch.optim's formulas (see
- * tinymlp.h), plus the seeds' moving-average momentum.
+ * tinymlp.h), plus moving-average momentum (TMLP_OPT_EMA).
  *
  * A step is all or nothing: a dry run computes every new value without
  * storing it and checks that it is finite, then a commit pass computes the

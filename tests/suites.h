@@ -7,13 +7,13 @@ void suite_core(void);      /* test_core.c: arena sizes, forward, init, rng, crc
 void suite_optim(void);     /* test_optim.c: optimizers vs hand-computed steps */
 void suite_gradcheck(void); /* test_gradcheck.c: back-propagation vs finite differences */
 void suite_errors(void);    /* test_errors.c: every error path leaves the model unchanged */
-void suite_seeds(void);     /* test_seeds.c: the seed notes' worked examples */
+void suite_worked_examples(void); /* test_worked_examples.c: hand-computed examples */
 void suite_train(void);     /* test_train.c: XOR, symmetry, weights-hash */
 void suite_model(void);     /* test_model.c: model files, input scaling */
 void suite_finetune(void);  /* test_finetune.c: frozen layers, fine-tuning */
 void suite_loop(void);      /* test_loop.c: the training loop, metrics */
 void suite_cover(void);     /* test_cover_api.c: edge paths (runs suite_cover_numeric too) */
-void suite_review(void);    /* test_review.c: regressions from the code review */
+void suite_contracts(void);  /* test_contracts.c: contracts at the API's edges */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
 void suite_sgd1(void);      /* test_sgd1.c: the fused batch-1 SGD step */

@@ -5,7 +5,7 @@
  * - linreg: batch GD through the training loop ends at the closed-form
  *   least-squares solution (1 and 3 features), within a stated tolerance;
  * - gd_basics: the x^4 - 5x^2 - 3x starts it prints end in the minima it
- *   names (those test_seeds.c does not already cover), and the too-large
+ *   names (those test_worked_examples.c does not already cover), and the too-large
  *   learning rate really diverges until the library refuses the step with
  *   TMLP_ERR_NUMERIC, writing nothing;
  * - classify: the Adam run beats the random-guess baseline by a stated
@@ -251,7 +251,7 @@ TMLP_TEST(gd_basics_quartic_starts)
     x_global = lo;
     CHECK_NEAR(x_local, -1.40177f, 1e-4f);
     CHECK_NEAR(x_global, 1.71394f, 1e-4f);
-    /* Starts the example prints that test_seeds.c does not cover (it has
+    /* Starts the example prints that test_worked_examples.c does not cover (it has
      * plain -3, -2.5, -0.5, 0, 3 and momentum -2.5, -1). */
     CHECK_NEAR(quartic_run(-2.0f, 0.0f), x_local, 1e-4f);
     CHECK_NEAR(quartic_run(-1.0f, 0.0f), x_local, 1e-4f);

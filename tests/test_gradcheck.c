@@ -88,7 +88,7 @@ TMLP_TEST(gradcheck_hidden_activations_with_each_loss)
 
 TMLP_TEST(gradcheck_activation_parameters)
 {
-    /* Sigmoid steepness lambda = 2 (seed 003: derivative lambda y (1 - y))
+    /* Sigmoid steepness lambda = 2 (derivative lambda y (1 - y))
      * in the hidden and output layers, and a leaky slope of 0.2. */
     static const float y_bin[3] = {1.0f, 0.0f, 0.0f};
     tmlp_target_t bin, label;

@@ -11,7 +11,7 @@ int main(void)
     suite_optim();
     suite_gradcheck();
     suite_errors();
-    suite_seeds();
+    suite_worked_examples();
     suite_train();
     suite_loop();
     suite_sgd1();
@@ -19,7 +19,7 @@ int main(void)
     suite_finetune();
     suite_ckpt();
     suite_examples();
-    suite_review();
+    suite_contracts();
     suite_handles();
     suite_cover();
     return tmlp_test_report() != 0 ? 1 : 0;

@@ -141,7 +141,7 @@ TMLP_TEST(sgd_nesterov_weight_decay_maximize)
 
 TMLP_TEST(ema_is_the_seeds_moving_average)
 {
-    /* Seed 003: v = beta v + (1 - beta) grad; w -= v (lr = 1), v0 = 0. */
+    /* Moving-average momentum: v = beta v + (1 - beta) grad; w -= v (lr = 1), v0 = 0. */
     tmlp_optim_t o = opt_of(TMLP_OPT_EMA, 1.0f);
     float w[2] = {1.0f, 3.0f}, v[2] = {0.0f, 0.0f}, ew[2] = {1.0f, 3.0f}, evv[2] = {0, 0};
     uint32_t t = 0;

@@ -71,7 +71,7 @@ TMLP_TEST(xor_learned_by_2_2_1_net)
 
 TMLP_TEST(constant_init_keeps_hidden_units_identical)
 {
-    /* Seed 000: with equal weights both hidden units compute the same thing
+    /* With equal weights both hidden units compute the same thing
      * and get the same gradient, so they stay equal and XOR is not learned. */
     static float arena[TMLP_MLP2_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d = xor_desc();

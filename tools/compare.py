@@ -13,7 +13,7 @@ uses its own default weight initialisation and its own random generator,
 seeded with 0..S-1; tinymlp is initialised as PyTorch's nn.Linear is
 (`--init fanin-uniform --init-bias`: weights and biases uniform in
 +-1/sqrt(fan_in)), scikit-learn uses its own Glorot-style rule. Reported per framework: test accuracy, mean and minimum
-over the seeds, and training time per epoch (median over the seeds):
+over the S runs, and training time per epoch (median over the runs):
 
 - tinymlp: `tinymlp init`, `tinymlp train --scale standard --quiet`, `tinymlp
   eval` on the test split, through subprocess. Time per epoch is the training

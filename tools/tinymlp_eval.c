@@ -55,7 +55,7 @@ static void print_confusion(const uint32_t *conf, uint32_t c)
     }
 }
 
-/* Seed 002's random-guess baseline, from the confusion matrix's row sums
+/* The random-guess baselines, from the confusion matrix's row sums
  * (the count of each true class): always guessing the majority class, and
  * guessing uniformly. */
 static void print_baseline(const uint32_t *conf, uint32_t c, uint32_t n)

@@ -1,6 +1,9 @@
 /* SPDX-License-Identifier: MIT */
-/* Regression tests for the findings of the first independent review: each
- * fails on the code as it was before the fix. */
+/* Contracts at the edges of the API, each once broken and fixed: data
+ * widths against the net, schedules that never reach 0, distributions that
+ * overflow, the targets each loss takes, binary labels on one output, time
+ * budgets across clock wraps, and optimizer state after a change of
+ * optimizer. Each test fails on the code as it was before its fix. */
 #include <float.h>
 #include <string.h>
 
@@ -258,7 +261,7 @@ TMLP_TEST(set_optim_restarts_state_it_did_not_keep)
     CHECK(net.steps == 1u);
 }
 
-void suite_review(void)
+void suite_contracts(void)
 {
     RUN(data_widths_are_checked_against_the_net);
     RUN(schedule_never_reaches_zero_and_the_net_stays_savable);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* The seed notes' worked examples (see /work/shared/seeds/README.md), run
- * through the library. Two kinds of comparison appear below:
+/* Worked examples of gradient descent, back-propagation and the losses,
+ * computed by hand, run through the library. Two kinds of comparison appear below:
  * - CHECK_BITS against the same float operations written out in the test:
  *   the library must compute exactly what the formula says, in the order
  *   the header documents (built with -ffp-contract=off, so no fused
@@ -25,7 +25,7 @@ static tmlp_optim_t sgd(float lr)
 }
 
 /* One handle and one arena for every net below (the Cortex-M0 has 16 KB of
- * RAM for all the suites); the arena fits the largest, seed_softmax_ce_delta's. */
+ * RAM for all the suites); the arena fits the largest, worked_softmax_ce_delta's. */
 static tmlp_net_t net;
 static float arena[TMLP_ARENA_BYTES(3, 4, 4, 4, TMLP_DENSE_PARAMS(3, 4), TMLP_DENSE_PARAMS(3, 4), 4, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
 
@@ -34,12 +34,12 @@ static float absf(float x)
     return x < 0.0f ? -x : x;
 }
 
-/* ---- seed 004: f(x, y) = x y stepped UP its gradient (ascent) ---------- */
+/* ---- f(x, y) = x y stepped UP its gradient (ascent) ---------- */
 
 /* x += 0.2 df/dx, y += 0.2 df/dy with df/dx = y, df/dy = x, as torch's
  * maximize: the library negates g and subtracts lr g, which is the same
  * float result as adding lr g (negation is exact). */
-TMLP_TEST(seed_xy_gradient_ascent)
+TMLP_TEST(worked_xy_gradient_ascent)
 {
     static const float want_x[3] = {3.4f, 2.96f, 2.656f};
     static const float want_y[3] = {-2.2f, -1.52f, -0.928f};
@@ -79,7 +79,7 @@ TMLP_TEST(seed_xy_gradient_ascent)
     CHECK(step == 3u);
 }
 
-/* ---- seed 004: f = (x + y) z at x = -2, y = 5, z = -4 ------------------- */
+/* ---- f = (x + y) z at x = -2, y = 5, z = -4 ------------------- */
 
 /* The library is an MLP: it exposes gradients with respect to parameters,
  * never with respect to inputs, and has no general graph. So the roles are
@@ -135,7 +135,7 @@ static float grad_of_identity_net(const float *w, size_t n_in, const float *x, f
     return y;
 }
 
-TMLP_TEST(seed_graph_x_plus_y_times_z)
+TMLP_TEST(worked_graph_x_plus_y_times_z)
 {
     const float x = -2.0f, y = 5.0f, z = -4.0f;
     const float ones[2] = {1.0f, 1.0f};
@@ -157,9 +157,9 @@ TMLP_TEST(seed_graph_x_plus_y_times_z)
     CHECK_BITS(ga[2], -4.0f); /* df/dq (bias of net A) */
 }
 
-/* ---- seed 004: one GD step on J(w, b) ----------------------------------- */
+/* ---- one GD step on J(w, b) ----------------------------------- */
 
-TMLP_TEST(seed_gd_step_w_b)
+TMLP_TEST(worked_gd_step_w_b)
 {
     tmlp_optim_t o = sgd(0.01f);
     float wb[2] = {1.0f, 1.0f};
@@ -175,9 +175,9 @@ TMLP_TEST(seed_gd_step_w_b)
     CHECK(step == 1u);
 }
 
-/* ---- seed 002: a 3-4-2 MLP has 20 weights + 6 biases ------------------- */
+/* ---- a 3-4-2 MLP has 20 weights + 6 biases ------------------- */
 
-TMLP_TEST(seed_3_4_2_has_26_parameters)
+TMLP_TEST(worked_3_4_2_has_26_parameters)
 {
     tmlp_desc_t d;
     size_t n_in = 0, n_out = 0, n_params = 0, bytes = 0;
@@ -201,9 +201,9 @@ TMLP_TEST(seed_3_4_2_has_26_parameters)
     CHECK(n_params == 26u);
 }
 
-/* ---- seed 001: softmax + cross-entropy, dL/dz = yhat - e(l) ------------- */
+/* ---- softmax + cross-entropy, dL/dz = yhat - e(l) ------------- */
 
-TMLP_TEST(seed_softmax_ce_delta)
+TMLP_TEST(worked_softmax_ce_delta)
 {
     enum { NI = 3, NO = 4 };
     static const float w0[TMLP_DENSE_PARAMS(NI, NO)] = {
@@ -252,9 +252,9 @@ TMLP_TEST(seed_softmax_ce_delta)
     }
 }
 
-/* ---- seed 001: CE of yhat = [0.8, 0.2], label 0, is -log 0.8 ------------ */
+/* ---- CE of yhat = [0.8, 0.2], label 0, is -log 0.8 ------------ */
 
-TMLP_TEST(seed_ce_of_0_8)
+TMLP_TEST(worked_ce_of_0_8)
 {
     tmlp_desc_t d;
     tmlp_optim_t o = sgd(0.1f);
@@ -290,9 +290,9 @@ TMLP_TEST(seed_ce_of_0_8)
     CHECK_ULPS(loss, -logf(0.2f), 2u);
 }
 
-/* ---- seed 003: minimise x^2 from x = 10 with plain GD ------------------- */
+/* ---- minimise x^2 from x = 10 with plain GD ------------------- */
 
-TMLP_TEST(seed_x_squared_from_10)
+TMLP_TEST(worked_x_squared_from_10)
 {
     tmlp_optim_t o = sgd(0.1f);
     float x = 10.0f, ex = 10.0f, ref = 10.0f;
@@ -313,7 +313,7 @@ TMLP_TEST(seed_x_squared_from_10)
     CHECK(x > 0.0f && x < 0.01f); /* 10 * 0.8^40 = 0.0013 */
 }
 
-/* ---- seed 003: x^4 - 5x^2 - 3x, a local and a global minimum ------------ */
+/* ---- x^4 - 5x^2 - 3x, a local and a global minimum ------------ */
 
 static float quartic_grad(float x)
 {
@@ -342,7 +342,7 @@ static float quartic_descent(float x0, float momentum, int steps)
     return x;
 }
 
-TMLP_TEST(seed_quartic_local_vs_global)
+TMLP_TEST(worked_quartic_local_vs_global)
 {
     /* The minima are the outer roots of 4x^3 - 10x - 3: x = -1.4018
      * (local, f = -4.44) and x = 1.7139 (global, f = -12.0); the local
@@ -372,7 +372,7 @@ TMLP_TEST(seed_quartic_local_vs_global)
     CHECK_NEAR(x, x_local, 1e-4f);
 }
 
-/* ---- seed 002: learning rate too small, right, too large ---------------- */
+/* ---- learning rate too small, right, too large ---------------- */
 
 /* 2x^2 + y^2, gradient (4x, 2y), from (1, 1); returns the status of the last
  * step tried and leaves the point in w. */
@@ -400,7 +400,7 @@ static tmlp_status_t ellipse_descent(float lr, int steps, float *w, int *monoton
     return st;
 }
 
-TMLP_TEST(seed_learning_rate_small_right_large)
+TMLP_TEST(worked_learning_rate_small_right_large)
 {
     float w[2], last[2];
     int grows = 0;
@@ -429,9 +429,9 @@ TMLP_TEST(seed_learning_rate_small_right_large)
     CHECK(absf(last[0]) > 1e6f);
 }
 
-/* ---- seed 003: moving-average momentum v = beta v + (1 - beta) g ------- */
+/* ---- moving-average momentum v = beta v + (1 - beta) g ------- */
 
-TMLP_TEST(seed_ema_momentum)
+TMLP_TEST(worked_ema_momentum)
 {
     tmlp_optim_t o = sgd(1.0f);
     const float beta = 0.9f;
@@ -476,16 +476,16 @@ TMLP_TEST(seed_ema_momentum)
 }
 
 /* See suites.h. */
-void suite_seeds(void)
+void suite_worked_examples(void)
 {
-    RUN(seed_xy_gradient_ascent);
-    RUN(seed_graph_x_plus_y_times_z);
-    RUN(seed_gd_step_w_b);
-    RUN(seed_3_4_2_has_26_parameters);
-    RUN(seed_softmax_ce_delta);
-    RUN(seed_ce_of_0_8);
-    RUN(seed_x_squared_from_10);
-    RUN(seed_quartic_local_vs_global);
-    RUN(seed_learning_rate_small_right_large);
-    RUN(seed_ema_momentum);
+    RUN(worked_xy_gradient_ascent);
+    RUN(worked_graph_x_plus_y_times_z);
+    RUN(worked_gd_step_w_b);
+    RUN(worked_3_4_2_has_26_parameters);
+    RUN(worked_softmax_ce_delta);
+    RUN(worked_ce_of_0_8);
+    RUN(worked_x_squared_from_10);
+    RUN(worked_quartic_local_vs_global);
+    RUN(worked_learning_rate_small_right_large);
+    RUN(worked_ema_momentum);
 }
