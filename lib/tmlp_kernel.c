@@ -15,6 +15,18 @@
 #include "tmlp_internal.h"
 #include "tmlp_vec.h"
 
+/* See tmlp_internal.h. */
+int tmlp_i_all_finite(const float *x, size_t n)
+{
+    size_t i;
+    for (i = 0; i < n; i++) {
+        if (!tmlp_i_isfinite(x[i])) {
+            return 0;
+        }
+    }
+    return 1;
+}
+
 #if TMLP_KERNEL_VEC
 /* The end of a dot product whose blocks of 8 left sum k in lane k of acc:
  * the t < 8 remaining elements go to sum 0 in order, then the fixed
@@ -28,18 +40,6 @@ static float dot_finish(b8_t acc, const float *a, const float *b, size_t t)
         s[0] += a[k] * b[k];
     }
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
-}
-
-/* See tmlp_internal.h. */
-int tmlp_i_all_finite(const float *x, size_t n)
-{
-    size_t i;
-    for (i = 0; i < n; i++) {
-        if (!tmlp_i_isfinite(x[i])) {
-            return 0;
-        }
-    }
-    return 1;
 }
 
 /* See tmlp_internal.h. */
