@@ -5,7 +5,10 @@ CC      ?= cc
 BUILDDIR ?= build
 PORT    ?= host
 
-LIB_SRCS  := $(wildcard lib/*.c)
+# The library's sources, listed once (lib/Filelists.mk, also for users' Makefiles).
+TINYMLP_LIB := lib
+include lib/Filelists.mk
+LIB_SRCS  := $(TINYMLP_SRCS)
 LIB_HDRS  := $(wildcard lib/*.h)
 PORT_SRCS := port/$(PORT)/tmlp_port.c
 # The simulated NOR flash (port/sim) is portable and part of every test build.
@@ -25,9 +28,9 @@ OPT ?= -O2
 LIB_OBJS := $(patsubst lib/%.c,$(BUILDDIR)/obj/%.o,$(LIB_SRCS))
 
 .PHONY: all lib examples test test-host test-readme demo clean help deps check-syms check-cxx
-all: lib examples
+all: lib examples ## library, examples and the command-line tool, in $(BUILDDIR)
 
-lib: $(BUILDDIR)/libtinymlp.a
+lib: $(BUILDDIR)/libtinymlp.a ## the library alone: $(BUILDDIR)/libtinymlp.a
 
 # The library compiles with -Ilib alone: it includes nothing from port/.
 $(BUILDDIR)/obj/%.o: lib/%.c $(LIB_HDRS)
@@ -38,12 +41,12 @@ $(BUILDDIR)/libtinymlp.a: $(LIB_OBJS)
 	rm -f $@
 	ar rcs $@ $^
 
-examples: $(addprefix $(BUILDDIR)/,$(EXAMPLES))
+examples: $(addprefix $(BUILDDIR)/,$(EXAMPLES)) ## the example programs of examples/
 
 $(BUILDDIR)/%: examples/%.c $(BUILDDIR)/libtinymlp.a $(PORT_SRCS) $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $< $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
 
-demo: examples tool
+demo: examples tool ## the story a new user sees: train, evaluate, export and fine-tune the digits model
 	@sh tools/demo.sh $(BUILDDIR)
 
 # ---------------------------------------------------------------------------
@@ -88,15 +91,15 @@ $(BUILDDIR)/host-%.log: $(TEST_INPUTS)
 
 HOST_LOGS := $(addprefix $(BUILDDIR)/host-,$(addsuffix .log,$(HOST_CONFIGS)))
 
-test-host:
+test-host: ## the test suite in every host configuration (gcc, clang, -O0..-O3, ASan+UBSan)
 	@rm -f $(HOST_LOGS)
 	@fail=0; for c in $(HOST_CONFIGS); do \
 	    $(MAKE) --no-print-directory $(BUILDDIR)/host-$$c.log || fail=1; done; exit $$fail
 
-test:
+test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMake, hashes
 	@fail=0; \
 	$(MAKE) --no-print-directory test-host || fail=1; \
-	$(MAKE) --no-print-directory check-syms check-cxx || fail=1; \
+	$(MAKE) --no-print-directory check-syms check-cxx check-filelists check-help || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
 	$(MAKE) --no-print-directory test-tool || fail=1; \
@@ -113,7 +116,7 @@ test:
 # prints, run as printed in a folder laid out like the repository (xor.c
 # beside lib/).
 README_DIR := $(BUILDDIR)/readme
-test-readme:
+test-readme: ## build and run the README's first program with the README's own command line
 	@mkdir -p $(README_DIR) && rm -f $(README_DIR)/lib && ln -s $(CURDIR)/lib $(README_DIR)/lib
 	@sed -n '/<!-- readme-example:begin -->/,/<!-- readme-example:end -->/p' README.md \
 	    | sed '1,2d;$$d' | sed '$$d' > $(README_DIR)/xor.c
@@ -129,7 +132,161 @@ test-readme:
 	echo "[readme] `cat $(BUILDDIR)/readme.log`"; [ $$ok = 1 ]
 
 include tests/qemu/qemu.mk
-include tests/qemu/footprint.mk
+
+# ---------------------------------------------------------------------------
+# Footprint, instruction counts and the CMake build.
+#
+#   make size        for the reference configurations (64-32-10 ReLU/softmax
+#                    net; "infer": forward with const weights in flash,
+#                    "train": forward, backward, SGD with momentum and the
+#                    training loop at batch 1) on Cortex-M0+ and Cortex-M4F,
+#                    one line each:
+#                      footprint <config> <cpu> text= data= bss= arena= stack=
+#                    Fails if a public call needs more than FP_STACK_LIMIT
+#                    bytes of stack. Details (per-call stack paths) in
+#                    $(BUILDDIR)/footprint/<config>-<cpu>.txt.
+#   make bench-qemu  instructions per multiply-accumulate of the forward pass
+#                    and of a training step (forward + backward + SGD with
+#                    momentum, batch 1; MACs counted 3x) on mps2-an386 under
+#                    qemu-system-arm -icount shift=0, library at -Os:
+#                      qemu <config> cortex-m4f instr_per_mac=<x>
+#   make test-cmake  configure and build examples/cmake with CMake in
+#                    $(BUILDDIR)/cmake, run it, check its output; writes
+#                    $(BUILDDIR)/cmake.log ("N passed, M failed"). Without
+#                    cmake: one SKIPPED line and success.
+#
+# Everything is built with arm-none-eabi-gcc -Os -ffunction-sections
+# -fdata-sections, linked with --gc-sections against newlib-nano
+# (-specs=nano.specs, the usual choice on small parts) and -nostartfiles.
+
+FP_PREFIX      ?= arm-none-eabi-
+FP_CC          ?= $(FP_PREFIX)gcc
+FP_AR          ?= $(FP_PREFIX)ar
+FP_PYTHON      ?= /usr/bin/python3
+FP_QEMU        ?= qemu-system-arm
+FP_STACK_LIMIT ?= 512
+FP_CMAKE       ?= cmake
+
+FP_DIR  := $(BUILDDIR)/footprint
+FP_QDIR := tests/qemu
+FP_CPUS := cortex-m0plus cortex-m4f
+FP_CFGS := infer train
+fp_cpu_cortex-m0plus := -mcpu=cortex-m0plus -mfloat-abi=soft
+fp_cpu_cortex-m4f    := -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16
+fp_train_infer := 0
+fp_train_train := 1
+
+# The public calls whose stack depth is reported, per configuration, and the
+# library's own callbacks (reached through function pointers).
+FP_CALLS_infer := tmlp_net_init,tmlp_net_forward
+FP_CALLS_train := tmlp_data_arrays,tmlp_net_init,tmlp_net_set_params,tmlp_net_forward,$\
+  tmlp_net_backward,tmlp_net_step,tmlp_train_begin,tmlp_train_step,tmlp_train
+FP_INDIRECT    := read_arrays
+
+FP_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion \
+  -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror)
+FP_LIB_SRCS = $(or $(LIB_SRCS),$(wildcard lib/*.c))
+FP_HDRS     = $(wildcard lib/*.h) port/tmlp_port.h
+
+fp_cflags = -mthumb $(fp_cpu_$(1)) -std=c99 -Os -ffp-contract=off -ffunction-sections \
+  -fdata-sections $(FP_WARN) -Ilib -Iport
+fp_ldflags = -mthumb $(fp_cpu_$(1)) -nostartfiles -T$(FP_QDIR)/mps2.ld -L$(FP_QDIR) \
+  -Wl,--gc-sections
+
+FP_TOOLS_OK := $(shell command -v $(FP_CC) >/dev/null 2>&1 && \
+  test -f "`$(FP_CC) -print-file-name=nano.specs`" && echo yes)
+
+# $(1) = cpu. The library (and the Cortex-M port) with -fstack-usage, one
+# flat object directory per CPU so that every .su file is in one place.
+define FP_CPU_RULES
+FP_OBJS_$(1) := $$(patsubst lib/%.c,$(FP_DIR)/$(1)/obj/%.o,$$(FP_LIB_SRCS)) \
+  $(FP_DIR)/$(1)/obj/tmlp_port.o
+
+$(FP_DIR)/$(1)/obj/%.o: lib/%.c $$(FP_HDRS)
+	@mkdir -p $$(@D)
+	$$(FP_CC) $$(call fp_cflags,$(1)) -fstack-usage -c $$< -o $$@
+
+$(FP_DIR)/$(1)/obj/tmlp_port.o: port/cortex-m/tmlp_port.c port/tmlp_port.h
+	@mkdir -p $$(@D)
+	$$(FP_CC) $$(call fp_cflags,$(1)) -fstack-usage -c $$< -o $$@
+
+$(FP_DIR)/$(1)/libtinymlp.a: $$(FP_OBJS_$(1))
+	@rm -f $$@
+	$$(FP_AR) rcs $$@ $$^
+
+# footprint_main.c with (1) and without (0) the library calls.
+$(FP_DIR)/$(1)/main-%.o: $(FP_QDIR)/footprint_main.c $$(FP_HDRS)
+	@mkdir -p $$(@D)
+	$$(FP_CC) $$(call fp_cflags,$(1)) -DTMLP_FP_TRAIN=$$(fp_train_$$(word 1,$$(subst -, ,$$*))) \
+	  -DTMLP_FP_LIB=$$(word 2,$$(subst -, ,$$*)) -c $$< -o $$@
+
+$(FP_DIR)/$(1)/main-%.elf: $(FP_DIR)/$(1)/main-%.o $(FP_DIR)/$(1)/libtinymlp.a
+	$$(FP_CC) $$(call fp_ldflags,$(1)) -specs=nano.specs $$< $(FP_DIR)/$(1)/libtinymlp.a -o $$@
+
+.SECONDARY: $$(foreach c,$(FP_CFGS),$(FP_DIR)/$(1)/main-$$(c)-0.o $(FP_DIR)/$(1)/main-$$(c)-1.o)
+endef
+$(foreach p,$(FP_CPUS),$(eval $(call FP_CPU_RULES,$(p))))
+
+FP_ELFS := $(foreach p,$(FP_CPUS),$(foreach c,$(FP_CFGS),$(FP_DIR)/$(p)/main-$(c)-0.elf \
+  $(FP_DIR)/$(p)/main-$(c)-1.elf))
+
+# The benchmark: M4F only, the same -Os library objects as `make size`, the
+# QEMU test start-up (semihosting stdio through newlib's rdimon).
+FP_BENCH := $(FP_DIR)/cortex-m4f/bench.elf
+
+$(FP_DIR)/cortex-m4f/bench/%.o: $(FP_QDIR)/%.c $(FP_HDRS) $(FP_QDIR)/semihost.h
+	@mkdir -p $(@D)
+	$(FP_CC) $(call fp_cflags,cortex-m4f) -c $< -o $@
+
+$(FP_BENCH): $(FP_DIR)/cortex-m4f/bench/bench_main.o $(FP_DIR)/cortex-m4f/bench/startup.o \
+    $(FP_DIR)/cortex-m4f/libtinymlp.a
+	$(FP_CC) $(call fp_ldflags,cortex-m4f) -specs=rdimon.specs $(filter %.o,$^) \
+	  $(FP_DIR)/cortex-m4f/libtinymlp.a -o $@
+
+FP_QEMU_CMD := $(FP_QEMU) -M mps2-an386 -icount shift=0 -nographic \
+  -semihosting-config enable=on,target=native
+
+.PHONY: size bench-qemu test-cmake
+
+ifeq ($(FP_TOOLS_OK),yes)
+
+size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F: text/data/bss/arena/stack per configuration
+	@fail=0; for c in $(FP_CFGS); do for p in $(FP_CPUS); do \
+	  calls=`if [ $$c = infer ]; then echo $(FP_CALLS_infer); else echo $(FP_CALLS_train); fi`; \
+	  $(FP_PYTHON) tools/footprint.py --config $$c --cpu $$p --prefix $(FP_PREFIX) \
+	    --base $(FP_DIR)/$$p/main-$$c-0.elf --lib $(FP_DIR)/$$p/main-$$c-1.elf \
+	    --su-dir $(FP_DIR)/$$p/obj --calls $$calls --indirect $(FP_INDIRECT) \
+	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$$c-$$p.txt || fail=1; \
+	done; done; exit $$fail
+
+bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate on the M4F under QEMU (-icount)
+	@if command -v $(FP_QEMU) >/dev/null 2>&1; then \
+	  echo "== $(FP_QEMU_CMD) -kernel $<"; \
+	  timeout 300 $(FP_QEMU_CMD) -kernel $< > $(FP_DIR)/bench-qemu.log 2>&1; rc=$$?; \
+	  grep -v '^qemu harness:' $(FP_DIR)/bench-qemu.log; exit $$rc; \
+	else echo "SKIPPED bench-qemu: $(FP_QEMU) is not installed (apt-get install qemu-system-arm)"; fi
+
+else
+
+size bench-qemu:
+	@echo "SKIPPED $@: $(FP_CC) or newlib not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"
+
+endif
+
+FP_CMAKE_DIR := $(BUILDDIR)/cmake
+
+test-cmake: ## configure, build and run examples/cmake with CMake
+	@mkdir -p $(BUILDDIR)
+	@if command -v $(FP_CMAKE) >/dev/null 2>&1; then \
+	  if $(FP_CMAKE) -S examples/cmake -B $(FP_CMAKE_DIR) -DCMAKE_BUILD_TYPE=MinSizeRel \
+	       -DTINYMLP_PORT=host -DTINYMLP_STRICT=ON > $(FP_CMAKE_DIR).out 2>&1 && \
+	     $(FP_CMAKE) --build $(FP_CMAKE_DIR) >> $(FP_CMAKE_DIR).out 2>&1 && \
+	     ./$(FP_CMAKE_DIR)/tinymlp_cmake_example >> $(FP_CMAKE_DIR).out 2>&1 && \
+	     grep -q '^cmake example: ok$$' $(FP_CMAKE_DIR).out; then \
+	    echo "1 passed, 0 failed" > $(FP_CMAKE_DIR).log; \
+	  else cat $(FP_CMAKE_DIR).out; echo "0 passed, 1 failed" > $(FP_CMAKE_DIR).log; fi; \
+	  echo "[cmake] `cat $(FP_CMAKE_DIR).log`"; grep -q ' 0 failed' $(FP_CMAKE_DIR).log; \
+	else echo "SKIPPED test-cmake: $(FP_CMAKE) is not installed (apt-get install cmake)"; fi
 
 # ---------------------------------------------------------------------------
 # Host tools (tools/, C99 + POSIX, the library's warning flags): tmlp-json
@@ -141,7 +298,7 @@ TOOL_INCLUDES = $(INCLUDES) -Itools -Itests/fuzz
 HOST_PORT := port/host/tmlp_port.c
 
 .PHONY: tools test-json fuzz
-tools: $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel
+tools: $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel ## $(BUILDDIR)/tmlp-json (model <-> JSON) and $(BUILDDIR)/tmlp-mkmodel (test models)
 
 $(BUILDDIR)/tmlp-json: tools/tmlp_json_main.c $(JSON_SRCS) $(JSON_HDRS) $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(TOOL_INCLUDES) $< $(JSON_SRCS) $(HOST_PORT) $(BUILDDIR)/libtinymlp.a -o $@ -lm
@@ -165,7 +322,7 @@ $(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fu
 	    $(FUZZ_SRCS_$*) $(LIB_SRCS) $(HOST_PORT) -o $@ -lm
 
 # Round trips and error cases of the JSON form; its log joins the total.
-test-json:
+test-json: ## round trips and error cases of the JSON form, and the fuzz corpora replayed
 	@mkdir -p $(BUILDDIR); rm -f $(BUILDDIR)/json.log
 	@if $(MAKE) -s --no-print-directory $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel \
 	        $(BUILDDIR)/fuzz-replay-model $(BUILDDIR)/fuzz-replay-json \
@@ -183,7 +340,7 @@ TOOL_HDRS      := $(wildcard tools/tinymlp*.h)
 
 .PHONY: tool test-tool
 all: tool
-tool: $(BUILDDIR)/tinymlp
+tool: $(BUILDDIR)/tinymlp ## the command-line tool $(BUILDDIR)/tinymlp
 
 $(BUILDDIR)/tinymlp: $(TOOL_SRCS) $(TOOL_HDRS) $(JSON_SRCS) $(JSON_HDRS) $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c
 	@mkdir -p $(@D)
@@ -192,7 +349,7 @@ $(BUILDDIR)/tinymlp: $(TOOL_SRCS) $(TOOL_HDRS) $(JSON_SRCS) $(JSON_HDRS) $(LIB_S
 
 # The tool's end-to-end tests, then PyTorch parity (one SKIPPED line without
 # python3/torch); logs in $(BUILDDIR)/tool.log and $(BUILDDIR)/parity.log.
-test-tool: $(BUILDDIR)/tinymlp $(BUILDDIR)/tmlp-mkmodel
+test-tool: $(BUILDDIR)/tinymlp $(BUILDDIR)/tmlp-mkmodel ## the tool's end-to-end tests, then PyTorch parity
 	@rc=0; sh tests/test_tool.sh $(BUILDDIR) > $(BUILDDIR)/tool.log 2>&1 || rc=1; \
 	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/tool.log; echo "[tool] `tail -n 1 $(BUILDDIR)/tool.log`"; \
 	if [ -x /usr/bin/python3 ]; then \
@@ -232,7 +389,7 @@ $(BUILDDIR)/qemu-finetune.elf: $(FT_DEPS) $(LIB_SRCS) $(LIB_HDRS) port/cortex-m/
 	    port/sim/tmlp_flash_sim.c $(LIB_SRCS) port/cortex-m/tmlp_port.c tests/qemu/startup.c \
 	    $(qemu_specs_m4f) -nostartfiles -Ttests/qemu/$(qemu_ld_m4f) -Ltests/qemu -Wl,--gc-sections -o $@
 
-test-finetune: $(BUILDDIR)/finetune
+test-finetune: $(BUILDDIR)/finetune ## the fine-tuning example on the host and on the M4F under QEMU: same output
 	@$(BUILDDIR)/finetune > $(BUILDDIR)/finetune.host.out || { cat $(BUILDDIR)/finetune.host.out; \
 	    echo "0 passed, 1 failed" > $(BUILDDIR)/finetune.log; exit 1; }
 	@if command -v arm-none-eabi-gcc >/dev/null 2>&1 && command -v $(QEMU_SYSTEM) >/dev/null 2>&1; then \
@@ -252,15 +409,15 @@ test-finetune: $(BUILDDIR)/finetune
 # Host benchmark: tinymlp vs FANN 2.2 (libfann-dev) vs a plain C loop, and
 # instructions per sample under callgrind. Install nothing themselves.
 .PHONY: bench bench-instr
-bench:
+bench: ## host speed against FANN and a plain loop (ns per multiply-accumulate)
 	@sh tests/bench/run.sh $(BUILDDIR)
-bench-instr:
+bench-instr: ## instructions per sample under callgrind (deterministic)
 	@sh tests/bench/instr.sh $(BUILDDIR)
 
 # PyTorch interop (tools/torch_json.py): round trips through the tool. One
 # SKIPPED line, and a clean log, without /usr/bin/python3, PyTorch or numpy.
 .PHONY: test-torch-json compare check-datasets
-test-torch-json: $(BUILDDIR)/tinymlp
+test-torch-json: $(BUILDDIR)/tinymlp ## PyTorch interop (tools/torch_json.py) through the tool
 	@if [ -x /usr/bin/python3 ]; then \
 	    /usr/bin/python3 tests/test_torch_json.py --tool $(BUILDDIR)/tinymlp > $(BUILDDIR)/torch_json.log 2>&1; rc=$$?; \
 	else echo "SKIPPED test_torch_json: /usr/bin/python3 is not installed" > $(BUILDDIR)/torch_json.log; rc=0; fi; \
@@ -271,30 +428,30 @@ test-torch-json: $(BUILDDIR)/tinymlp
 
 # tinymlp against PyTorch and scikit-learn on data/
 # (apt-get install python3-torch python3-sklearn python3-numpy, or make deps)
-compare: $(BUILDDIR)/tinymlp
+compare: $(BUILDDIR)/tinymlp ## accuracy and time per epoch against PyTorch and scikit-learn on data/
 	/usr/bin/python3 tools/compare.py --tool $(BUILDDIR)/tinymlp
 
 # data/*.csv are exactly what tools/make_datasets.py makes from python3-sklearn.
-check-datasets:
+check-datasets: ## data/*.csv are exactly what tools/make_datasets.py makes
 	/usr/bin/python3 tools/make_datasets.py --check
 
 # ---- Quality (README "Quality") -------------------------------------------
-.PHONY: coverage lint stack-all portability check layers
-coverage:
+.PHONY: coverage lint stack-all portability check layers check-filelists check-help
+coverage: ## line and branch coverage of lib/ (gcov)
 	@sh tests/quality/coverage.sh $(BUILDDIR)
-lint:
+lint: ## cppcheck, clang-tidy and scan-build on lib/
 	@sh tests/quality/lint.sh $(BUILDDIR)
-stack-all:
+stack-all: ## worst-case stack of every public call on Cortex-M0+ and M4F
 	@sh tests/quality/stack.sh $(BUILDDIR) $(FP_STACK_LIMIT)
-portability:
+portability: ## the library built for every supported compiler and core
 	@sh tests/quality/portability.sh $(BUILDDIR)
 # The library's objects form layers, each needing only those below it: no
 # dependency cycle (the checker is first tested on a cyclic pair).
-layers: $(BUILDDIR)/libtinymlp.a
+layers: $(BUILDDIR)/libtinymlp.a ## lib/'s objects form layers: no dependency cycle
 	@python3 tests/quality/layers.py --self-test --dir $(BUILDDIR)/layers-selftest > $(BUILDDIR)/layers-selftest.log 2>&1 \
 	    || { cat $(BUILDDIR)/layers-selftest.log; exit 1; }
 	@python3 tests/quality/layers.py $(LIB_OBJS)
-check:
+check: ## the quality gates: layers, coverage, lint, stack, portability
 	@fail=0; \
 	$(MAKE) --no-print-directory layers || fail=1; \
 	$(MAKE) --no-print-directory coverage || fail=1; \
@@ -306,12 +463,21 @@ check:
 # libFuzzer + ASan + UBSan (clang, libclang-rt-dev): each target for
 # FUZZ_SECONDS. Corpora and crash artifacts go to $(BUILDDIR)/fuzz/.
 FUZZ_SECONDS ?= 60
-fuzz:
+fuzz: ## libFuzzer on the model loader, JSON, CSV and CLI [FUZZ_SECONDS=60]
 	BUILDDIR=$(BUILDDIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS)
+
+# lib/Filelists.mk and lib/Filelists.cmake name exactly the .c files in lib/.
+check-filelists: ## lib/Filelists.mk and lib/Filelists.cmake list exactly lib/*.c
+	@have=`cd lib && ls *.c | sort | tr '\n' ' '`; \
+	mk=`echo $(TINYMLP_SRC_NAMES) | tr ' ' '\n' | sort | tr '\n' ' '`; \
+	cm=`sed -n 's|^ *\$${CMAKE_CURRENT_LIST_DIR}/\(.*\.c\)$$|\1|p' lib/Filelists.cmake | sort | tr '\n' ' '`; \
+	if [ "$$have" = "$$mk" ] && [ "$$have" = "$$cm" ]; then \
+	    echo "check-filelists: ok (lib/Filelists.mk and lib/Filelists.cmake list the `echo $$have | wc -w` files of lib/)"; \
+	else echo "check-filelists: lib/ has: $$have"; echo "  Filelists.mk: $$mk"; echo "  Filelists.cmake: $$cm"; exit 1; fi
 
 # lib/ must link on its own: its objects may need nothing from outside but
 # memcpy, memset and memmove (no heap, no stdio, no libm, no port).
-check-syms: $(BUILDDIR)/libtinymlp.a
+check-syms: $(BUILDDIR)/libtinymlp.a ## lib/ needs nothing from outside but memcpy/memset/memmove
 	@nm $(BUILDDIR)/libtinymlp.a | awk '$$1 ~ /^[0-9a-fA-F]+$$/ && $$2 ~ /[TDBRC]/ {def[$$3]=1} \
 	    $$1 == "U" {use[$$2]=1} END {for (s in use) if (!def[s] && s !~ /^(memcpy|memset|memmove)$$/) print s}' \
 	    | sort > $(BUILDDIR)/check-syms.txt; \
@@ -321,34 +487,27 @@ check-syms: $(BUILDDIR)/libtinymlp.a
 
 # The public header must compile as C++ (extern "C", no restrict, no C-only
 # constructs), without warnings.
-check-cxx:
+check-cxx: ## tinymlp.h compiles as C++11 without warnings
 	@if command -v g++ >/dev/null 2>&1; then \
 	    printf '#include "tinymlp.h"\nint main() { tmlp_net_t n; (void)n; return 0; }\n' > $(BUILDDIR)/cxx_check.cpp && \
 	    g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -Ilib -Iport $(BUILDDIR)/cxx_check.cpp -o $(BUILDDIR)/cxx_check && \
 	    echo "check-cxx: ok (tinymlp.h compiles as C++11)"; \
 	else echo "SKIPPED check-cxx: g++ is not installed (apt-get install g++)"; fi
 
-deps:
+deps: ## install the Debian packages the tests need (root)
 	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev
 
-clean:
+clean: ## remove the build folder, $(BUILDDIR)
 	rm -rf $(BUILDDIR)
 
-help:
-	@echo "make            library and examples (build/)"
-	@echo "make demo       run the examples"
-	@echo "make test       every test configuration, host and Cortex-M (QEMU)"
-	@echo "make check-syms no heap/stdio/libm symbols in the library"
-	@echo "make size       footprint of the library on Cortex-M0+ and M4F (text/data/bss/arena/stack)"
-	@echo "make bench-qemu instructions per multiply-accumulate on the M4F under QEMU (-icount)"
-	@echo "make test-cmake build the CMake consumer example (examples/cmake)"
-	@echo "make bench      host speed against FANN and a plain loop (ns per multiply-accumulate)"
-	@echo "make bench-instr instructions per sample under callgrind (deterministic)"
-	@echo "make tools      build/tmlp-json (model <-> JSON) and build/tmlp-mkmodel"
-	@echo "make fuzz       libFuzzer on the model loader and the JSON reader [FUZZ_SECONDS=60]"
-	@echo "make compare    accuracy and time per epoch against PyTorch and scikit-learn on data/"
-	@echo "make coverage   line/branch coverage of lib/ (gcov)"
-	@echo "make lint       cppcheck, clang-tidy, scan-build"
-	@echo "make stack-all  worst-case stack of every public call on M0+ and M4F"
-	@echo "make check      coverage, lint, stack-all, portability builds"
-	@echo "make deps       install the Debian packages the tests need (root)"
+# Every target named in a .PHONY line has a "## " description for make help.
+check-help: ## every phony target is described in make help
+	@phony=`sed -n 's/^\.PHONY: *//p' $(MAKEFILE_LIST) | tr ' ' '\n' | grep -v '[$$]' | grep . | sort -u`; \
+	described=`$(MAKE) -s --no-print-directory help | awk '{print $$2}' | sort -u`; \
+	missing=`for t in $$phony; do echo "$$described" | grep -qx "$$t" || echo $$t; done`; \
+	if [ -n "$$missing" ]; then echo "check-help: no ## description:" $$missing; exit 1; fi; \
+	echo "check-help: ok (`echo "$$phony" | wc -l` targets, each in make help)"
+
+help: ## this list
+	@awk -F ':[^#]*## ' '/^[a-zA-Z][a-zA-Z0-9_.-]*:.*## / {printf "make %-17s %s\n", $$1, $$2}' \
+	    $(MAKEFILE_LIST) | sed 's|$$(BUILDDIR)|$(BUILDDIR)|g'

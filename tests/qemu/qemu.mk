@@ -178,16 +178,16 @@ $(foreach c,$(QEMU_CFGS),$(eval $(call $(if $(qemu_split_$(c)),QEMU_SPLIT_RULES,
 
 ifeq ($(QEMU_TOOLS_OK),yes)
 
-qemu-elfs: $(foreach c,$(QEMU_CFGS),$(qemu_images_$(c)))
+qemu-elfs: $(foreach c,$(QEMU_CFGS),$(qemu_images_$(c))) ## the Cortex-M test images, without running them
 
-test-qemu: qemu-port-check $(foreach c,$(QEMU_CFGS),qemu-run-$(c))
+test-qemu: qemu-port-check $(foreach c,$(QEMU_CFGS),qemu-run-$(c)) ## the test suite on every Cortex-M core under QEMU
 	@fail=; for c in $(QEMU_CFGS); do \
 	  [ "`cat $(BUILDDIR)/qemu-$$c.rc`" = 0 ] || fail="$$fail qemu-$$c"; \
 	done; \
 	if [ -n "$$fail" ]; then echo "test-qemu: FAILED:$$fail"; exit 1; fi; \
 	echo "test-qemu: all passed ($(QEMU_CFGS))"
 
-qemu-port-check:
+qemu-port-check: ## the Cortex-M port helpers built for every core
 	@mkdir -p $(BUILDDIR)/qemu-port
 	@for cpu in "cortex-m0plus -mfloat-abi=soft" "cortex-m3 -mfloat-abi=soft" \
 	  "cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16" "cortex-m7 -mfloat-abi=hard -mfpu=fpv5-d16" \
@@ -196,7 +196,7 @@ qemu-port-check:
 	    -c port/cortex-m/tmlp_port.c -o $(BUILDDIR)/qemu-port/tmlp_port.o || exit 1; \
 	done
 
-test-qemu-hashes: test-qemu
+test-qemu-hashes: test-qemu ## test-qemu, then every weights-hash equal across host and QEMU
 	@sh $(QEMU_DIR)/check_hashes.sh $(wildcard $(BUILDDIR)/host-*.log) \
 	  $(foreach c,$(QEMU_CFGS),$(BUILDDIR)/qemu-$(c).log)
 

@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Worst-case stack of every public function on Cortex-M0+ and M4F (-Os, the
-# `make size` objects built by tests/qemu/footprint.mk's rules into
+# `make size` objects built by the Makefile's footprint rules into
 # BUILDDIR/footprint). Usage: sh tests/quality/stack.sh [BUILDDIR] [LIMIT]
 B=${1:-build}/quality
 LIMIT=${2:-512}

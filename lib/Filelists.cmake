@@ -1,0 +1,35 @@
+# SPDX-License-Identifier: MIT
+# The library's sources, for CMake projects that list files themselves:
+#   include(path/to/tinymlp/lib/Filelists.cmake)
+#   target_sources(app PRIVATE ${TINYMLP_SOURCES})
+#   target_include_directories(app PRIVATE ${TINYMLP_INCLUDE_DIR})
+# (lib/CMakeLists.txt builds them as the target `tinymlp` and sets the
+# flags they need.) lib/Filelists.mk lists the same files; `make
+# check-filelists` checks that both name exactly the .c files in lib/.
+set(TINYMLP_INCLUDE_DIR "${CMAKE_CURRENT_LIST_DIR}")
+set(TINYMLP_SOURCES
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_act.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_arena.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_ckpt.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_crc.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_data.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_fmath.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_fmath_vec.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_gradcheck.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_init.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_kernel.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_kernel_sgd1.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_load.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_loss.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_net.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_optim.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_optim_sgd.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_order.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_pass.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_rng.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_save.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_sched.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_sgd1.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_status.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_train.c
+)
