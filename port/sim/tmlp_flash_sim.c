@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
-/* Simulated NOR flash in RAM with rule checks and power cuts: see
- * tmlp_flash_sim.h. */
+/* Simulated NOR flash in RAM with rule checks, power cuts and weak bits:
+ * see tmlp_flash_sim.h. A weak bit is stored as 0 in mem with its bit set
+ * in the map; mem alone is what the device holds when no bit is weak. */
 #include "tmlp_flash_sim.h"
 
 #include <string.h>
@@ -21,6 +22,30 @@ static uint8_t rand_byte(tmlp_flash_sim_t *sim)
     uint32_t u = 0;
     (void)tmlp_rng_u32(&sim->rng, &u);
     return (uint8_t)(u >> 24);
+}
+
+/* A 32-bit mix (the finaliser of MurmurHash3): weak bits' readings. */
+static uint32_t mix32(uint32_t x)
+{
+    x ^= x >> 16;
+    x *= 0x85EBCA6Bu;
+    x ^= x >> 13;
+    x *= 0xC2B2AE35u;
+    x ^= x >> 16;
+    return x;
+}
+
+/* How the weak bits of the byte at addr read now (1 = reads 1), for the
+ * read call number sim->reads. */
+static uint8_t weak_reading(const tmlp_flash_sim_t *sim, uint32_t addr)
+{
+    switch (sim->read_mode) {
+    case TMLP_SIM_READ_ZERO: return 0x00u;
+    case TMLP_SIM_READ_ONE: return 0xFFu;
+    case TMLP_SIM_READ_PER_BOOT: return (uint8_t)(mix32(sim->read_seed + 0x9E3779B9u * addr) >> 24);
+    default:
+        return (uint8_t)(mix32(sim->read_seed ^ mix32(sim->reads + 0x85EBCA6Bu * addr)) >> 24);
+    }
 }
 
 /* Counts one operation; 1 if it is the one the power fails on. */
@@ -57,6 +82,7 @@ tmlp_status_t tmlp_flash_sim_init(tmlp_flash_sim_t *sim, void *mem, uint32_t sec
     sim->prog_bytes = prog_bytes;
     sim->sector_count = sector_count;
     sim->powered = 1;
+    sim->read_seed = 1u;
     (void)tmlp_rng_seed(&sim->rng, 1u);
     memset(mem, 0xFF, (size_t)size);
     if (erase_counts != NULL) {
@@ -86,8 +112,8 @@ tmlp_status_t tmlp_flash_sim_flash(tmlp_flash_sim_t *sim, tmlp_flash_t *flash)
 tmlp_status_t tmlp_flash_sim_cut(tmlp_flash_sim_t *sim, uint32_t after, tmlp_sim_cut_t mode,
                                  uint32_t seed)
 {
-    if (sim == NULL || !sim->powered || (uint32_t)mode > (uint32_t)TMLP_SIM_CUT_DONE ||
-        after >= UINT32_MAX - sim->ops) {
+    if (sim == NULL || !sim->powered || (uint32_t)mode > (uint32_t)TMLP_SIM_CUT_WEAK ||
+        (mode == TMLP_SIM_CUT_WEAK && sim->weak == NULL) || after >= UINT32_MAX - sim->ops) {
         return TMLP_ERR_ARG;
     }
     sim->cut_at = sim->ops + after + 1u;
@@ -103,6 +129,47 @@ tmlp_status_t tmlp_flash_sim_reboot(tmlp_flash_sim_t *sim)
     }
     sim->powered = 1;
     sim->cut_at = 0;
+    sim->read_seed = mix32(sim->read_seed + 0x9E3779B9u);
+    return TMLP_OK;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_weak(tmlp_flash_sim_t *sim, uint8_t *map)
+{
+    if (sim == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    sim->weak = map;
+    sim->read_mode = (uint8_t)TMLP_SIM_READ_PER_READ;
+    sim->read_seed = 1u;
+    if (map != NULL) {
+        memset(map, 0, device_bytes(sim));
+    }
+    return TMLP_OK;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_weak_reads(tmlp_flash_sim_t *sim, tmlp_sim_read_t mode,
+                                        uint32_t seed)
+{
+    if (sim == NULL || (uint32_t)mode > (uint32_t)TMLP_SIM_READ_ONE) {
+        return TMLP_ERR_ARG;
+    }
+    sim->read_mode = (uint8_t)mode;
+    sim->read_seed = seed;
+    return TMLP_OK;
+}
+
+/* See tmlp_flash_sim.h. */
+tmlp_status_t tmlp_flash_sim_make_weak(tmlp_flash_sim_t *sim, uint32_t addr, size_t len)
+{
+    size_t k;
+    if (sim == NULL || sim->weak == NULL || !in_range(sim, addr, len)) {
+        return TMLP_ERR_ARG;
+    }
+    for (k = 0; k < len; k++) {
+        sim->weak[addr + k] = (uint8_t)(sim->weak[addr + k] | (uint8_t)~sim->mem[addr + k]);
+    }
     return TMLP_OK;
 }
 
@@ -122,19 +189,42 @@ tmlp_status_t tmlp_flash_sim_read(void *ctx, uint32_t addr, void *buf, size_t le
     if (len > 0u) {
         memcpy(buf, sim->mem + addr, len);
     }
+    if (sim->weak != NULL) {
+        uint8_t *b = (uint8_t *)buf;
+        size_t k;
+        sim->reads++;
+        for (k = 0; k < len; k++) {
+            uint8_t w = sim->weak[addr + k];
+            if (w != 0u) {
+                b[k] = (uint8_t)(b[k] | (w & weak_reading(sim, addr + (uint32_t)k)));
+            }
+        }
+    }
     return TMLP_OK;
 }
 
-/* The unit at m, being programmed with d, loses power. */
-static void cut_prog(tmlp_flash_sim_t *sim, uint8_t *m, const uint8_t *d)
+/* The unit at m (weak-bit map w, NULL without one), being programmed with
+ * d, loses power. */
+static void cut_prog(tmlp_flash_sim_t *sim, uint8_t *m, uint8_t *w, const uint8_t *d)
 {
     uint32_t k;
     for (k = 0; k < sim->prog_bytes; k++) {
-        uint8_t clearing = (uint8_t)(m[k] & (uint8_t)~d[k]);
+        uint8_t weak = w != NULL ? w[k] : 0u;
+        uint8_t clearing = (uint8_t)((m[k] | weak) & (uint8_t)~d[k]);
+        uint8_t solid = 0, left_weak = 0;
         if (sim->cut_mode == TMLP_SIM_CUT_DONE) {
-            m[k] = d[k];
+            solid = clearing;
+        } else if (sim->cut_mode == TMLP_SIM_CUT_WEAK) {
+            left_weak = clearing;
         } else if (sim->cut_mode == TMLP_SIM_CUT_RANDOM) {
-            m[k] = (uint8_t)(m[k] & (uint8_t)~(clearing & rand_byte(sim)));
+            solid = (uint8_t)(clearing & rand_byte(sim));
+            if (w != NULL) {
+                left_weak = (uint8_t)(clearing & (uint8_t)~solid & rand_byte(sim));
+            }
+        }
+        m[k] = (uint8_t)(m[k] & (uint8_t)~(solid | left_weak));
+        if (w != NULL) {
+            w[k] = (uint8_t)((weak & (uint8_t)~solid) | left_weak);
         }
     }
 }
@@ -156,33 +246,58 @@ tmlp_status_t tmlp_flash_sim_prog(void *ctx, uint32_t addr, const void *buf, siz
         addr / sim->sector_bytes != (addr + (uint32_t)len - 1u) / sim->sector_bytes) {
         return refuse(sim, TMLP_ERR_ARG);
     }
-    /* All or nothing: a 0 -> 1 bit anywhere refuses the whole call. */
+    /* All or nothing: a 0 -> 1 bit anywhere refuses the whole call (a weak
+     * bit may be asked for either value). */
     for (k = 0; k < len; k++) {
-        if ((d[k] & (uint8_t)~sim->mem[addr + k]) != 0u) {
+        uint8_t weak = sim->weak != NULL ? sim->weak[addr + k] : 0u;
+        if ((d[k] & (uint8_t)~(sim->mem[addr + k] | weak)) != 0u) {
             return refuse(sim, TMLP_ERR_STATE);
         }
     }
     for (u = 0; u < len; u += sim->prog_bytes) {
         uint8_t *m = sim->mem + addr + u;
+        uint8_t *w = sim->weak != NULL ? sim->weak + addr + u : NULL;
         if (take_op(sim)) {
-            cut_prog(sim, m, d + u);
+            cut_prog(sim, m, w, d + u);
             return TMLP_ERR_IO;
         }
-        memcpy(m, d + u, sim->prog_bytes);
+        /* The bits cleared become solid 0; the others stay as they were. */
+        for (k = 0; k < sim->prog_bytes; k++) {
+            m[k] = (uint8_t)(m[k] & d[u + k]);
+            if (w != NULL) {
+                w[k] = (uint8_t)(w[k] & d[u + k]);
+            }
+        }
     }
     return TMLP_OK;
 }
 
-/* The sector at m, being erased, loses power. */
-static void cut_erase(tmlp_flash_sim_t *sim, uint8_t *m)
+/* The sector at m (weak-bit map w, NULL without one), being erased, loses
+ * power. */
+static void cut_erase(tmlp_flash_sim_t *sim, uint8_t *m, uint8_t *w)
 {
     uint32_t k;
     int garbage = (rand_byte(sim) & 1u) != 0u;
     for (k = 0; k < sim->sector_bytes; k++) {
+        uint8_t zeros = (uint8_t)~m[k]; /* programmed bits, weak ones included */
         if (sim->cut_mode == TMLP_SIM_CUT_DONE) {
             m[k] = 0xFF;
-        } else if (sim->cut_mode == TMLP_SIM_CUT_RANDOM) {
+            zeros = 0;
+        } else if (sim->cut_mode == TMLP_SIM_CUT_WEAK) {
+            /* every programmed bit left weak: m keeps them at 0 */
+        } else if (sim->cut_mode != TMLP_SIM_CUT_RANDOM) {
+            zeros = w != NULL ? w[k] : 0u; /* nothing done */
+        } else if (garbage || w == NULL) {
             m[k] = garbage ? rand_byte(sim) : (uint8_t)(m[k] | rand_byte(sim));
+            zeros = 0;
+        } else {
+            uint8_t erased = (uint8_t)(zeros & rand_byte(sim));
+            m[k] = (uint8_t)(m[k] | erased);
+            zeros = (uint8_t)((zeros & (uint8_t)~erased & rand_byte(sim)) | w[k]);
+            zeros = (uint8_t)(zeros & (uint8_t)~erased);
+        }
+        if (w != NULL) {
+            w[k] = zeros;
         }
     }
 }
@@ -207,9 +322,12 @@ tmlp_status_t tmlp_flash_sim_erase(void *ctx, uint32_t addr)
         sim->erase_counts[addr / sim->sector_bytes]++;
     }
     if (take_op(sim)) {
-        cut_erase(sim, m);
+        cut_erase(sim, m, sim->weak != NULL ? sim->weak + addr : NULL);
         return TMLP_ERR_IO;
     }
     memset(m, 0xFF, sim->sector_bytes);
+    if (sim->weak != NULL) {
+        memset(sim->weak + addr, 0, sim->sector_bytes);
+    }
     return TMLP_OK;
 }
