@@ -15,21 +15,21 @@ set(TINYMLP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_data.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_fmath.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_fmath_vec.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_forward_backward.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_gradcheck.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_init.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_kernel.c
-  ${CMAKE_CURRENT_LIST_DIR}/tmlp_kernel_sgd1.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_kernel_fused_sgd.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_load.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_loss.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_net.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_optim.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_optim_sgd.c
-  ${CMAKE_CURRENT_LIST_DIR}/tmlp_order.c
-  ${CMAKE_CURRENT_LIST_DIR}/tmlp_pass.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_rng.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_save.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_sched.c
-  ${CMAKE_CURRENT_LIST_DIR}/tmlp_sgd1.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_status.c
   ${CMAKE_CURRENT_LIST_DIR}/tmlp_train.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_train_order.c
+  ${CMAKE_CURRENT_LIST_DIR}/tmlp_train_sample.c
 )

@@ -9,7 +9,8 @@
 # that both name exactly the .c files in lib/.
 TINYMLP_LIB ?= lib
 TINYMLP_SRC_NAMES := tmlp_act.c tmlp_arena.c tmlp_ckpt.c tmlp_crc.c tmlp_data.c tmlp_fmath.c \
-  tmlp_fmath_vec.c tmlp_gradcheck.c tmlp_init.c tmlp_kernel.c tmlp_kernel_sgd1.c tmlp_load.c \
-  tmlp_loss.c tmlp_net.c tmlp_optim.c tmlp_optim_sgd.c tmlp_order.c tmlp_pass.c tmlp_rng.c \
-  tmlp_save.c tmlp_sched.c tmlp_sgd1.c tmlp_status.c tmlp_train.c
+  tmlp_fmath_vec.c tmlp_forward_backward.c tmlp_gradcheck.c tmlp_init.c tmlp_kernel.c \
+  tmlp_kernel_fused_sgd.c tmlp_load.c tmlp_loss.c tmlp_net.c tmlp_optim.c tmlp_optim_sgd.c \
+  tmlp_rng.c tmlp_save.c tmlp_sched.c tmlp_status.c tmlp_train.c tmlp_train_order.c \
+  tmlp_train_sample.c
 TINYMLP_SRCS := $(addprefix $(TINYMLP_LIB)/,$(TINYMLP_SRC_NAMES))

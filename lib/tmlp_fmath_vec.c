@@ -6,9 +6,9 @@
  * / round each lane as the scalar operations do; no FMA under
  * -ffp-contract=off), and
  * every branch is computed in all lanes and chosen per lane by a mask, so
- * every result has the scalar result's bits. A vf_t is 4 lanes (SSE2,
+ * every result has the scalar result's bits. A tmlp_vreg_t is 4 lanes (SSE2,
  * AArch64) or 8 (AVX); a comparison of vectors gives an integer vector, all
- * ones where true, and a cast between vf_t and vi_t keeps the bits, as
+ * ones where true, and a cast between tmlp_vreg_t and vi_t keeps the bits, as
  * tmlp_i_float_bits() does. W1 (64-32-10, sigmoid) spent a third of its
  * inference instructions in the scalar tmlp_i_expf. */
 #include "tmlp_fmath.h"
@@ -32,14 +32,14 @@ static vi_t vsplat(int32_t a)
  * polynomial (NaN, +-inf, x > 89, x < -104) compute on 0 instead, so that
  * their k stays small (converting a huge or NaN t to int is undefined),
  * and get their answer at the end. */
-static vf_t vexpf(vf_t x)
+static tmlp_vreg_t vexpf(tmlp_vreg_t x)
 {
     const vi_t ux = (vi_t)x, in = (x >= -104.0f) & (x <= 89.0f); /* false for NaN */
-    const vf_t xc = (vf_t)(ux & in), t = xc * TMLP_I_LOG2E;
-    vf_t kf, rh, kl, r, c, p, y;
+    const tmlp_vreg_t xc = (tmlp_vreg_t)(ux & in), t = xc * TMLP_I_LOG2E;
+    tmlp_vreg_t kf, rh, kl, r, c, p, y;
     vi_t k, hi, lo, scale, unit, out;
-    k = __builtin_convertvector((vf_t)vsel(t < 0.0f, (vi_t)(t - 0.5f), (vi_t)(t + 0.5f)), vi_t);
-    kf = (vf_t)(k + 0x4b400000) - 12582912.0f; /* small_int_float(k) */
+    k = __builtin_convertvector((tmlp_vreg_t)vsel(t < 0.0f, (vi_t)(t - 0.5f), (vi_t)(t + 0.5f)), vi_t);
+    kf = (tmlp_vreg_t)(k + 0x4b400000) - 12582912.0f; /* small_int_float(k) */
     rh = xc - kf * TMLP_I_LN2_HI;
     kl = kf * TMLP_I_LN2_LO;
     r = rh - kl;
@@ -57,19 +57,19 @@ static vf_t vexpf(vf_t x)
     lo = k < -126;
     scale = (k + hi + (lo & 64) + 127) << 23;
     unit = vsplat(0x3f800000) + (hi & 0x00800000) - (lo & 0x20000000);
-    y = (y * (vf_t)scale) * (vf_t)unit;
+    y = (y * (tmlp_vreg_t)scale) * (tmlp_vreg_t)unit;
     out = vsel(x > 89.0f, vsplat(0x7f800000), vsplat(0)); /* +inf included; -inf -> 0 */
     out = vsel((ux & 0x7fffffff) > 0x7f800000, vsplat(0x7fc00000), out);
-    return (vf_t)vsel(in, (vi_t)y, out);
+    return (tmlp_vreg_t)vsel(in, (vi_t)y, out);
 }
 
 /* tmlp_i_tanhf in each lane: the polynomial and the expf form are both
  * computed, then chosen; the sign is copied back except to a NaN. */
-static vf_t vtanhf(vf_t x)
+static tmlp_vreg_t vtanhf(tmlp_vreg_t x)
 {
     const vi_t ux = (vi_t)x, sign = ux & vsplat(INT32_MIN);
-    const vf_t a = (vf_t)(ux & 0x7fffffff), z = a * a;
-    vf_t p = tmlp_i_tanh_poly[6] + z * tmlp_i_tanh_poly[7], e;
+    const tmlp_vreg_t a = (tmlp_vreg_t)(ux & 0x7fffffff), z = a * a;
+    tmlp_vreg_t p = tmlp_i_tanh_poly[6] + z * tmlp_i_tanh_poly[7], e;
     vi_t y;
     int i;
     for (i = 6; i > 0; i--) { /* Horner, as the scalar loop */
@@ -78,10 +78,10 @@ static vf_t vtanhf(vf_t x)
     p = a + a * (z * p);
     e = 1.0f - 2.0f / (vexpf(2.0f * a) + 1.0f);
     y = vsel(a < 0.75f, (vi_t)p, vsel(a > 9.1f, vsplat(0x3f800000), (vi_t)e)) | sign;
-    return (vf_t)vsel((ux & 0x7fffffff) > 0x7f800000, vsplat(0x7fc00000), y);
+    return (tmlp_vreg_t)vsel((ux & 0x7fffffff) > 0x7f800000, vsplat(0x7fc00000), y);
 }
 
-static vf_t vsigmoidf(float lambda, vf_t z)
+static tmlp_vreg_t vsigmoidf(float lambda, tmlp_vreg_t z)
 {
     return 1.0f / (1.0f + vexpf(-(lambda * z)));
 }
@@ -89,7 +89,7 @@ static vf_t vsigmoidf(float lambda, vf_t z)
 enum { F_EXP, F_TANH, F_SIGMOID };
 
 /* One vector of function f (lambda: the sigmoid's). */
-static vf_t apply(int f, float lambda, vf_t x)
+static tmlp_vreg_t apply(int f, float lambda, tmlp_vreg_t x)
 {
     switch (f) {
     case F_EXP:
@@ -105,14 +105,14 @@ static vf_t apply(int f, float lambda, vf_t x)
 static size_t blocks(int f, float lambda, const float *x, float *y, size_t n)
 {
     size_t i;
-    b8_t v;
+    tmlp_f8_t v;
     for (i = 0; i + 8 <= n; i += 8) {
-        v = b8_load(x + i);
+        v = tmlp_f8_load(x + i);
         v.v0 = apply(f, lambda, v.v0);
 #if TMLP_VBYTES == 16
         v.v1 = apply(f, lambda, v.v1);
 #endif
-        b8_store(y + i, v);
+        tmlp_f8_store(y + i, v);
     }
     return i;
 }

@@ -184,7 +184,7 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
 /* y[i] += a x[i] for i < n. */
 void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n);
 
-/* Plain SGD at batch 1, for tmlp_i_dense_sgd1 (tmlp_kernel_sgd1.c). */
+/* Plain SGD at batch 1, for tmlp_i_dense_sgd1 (tmlp_kernel_fused_sgd.c). */
 typedef struct {
     float lr, mu, keep; /* keep = 1 - dampening */
     int first;          /* with momentum: the first step, v = gradient */
@@ -237,7 +237,7 @@ tmlp_status_t tmlp_i_optim_apply(const tmlp_optim_t *opt, float *w, const float 
 tmlp_status_t tmlp_i_optim_apply_zero(const tmlp_optim_t *opt, float *w, float *g, float gscale,
                                       float *state, size_t n, uint32_t step, float *norm);
 
-/* ---- training loop (tmlp_sched.c, tmlp_order.c) ---- */
+/* ---- training loop (tmlp_sched.c, tmlp_train_order.c) ---- */
 
 tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched);
 float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch);

@@ -31,11 +31,11 @@ int tmlp_i_all_finite(const float *x, size_t n)
 /* The end of a dot product whose blocks of 8 left sum k in lane k of acc:
  * the t < 8 remaining elements go to sum 0 in order, then the fixed
  * combining tree. */
-static float dot_finish(b8_t acc, const float *a, const float *b, size_t t)
+static float dot_finish(tmlp_f8_t acc, const float *a, const float *b, size_t t)
 {
     float s[8];
     size_t k;
-    b8_store(s, acc);
+    tmlp_f8_store(s, acc);
     for (k = 0; k < t; k++) {
         s[0] += a[k] * b[k];
     }
@@ -45,10 +45,10 @@ static float dot_finish(b8_t acc, const float *a, const float *b, size_t t)
 /* See tmlp_internal.h. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n)
 {
-    b8_t s = b8_splat(0.0f);
+    tmlp_f8_t s = tmlp_f8_splat(0.0f);
     size_t i = 0;
     for (; i + 8u <= n; i += 8u) {
-        s = b8_mac(s, b8_load(a + i), b8_load(b + i));
+        s = tmlp_f8_mac(s, tmlp_f8_load(a + i), tmlp_f8_load(b + i));
     }
     return dot_finish(s, a + i, b + i, n - i);
 }
@@ -56,10 +56,10 @@ float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, siz
 /* See tmlp_internal.h. */
 void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n)
 {
-    const b8_t A = b8_splat(a);
+    const tmlp_f8_t A = tmlp_f8_splat(a);
     size_t i = 0;
     for (; i + 8u <= n; i += 8u) {
-        b8_store(y + i, b8_mac(b8_load(y + i), A, b8_load(x + i)));
+        tmlp_f8_store(y + i, tmlp_f8_mac(tmlp_f8_load(y + i), A, tmlp_f8_load(x + i)));
     }
     for (; i < n; i++) {
         y[i] += a * x[i];
@@ -69,15 +69,15 @@ void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, 
 /* See tmlp_internal.h. */
 float tmlp_i_sumsq_scaled(const float *a, float s, size_t n)
 {
-    const b8_t sv = b8_splat(s);
-    b8_t acc = b8_splat(0.0f), t;
+    const tmlp_f8_t sv = tmlp_f8_splat(s);
+    tmlp_f8_t acc = tmlp_f8_splat(0.0f), t;
     float r[8], u;
     size_t i = 0;
     for (; i + 8u <= n; i += 8u) {
-        t = b8_mul(b8_load(a + i), sv);
-        acc = b8_mac(acc, t, t);
+        t = tmlp_f8_mul(tmlp_f8_load(a + i), sv);
+        acc = tmlp_f8_mac(acc, t, t);
     }
-    b8_store(r, acc);
+    tmlp_f8_store(r, acc);
     for (; i < n; i++) {
         u = a[i] * s;
         r[0] += u * u;
@@ -99,19 +99,19 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
     for (; j + 8u <= n_out; j += 8u) {
         const float *w0 = w + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
         const float *w4 = w3 + n_in, *w5 = w4 + n_in, *w6 = w5 + n_in, *w7 = w6 + n_in;
-        b8_t a0 = b8_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
-        b8_t xv;
+        tmlp_f8_t a0 = tmlp_f8_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, a4 = a0, a5 = a0, a6 = a0, a7 = a0;
+        tmlp_f8_t xv;
         size_t i = 0, t;
         for (; i + 8u <= n_in; i += 8u) {
-            xv = b8_load(x + i);
-            a0 = b8_mac(a0, b8_load(w0 + i), xv);
-            a1 = b8_mac(a1, b8_load(w1 + i), xv);
-            a2 = b8_mac(a2, b8_load(w2 + i), xv);
-            a3 = b8_mac(a3, b8_load(w3 + i), xv);
-            a4 = b8_mac(a4, b8_load(w4 + i), xv);
-            a5 = b8_mac(a5, b8_load(w5 + i), xv);
-            a6 = b8_mac(a6, b8_load(w6 + i), xv);
-            a7 = b8_mac(a7, b8_load(w7 + i), xv);
+            xv = tmlp_f8_load(x + i);
+            a0 = tmlp_f8_mac(a0, tmlp_f8_load(w0 + i), xv);
+            a1 = tmlp_f8_mac(a1, tmlp_f8_load(w1 + i), xv);
+            a2 = tmlp_f8_mac(a2, tmlp_f8_load(w2 + i), xv);
+            a3 = tmlp_f8_mac(a3, tmlp_f8_load(w3 + i), xv);
+            a4 = tmlp_f8_mac(a4, tmlp_f8_load(w4 + i), xv);
+            a5 = tmlp_f8_mac(a5, tmlp_f8_load(w5 + i), xv);
+            a6 = tmlp_f8_mac(a6, tmlp_f8_load(w6 + i), xv);
+            a7 = tmlp_f8_mac(a7, tmlp_f8_load(w7 + i), xv);
         }
         t = n_in - i;
         z[j] = dot_finish(a0, w0 + i, x + i, t) + b[j];
@@ -126,14 +126,14 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
 #endif
     for (; j + 4u <= n_out; j += 4u) {
         const float *w0 = w + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-        b8_t a0 = b8_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, xv;
+        tmlp_f8_t a0 = tmlp_f8_splat(0.0f), a1 = a0, a2 = a0, a3 = a0, xv;
         size_t i = 0;
         for (; i + 8u <= n_in; i += 8u) {
-            xv = b8_load(x + i);
-            a0 = b8_mac(a0, b8_load(w0 + i), xv);
-            a1 = b8_mac(a1, b8_load(w1 + i), xv);
-            a2 = b8_mac(a2, b8_load(w2 + i), xv);
-            a3 = b8_mac(a3, b8_load(w3 + i), xv);
+            xv = tmlp_f8_load(x + i);
+            a0 = tmlp_f8_mac(a0, tmlp_f8_load(w0 + i), xv);
+            a1 = tmlp_f8_mac(a1, tmlp_f8_load(w1 + i), xv);
+            a2 = tmlp_f8_mac(a2, tmlp_f8_load(w2 + i), xv);
+            a3 = tmlp_f8_mac(a3, tmlp_f8_load(w3 + i), xv);
         }
         z[j] = dot_finish(a0, w0 + i, x + i, n_in - i) + b[j];
         z[j + 1u] = dot_finish(a1, w1 + i, x + i, n_in - i) + b[j + 1u];
@@ -162,26 +162,26 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
     }
     for (; j + 4u <= n_out; j += 4u) {
         const float d0 = d[j], d1 = d[j + 1u], d2 = d[j + 2u], d3 = d[j + 3u];
-        const b8_t D0 = b8_splat(d0), D1 = b8_splat(d1), D2 = b8_splat(d2), D3 = b8_splat(d3);
+        const tmlp_f8_t D0 = tmlp_f8_splat(d0), D1 = tmlp_f8_splat(d1), D2 = tmlp_f8_splat(d2), D3 = tmlp_f8_splat(d3);
         float *g0 = gw + j * n_in, *g1 = g0 + n_in, *g2 = g1 + n_in, *g3 = g2 + n_in;
         const float *w0 = w + j * n_in, *w1 = w0 + n_in, *w2 = w1 + n_in, *w3 = w2 + n_in;
-        b8_t xv, dv;
+        tmlp_f8_t xv, dv;
         gb[j] += d0;
         gb[j + 1u] += d1;
         gb[j + 2u] += d2;
         gb[j + 3u] += d3;
         for (i = 0; i + 8u <= n_in; i += 8u) {
-            xv = b8_load(x + i);
-            b8_store(g0 + i, b8_mac(b8_load(g0 + i), D0, xv));
-            b8_store(g1 + i, b8_mac(b8_load(g1 + i), D1, xv));
-            b8_store(g2 + i, b8_mac(b8_load(g2 + i), D2, xv));
-            b8_store(g3 + i, b8_mac(b8_load(g3 + i), D3, xv));
+            xv = tmlp_f8_load(x + i);
+            tmlp_f8_store(g0 + i, tmlp_f8_mac(tmlp_f8_load(g0 + i), D0, xv));
+            tmlp_f8_store(g1 + i, tmlp_f8_mac(tmlp_f8_load(g1 + i), D1, xv));
+            tmlp_f8_store(g2 + i, tmlp_f8_mac(tmlp_f8_load(g2 + i), D2, xv));
+            tmlp_f8_store(g3 + i, tmlp_f8_mac(tmlp_f8_load(g3 + i), D3, xv));
             if (d_in != NULL) {
-                dv = b8_mac(b8_load(d_in + i), D0, b8_load(w0 + i));
-                dv = b8_mac(dv, D1, b8_load(w1 + i));
-                dv = b8_mac(dv, D2, b8_load(w2 + i));
-                dv = b8_mac(dv, D3, b8_load(w3 + i));
-                b8_store(d_in + i, dv);
+                dv = tmlp_f8_mac(tmlp_f8_load(d_in + i), D0, tmlp_f8_load(w0 + i));
+                dv = tmlp_f8_mac(dv, D1, tmlp_f8_load(w1 + i));
+                dv = tmlp_f8_mac(dv, D2, tmlp_f8_load(w2 + i));
+                dv = tmlp_f8_mac(dv, D3, tmlp_f8_load(w3 + i));
+                tmlp_f8_store(d_in + i, dv);
             }
         }
         for (; i < n_in; i++) {
@@ -196,14 +196,14 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
     }
     for (; j < n_out; j++) {
         const float dj = d[j];
-        const b8_t D = b8_splat(dj);
+        const tmlp_f8_t D = tmlp_f8_splat(dj);
         float *g = gw + j * n_in;
         const float *wr = w + j * n_in;
         gb[j] += dj;
         for (i = 0; i + 8u <= n_in; i += 8u) {
-            b8_store(g + i, b8_mac(b8_load(g + i), D, b8_load(x + i)));
+            tmlp_f8_store(g + i, tmlp_f8_mac(tmlp_f8_load(g + i), D, tmlp_f8_load(x + i)));
             if (d_in != NULL) {
-                b8_store(d_in + i, b8_mac(b8_load(d_in + i), D, b8_load(wr + i)));
+                tmlp_f8_store(d_in + i, tmlp_f8_mac(tmlp_f8_load(d_in + i), D, tmlp_f8_load(wr + i)));
             }
         }
         for (; i < n_in; i++) {

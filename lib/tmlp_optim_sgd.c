@@ -50,7 +50,7 @@ int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *
 }
 
 #if TMLP_VEC
-/* x86-64 and Arm NEON: blocks of 8 floats (b8_t); lane k of the sum of
+/* x86-64 and Arm NEON: blocks of 8 floats (tmlp_f8_t); lane k of the sum of
  * squares is partial sum k of tmlp_i_sumsq_scaled() (tmlp_vec.h). gcc does
  * not vectorise the portable code below at -O2 (the 8 scalar sums, and
  * loops of unknown length). */
@@ -66,27 +66,27 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
     const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
     const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
     const int mom = c->slots != 0u;
-    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
-    const b8_t Z = b8_splat(zero);
-    b8_t ss = Z, chkv = Z, gv, vv;
+    const tmlp_f8_t G = tmlp_f8_splat(gs), LR = tmlp_f8_splat(lr), MU = tmlp_f8_splat(mu), KEEP = tmlp_f8_splat(keep);
+    const tmlp_f8_t Z = tmlp_f8_splat(zero);
+    tmlp_f8_t ss = Z, chkv = Z, gv, vv;
     float s[8], ck[8], chk = 0.0f, gi, vi;
     size_t i = 0;
     if (mom) {
         for (; i + 8u <= n; i += 8u) {
-            gv = b8_mul(b8_load(g + i), G);
-            ss = b8_add(ss, b8_mul(gv, gv));
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, gv));
-            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, vv)), Z));
+            gv = tmlp_f8_mul(tmlp_f8_load(g + i), G);
+            ss = tmlp_f8_add(ss, tmlp_f8_mul(gv, gv));
+            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, gv));
+            chkv = tmlp_f8_add(chkv, tmlp_f8_mul(tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)), Z));
         }
     } else {
         for (; i + 8u <= n; i += 8u) {
-            gv = b8_mul(b8_load(g + i), G);
-            ss = b8_add(ss, b8_mul(gv, gv));
-            chkv = b8_add(chkv, b8_mul(b8_sub(b8_load(w + i), b8_mul(LR, gv)), Z));
+            gv = tmlp_f8_mul(tmlp_f8_load(g + i), G);
+            ss = tmlp_f8_add(ss, tmlp_f8_mul(gv, gv));
+            chkv = tmlp_f8_add(chkv, tmlp_f8_mul(tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, gv)), Z));
         }
     }
-    b8_store(s, ss);
-    b8_store(ck, chkv);
+    tmlp_f8_store(s, ss);
+    tmlp_f8_store(ck, chkv);
     for (; i < n; i++) {
         gi = g[i] * gs;
         s[0] += gi * gi;
@@ -104,14 +104,14 @@ void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *
 {
     const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
     const float keep = 1.0f - c->opt->dampening;
-    const b8_t G = b8_splat(gs), LR = b8_splat(lr), MU = b8_splat(mu), KEEP = b8_splat(keep);
-    const b8_t Z = b8_splat(0.0f);
-    b8_t vv;
+    const tmlp_f8_t G = tmlp_f8_splat(gs), LR = tmlp_f8_splat(lr), MU = tmlp_f8_splat(mu), KEEP = tmlp_f8_splat(keep);
+    const tmlp_f8_t Z = tmlp_f8_splat(0.0f);
+    tmlp_f8_t vv;
     float vi;
     size_t i = 0;
     if (c->slots == 0u) {
         for (; i + 8u <= n; i += 8u) {
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, b8_mul(b8_load(g + i), G))));
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, tmlp_f8_mul(tmlp_f8_load(g + i), G))));
         }
         for (; i < n; i++) {
             w[i] = w[i] - lr * (g[i] * gs);
@@ -121,9 +121,9 @@ void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *
         }
     } else if (gz == NULL) {
         for (; i + 8u <= n; i += 8u) {
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(g + i), G)));
-            b8_store(v + i, vv);
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, tmlp_f8_mul(tmlp_f8_load(g + i), G)));
+            tmlp_f8_store(v + i, vv);
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)));
         }
         for (; i < n; i++) {
             vi = mu * v[i] + keep * (g[i] * gs);
@@ -132,10 +132,10 @@ void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *
         }
     } else {
         for (; i + 8u <= n; i += 8u) {
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, b8_mul(b8_load(gz + i), G)));
-            b8_store(gz + i, Z);
-            b8_store(v + i, vv);
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, tmlp_f8_mul(tmlp_f8_load(gz + i), G)));
+            tmlp_f8_store(gz + i, Z);
+            tmlp_f8_store(v + i, vv);
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)));
         }
         for (; i < n; i++) {
             vi = mu * v[i] + keep * (gz[i] * gs);

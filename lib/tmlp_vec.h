@@ -4,7 +4,7 @@
  * not installed.
  *
  * x86-64 (SSE2 and up) and Arm NEON with gcc or clang: a block of 8 floats
- * (b8_t) holds partial sum k of a dot product or sum of squares, or element
+ * (tmlp_f8_t) holds partial sum k of a dot product or sum of squares, or element
  * i + k of a block, in lane k: one 32-byte vector with AVX, two 16-byte
  * vectors otherwise. Lane k is partial sum k because the portable C code
  * sends element i to sum i mod 8, so each lane sees exactly the values, in
@@ -61,49 +61,49 @@
 #else
 #define TMLP_VBYTES 16
 #endif
-/* vf_u: the same vector at any float's alignment, allowed to alias floats
+/* tmlp_vreg_u_t: the same vector at any float's alignment, allowed to alias floats
  * (as the x86 intrinsics' unaligned types): one unaligned move each. */
-typedef float vf_t __attribute__((vector_size(TMLP_VBYTES)));
-typedef float vf_u __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
+typedef float tmlp_vreg_t __attribute__((vector_size(TMLP_VBYTES)));
+typedef float tmlp_vreg_u_t __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
 typedef struct {
-    vf_t v0;
+    tmlp_vreg_t v0;
 #if TMLP_VBYTES == 16
-    vf_t v1;
+    tmlp_vreg_t v1;
 #endif
-} b8_t;
+} tmlp_f8_t;
 
-static inline b8_t b8_load(const float *p)
+static inline tmlp_f8_t tmlp_f8_load(const float *p)
 {
-    b8_t r;
-    r.v0 = *(const vf_u *)(const void *)p;
+    tmlp_f8_t r;
+    r.v0 = *(const tmlp_vreg_u_t *)(const void *)p;
 #if TMLP_VBYTES == 16
-    r.v1 = *(const vf_u *)(const void *)(p + 4);
+    r.v1 = *(const tmlp_vreg_u_t *)(const void *)(p + 4);
 #endif
     return r;
 }
 
-static inline void b8_store(float *p, b8_t a)
+static inline void tmlp_f8_store(float *p, tmlp_f8_t a)
 {
-    *(vf_u *)(void *)p = a.v0;
+    *(tmlp_vreg_u_t *)(void *)p = a.v0;
 #if TMLP_VBYTES == 16
-    *(vf_u *)(void *)(p + 4) = a.v1;
+    *(tmlp_vreg_u_t *)(void *)(p + 4) = a.v1;
 #endif
 }
 
-static inline b8_t b8_splat(float a)
+static inline tmlp_f8_t tmlp_f8_splat(float a)
 {
-    b8_t r;
-    vf_t v = {a, a, a, a};
+    tmlp_f8_t r;
+    tmlp_vreg_t v = {a, a, a, a};
 #if TMLP_VBYTES == 16
     r.v1 = v;
 #else
-    v = (vf_t){a, a, a, a, a, a, a, a};
+    v = (tmlp_vreg_t){a, a, a, a, a, a, a, a};
 #endif
     r.v0 = v;
     return r;
 }
 
-static inline b8_t b8_add(b8_t a, b8_t b)
+static inline tmlp_f8_t tmlp_f8_add(tmlp_f8_t a, tmlp_f8_t b)
 {
     a.v0 += b.v0;
 #if TMLP_VBYTES == 16
@@ -112,7 +112,7 @@ static inline b8_t b8_add(b8_t a, b8_t b)
     return a;
 }
 
-static inline b8_t b8_sub(b8_t a, b8_t b)
+static inline tmlp_f8_t tmlp_f8_sub(tmlp_f8_t a, tmlp_f8_t b)
 {
     a.v0 -= b.v0;
 #if TMLP_VBYTES == 16
@@ -121,7 +121,7 @@ static inline b8_t b8_sub(b8_t a, b8_t b)
     return a;
 }
 
-static inline b8_t b8_mul(b8_t a, b8_t b)
+static inline tmlp_f8_t tmlp_f8_mul(tmlp_f8_t a, tmlp_f8_t b)
 {
     a.v0 *= b.v0;
 #if TMLP_VBYTES == 16
@@ -131,9 +131,9 @@ static inline b8_t b8_mul(b8_t a, b8_t b)
 }
 
 /* acc + a b, rounded twice (product, then sum), as the scalar code. */
-static inline b8_t b8_mac(b8_t acc, b8_t a, b8_t b)
+static inline tmlp_f8_t tmlp_f8_mac(tmlp_f8_t acc, tmlp_f8_t a, tmlp_f8_t b)
 {
-    return b8_add(acc, b8_mul(a, b));
+    return tmlp_f8_add(acc, tmlp_f8_mul(a, b));
 }
 #endif /* TMLP_VEC */
 

@@ -16,7 +16,7 @@ void suite_cover(void);     /* test_cover_api.c: edge paths (runs suite_cover_nu
 void suite_contracts(void);  /* test_contracts.c: contracts at the API's edges */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
-void suite_sgd1(void);      /* test_sgd1.c: the fused batch-1 SGD step */
+void suite_train_sample(void);      /* test_train_sample.c: tmlp_net_train_sample, the fused batch-1 SGD step */
 void suite_handles(void);   /* test_handles.c: uninitialised handles, stale trainers, impossible state */
 
 #endif

@@ -14,7 +14,7 @@ int main(void)
     suite_worked_examples();
     suite_train();
     suite_loop();
-    suite_sgd1();
+    suite_train_sample();
     suite_model();
     suite_finetune();
     suite_ckpt();

@@ -116,7 +116,7 @@ static int run_pair(tmlp_net_t *ref, tmlp_net_t *fused, tmlp_loss_t loss, int st
     return ok;
 }
 
-TMLP_TEST(test_sgd1_same_bits_every_sgd_variant)
+TMLP_TEST(train_sample_same_bits_every_sgd_variant)
 {
     /* momentum, dampening: plain SGD, momentum (first step v = g, then
      * v = mu v + g), dampened momentum. */
@@ -135,7 +135,7 @@ TMLP_TEST(test_sgd1_same_bits_every_sgd_variant)
     }
 }
 
-TMLP_TEST(test_sgd1_same_bits_other_losses_and_frozen)
+TMLP_TEST(train_sample_same_bits_other_losses_and_frozen)
 {
     tmlp_net_t ref, fused;
     tmlp_desc_t d = s_desc(TMLP_ACT_SIGMOID, 0);
@@ -150,7 +150,7 @@ TMLP_TEST(test_sgd1_same_bits_other_losses_and_frozen)
     CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 25));
 }
 
-TMLP_TEST(test_sgd1_unfusable_optimizers_take_the_checked_path)
+TMLP_TEST(train_sample_unfusable_optimizers_take_the_checked_path)
 {
     tmlp_net_t ref, fused;
     tmlp_desc_t d = s_desc(TMLP_ACT_SOFTMAX, 0);
@@ -199,7 +199,7 @@ static void tiny_net(tmlp_net_t *net, float lr, const float w[3])
     tiny_net_mode(net, 0, lr, w);
 }
 
-TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
+TMLP_TEST(train_sample_overflow_refused_net_unchanged)
 {
     /* w0 = 0 meets x0 = 3e38 (z stays 0), delta = y - 0 = 0.5: p = 1.5e38,
      * and w0' = 0 - 3 * 1.5e38 overflows. The bounds cannot prove the step
@@ -247,7 +247,7 @@ TMLP_TEST(test_sgd1_overflow_refused_net_unchanged)
     }
 }
 
-TMLP_TEST(test_sgd1_errors)
+TMLP_TEST(train_sample_errors)
 {
     static const float w[3] = {0.1f, 0.2f, 0.3f};
     const uint32_t nan_bits = 0x7fc00000u;
@@ -281,7 +281,7 @@ TMLP_TEST(test_sgd1_errors)
     }
 }
 
-TMLP_TEST(test_sgd1_other_writes_forget_the_bounds)
+TMLP_TEST(train_sample_other_writes_forget_the_bounds)
 {
     static const float w[3] = {0.1f, 0.2f, 0.3f};
     const float x[2] = {1.0f, 2.0f};
@@ -313,7 +313,7 @@ TMLP_TEST(test_sgd1_other_writes_forget_the_bounds)
 
 /* The loop at batch 1 fuses its steps unless the gradient-norm rule needs
  * the norm; both runs end with the same bits. */
-TMLP_TEST(test_sgd1_loop_batch1_same_bits)
+TMLP_TEST(train_sample_loop_batch1_same_bits)
 {
     static float X[24][SI];
     static uint8_t labels[24];
@@ -361,7 +361,7 @@ TMLP_TEST(test_sgd1_loop_batch1_same_bits)
 
 /* Training and fine-tuning without a gradient buffer: the arena smaller by
  * exactly n_train floats, the same bits as the nets with one. */
-TMLP_TEST(test_sgd1_fused_modes_arena_and_bits)
+TMLP_TEST(train_sample_fused_modes_arena_and_bits)
 {
     static float base[S_PARAMS];
     tmlp_net_t ref, fused;
@@ -395,7 +395,7 @@ TMLP_TEST(test_sgd1_fused_modes_arena_and_bits)
     CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 30));
 }
 
-TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
+TMLP_TEST(train_sample_fused_modes_refuse_what_needs_a_gradient)
 {
     static const float w[3] = {0.0f, 0.5f, 0.0f};
     const float x[2] = {3e38f, 0.0f}, x1[2] = {1.0f, 2.0f};
@@ -435,7 +435,7 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
     CHECK_ERR(tmlp_net_step(&net), TMLP_ERR_STATE);
     CHECK_ERR(tmlp_net_zero_grad(&net), TMLP_ERR_STATE);
     CHECK_ERR(tmlp_net_gradcheck(&net, x1, TMLP_LOSS_BCE, &t, 1e-2f, &err), TMLP_ERR_STATE);
-    /* The overflowing step of test_sgd1_overflow_refused_net_unchanged:
+    /* The overflowing step of train_sample_overflow_refused_net_unchanged:
      * without a gradient buffer there is no checked path; refused. */
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NUMERIC);
     CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.opt_state[0] == 0.0f);
@@ -464,7 +464,7 @@ TMLP_TEST(test_sgd1_fused_modes_refuse_what_needs_a_gradient)
 /* Checkpoints of a fused fine-tuning net: saved partial, reloaded into a
  * fresh one, training continues with the same bits; a file whose optimizer
  * the fused mode cannot run is refused; a load forgets the bounds. */
-TMLP_TEST(test_sgd1_fused_finetune_save_load)
+TMLP_TEST(train_sample_fused_finetune_save_load)
 {
     static float base[S_PARAMS];
     static uint8_t file[768];   /* the partial file: about 560 bytes */
@@ -501,7 +501,7 @@ TMLP_TEST(test_sgd1_fused_finetune_save_load)
  * = 1, half-SSE against 1 gives loss 0 and delta 0, and the output
  * weight's gradient is 0 Inf = NaN. Bounds on D and X would say P = 0: the
  * fused step must see the Inf itself and refuse, in both modes. */
-TMLP_TEST(test_sgd1_hidden_overflow_refused)
+TMLP_TEST(train_sample_hidden_overflow_refused)
 {
     static const float w[4] = {10.0f, 0.0f, 1.0f, 0.0f}; /* w1 b1 w2 b2 */
     const float x[1] = {3e38f};
@@ -538,7 +538,7 @@ TMLP_TEST(test_sgd1_hidden_overflow_refused)
  * which ignores dampening and keeps no state. The fused step must follow
  * the optimizer, not the arena: w -= lr g, state untouched, in both
  * modes. */
-TMLP_TEST(test_sgd1_momentum_switched_off_same_bits)
+TMLP_TEST(train_sample_momentum_switched_off_same_bits)
 {
     static const float damp[] = {0.0f, 0.5f, 1.0f};
     size_t k;
@@ -572,7 +572,7 @@ TMLP_TEST(test_sgd1_momentum_switched_off_same_bits)
  * take it either: P itself must be below the limit (then the norm, at most
  * sqrt(n) P, is finite). 2 -> sigmoid 1, BCE against 0; the first sample
  * (x = 0) moves only the bias and makes the second step not the first. */
-TMLP_TEST(test_sgd1_gradient_norm_overflow_refused)
+TMLP_TEST(train_sample_gradient_norm_overflow_refused)
 {
     static const float w[3] = {1e-38f, 0.0f, 0.0f};
     const float x0[2] = {0.0f, 0.0f}, x[2] = {3e38f, 3e38f};
@@ -613,19 +613,19 @@ TMLP_TEST(test_sgd1_gradient_norm_overflow_refused)
     }
 }
 
-void suite_sgd1(void)
+void suite_train_sample(void)
 {
-    RUN(test_sgd1_same_bits_every_sgd_variant);
-    RUN(test_sgd1_same_bits_other_losses_and_frozen);
-    RUN(test_sgd1_unfusable_optimizers_take_the_checked_path);
-    RUN(test_sgd1_overflow_refused_net_unchanged);
-    RUN(test_sgd1_errors);
-    RUN(test_sgd1_other_writes_forget_the_bounds);
-    RUN(test_sgd1_loop_batch1_same_bits);
-    RUN(test_sgd1_fused_modes_arena_and_bits);
-    RUN(test_sgd1_fused_modes_refuse_what_needs_a_gradient);
-    RUN(test_sgd1_fused_finetune_save_load);
-    RUN(test_sgd1_hidden_overflow_refused);
-    RUN(test_sgd1_momentum_switched_off_same_bits);
-    RUN(test_sgd1_gradient_norm_overflow_refused);
+    RUN(train_sample_same_bits_every_sgd_variant);
+    RUN(train_sample_same_bits_other_losses_and_frozen);
+    RUN(train_sample_unfusable_optimizers_take_the_checked_path);
+    RUN(train_sample_overflow_refused_net_unchanged);
+    RUN(train_sample_errors);
+    RUN(train_sample_other_writes_forget_the_bounds);
+    RUN(train_sample_loop_batch1_same_bits);
+    RUN(train_sample_fused_modes_arena_and_bits);
+    RUN(train_sample_fused_modes_refuse_what_needs_a_gradient);
+    RUN(train_sample_fused_finetune_save_load);
+    RUN(train_sample_hidden_overflow_refused);
+    RUN(train_sample_momentum_switched_off_same_bits);
+    RUN(train_sample_gradient_norm_overflow_refused);
 }

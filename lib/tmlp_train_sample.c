@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tmlp_net_train_sample: forward, backward and step for one sample, with the
- * gradient folded into the SGD update (tmlp_kernel_sgd1.c) when the
+ * gradient folded into the SGD update (tmlp_kernel_fused_sgd.c) when the
  * optimizer allows it.
  *
  * All or nothing without a dry run. tmlp_net_step checks every new value

@@ -9,7 +9,7 @@
  * buffer holds it after one accumulation (so p is never -0, as there), the
  * mean over a batch of 1 multiplies by 1 (exact), and the update then runs
  * tmlp_optim_sgd.c's operations in its order. The checks that make the step
- * all or nothing are the caller's (tmlp_sgd1.c), before this runs. */
+ * all or nothing are the caller's (tmlp_train_sample.c), before this runs. */
 #include "tmlp_internal.h"
 #include "tmlp_vec.h"
 
@@ -18,28 +18,28 @@
 static void update_row(const tmlp_i_sgd1_t *k, float *TMLP_RESTRICT w, float *TMLP_RESTRICT v,
                        const float *TMLP_RESTRICT x, float a, size_t n)
 {
-    const b8_t A = b8_splat(a), Z = b8_splat(0.0f), LR = b8_splat(k->lr);
-    const b8_t MU = b8_splat(k->mu), KEEP = b8_splat(k->keep);
-    b8_t p, vv;
+    const tmlp_f8_t A = tmlp_f8_splat(a), Z = tmlp_f8_splat(0.0f), LR = tmlp_f8_splat(k->lr);
+    const tmlp_f8_t MU = tmlp_f8_splat(k->mu), KEEP = tmlp_f8_splat(k->keep);
+    tmlp_f8_t p, vv;
     float pi, vi;
     size_t i = 0;
     if (v == NULL) {
         for (; i + 8u <= n; i += 8u) {
-            p = b8_add(Z, b8_mul(A, b8_load(x + i)));
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, p)));
+            p = tmlp_f8_add(Z, tmlp_f8_mul(A, tmlp_f8_load(x + i)));
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, p)));
         }
     } else if (k->first) {
         for (; i + 8u <= n; i += 8u) {
-            p = b8_add(Z, b8_mul(A, b8_load(x + i)));
-            b8_store(v + i, p);
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, p)));
+            p = tmlp_f8_add(Z, tmlp_f8_mul(A, tmlp_f8_load(x + i)));
+            tmlp_f8_store(v + i, p);
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, p)));
         }
     } else {
         for (; i + 8u <= n; i += 8u) {
-            p = b8_add(Z, b8_mul(A, b8_load(x + i)));
-            vv = b8_add(b8_mul(MU, b8_load(v + i)), b8_mul(KEEP, p));
-            b8_store(v + i, vv);
-            b8_store(w + i, b8_sub(b8_load(w + i), b8_mul(LR, vv)));
+            p = tmlp_f8_add(Z, tmlp_f8_mul(A, tmlp_f8_load(x + i)));
+            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, p));
+            tmlp_f8_store(v + i, vv);
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)));
         }
     }
     for (; i < n; i++) {
