@@ -826,7 +826,8 @@ tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *bu
 /* ------------------------------------------------------------------------ */
 
 /* Largest program unit the checkpoint functions accept, in bytes: a save
- * keeps one unit on its stack (at least 40 bytes are kept, for the header).
+ * (and a repair, see tmlp_ckpt_load) keeps one unit on its stack (at least
+ * 40 bytes are kept, for the header).
  * 128 by default, so every checkpoint call needs at most 512 bytes of stack
  * on Cortex-M0+ and M4F (docs/quality.md); each 128 bytes more adds as much
  * to tmlp_ckpt_save's stack. */
@@ -836,21 +837,27 @@ tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *bu
 /* Bytes of a checkpoint record's header before rounding up to the program
  * unit: magic, sequence number, model length, model CRC, header CRC. */
 #define TMLP_CKPT_HEADER_BYTES 20u
+/* Bytes of the confirm mark (4 zero bytes) programmed after the header,
+ * before rounding up to the program unit: proof that the header's program
+ * completed (docs/checkpoints.md). */
+#define TMLP_CKPT_CONFIRM_BYTES 4u
 /* n rounded up to a multiple of p (p > 0). */
 #define TMLP_CKPT_ROUND_UP(n, p) ((((size_t)(n) + (size_t)(p) - 1u) / (size_t)(p)) * (size_t)(p))
 /* Bytes one slot needs for a model file of model_bytes (tmlp_model_size, or
  * TMLP_MODEL_BYTES / TMLP_MODEL_PARTIAL_BYTES and their extras) on a flash
  * whose program unit is prog_bytes: usable to size the slots at compile
  * time. tmlp_ckpt_size() computes the same at run time. */
-#define TMLP_CKPT_SLOT_BYTES(model_bytes, prog_bytes)        \
-    (TMLP_CKPT_ROUND_UP(TMLP_CKPT_HEADER_BYTES, prog_bytes) + \
+#define TMLP_CKPT_SLOT_BYTES(model_bytes, prog_bytes)          \
+    (TMLP_CKPT_ROUND_UP(TMLP_CKPT_HEADER_BYTES, prog_bytes) +   \
+     TMLP_CKPT_ROUND_UP(TMLP_CKPT_CONFIRM_BYTES, prog_bytes) + \
      TMLP_CKPT_ROUND_UP(model_bytes, prog_bytes))
 
 /* Storage shaped like NOR flash, provided by the board (or by the RAM
  * simulator in port/sim for tests), in the manner of littlefs's struct
  * lfs_config. Addresses are device byte addresses. The checkpoint area is
  * sector_count sectors from `base`, split into sector_count / slot_sectors
- * slots (at least 2; sectors left over are not used). Zero-initialise,
+ * slots (at least 2; sectors left over are not used), or with slot_sectors
+ * 0 into two slots of sector_count / 2 sectors. Zero-initialise,
  * then fill every field; the struct is borrowed for the duration of each
  * call. Every callback returns TMLP_OK or an error, which the checkpoint
  * functions pass on unchanged. */
@@ -860,8 +867,14 @@ typedef struct {
     tmlp_status_t (*read)(void *ctx, uint32_t addr, void *buf, size_t len);
     /* Programs buf[0..len) at addr: addr and len are multiples of
      * prog_bytes and stay within one sector. Programming can only clear bits
-     * (1 -> 0); the library programs each unit at most once per erase and
-     * never asks to set a bit. */
+     * (1 -> 0). The library programs each unit once per erase, except to
+     * repair a record that a cut save may have left half-programmed: then
+     * it programs that record's units a second time with the bytes it has
+     * just read from them, so only bits already 0 (or half-programmed) are
+     * cleared and never is a 1 asked where the flash reads 0. A flash that
+     * refuses a second program of a unit (some with per-unit ECC) returns
+     * an error there, and the load or save that needed the repair returns
+     * it (docs/checkpoints.md). */
     tmlp_status_t (*prog)(void *ctx, uint32_t addr, const void *buf, size_t len);
     /* Erases the sector that starts at addr (a multiple of sector_bytes):
      * every byte becomes 0xFF. */
@@ -871,7 +884,7 @@ typedef struct {
     uint32_t sector_bytes; /* erase unit, bytes, a multiple of prog_bytes */
     uint32_t prog_bytes;   /* program unit, bytes, 1..TMLP_CKPT_MAX_PROG */
     uint32_t sector_count; /* sectors in the area; base + the area's bytes must be < 2^32 */
-    uint32_t slot_sectors; /* sectors per slot; 0 = sector_count / 2 (two slots) */
+    uint32_t slot_sectors; /* sectors per slot; 0 = two slots of sector_count / 2 */
 } tmlp_flash_t;
 
 /* Bytes one slot needs (TMLP_CKPT_SLOT_BYTES) to hold this net saved with
@@ -884,19 +897,23 @@ tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog
 /* Saves the net (as tmlp_model_save_stream with `what`: for a fine-tuning
  * net, a partial file unless TMLP_SAVE_FULL) as a new checkpoint with the
  * next sequence number, in the slot after the newest valid one
- * (round-robin, so every sector wears alike), then reads it back. A power
+ * (round-robin, so every sector wears alike), then reads it back. If the
+ * newest valid record lacks its confirm mark (a save of it was cut), it is
+ * repaired first, as by tmlp_ckpt_load, before anything is erased. A power
  * cut at any point leaves either the previous newest checkpoint or this one
  * as the newest valid one. The net is not changed; *seq (may be NULL) gets
  * the new sequence number. Streams in program units, whatever the model's
- * size: stack use is at most 508 bytes on Cortex-M0+ and 484 on M4F with
+ * size: stack use is at most 512 bytes on Cortex-M0+ and 468 on M4F with
  * the default TMLP_CKPT_MAX_PROG (gcc -Os, flash callbacks excluded; the
  * program unit's own bytes are part of it).
  * Errors: TMLP_ERR_ARG (NULL, bad geometry, unknown `what` bits),
  * TMLP_ERR_STATE (TMLP_SAVE_OPTIM on a net without training state),
  * TMLP_ERR_NOMEM (a slot smaller than tmlp_ckpt_size()), TMLP_ERR_IO (the
- * read-back did not verify: a failing flash), the callbacks' errors.
+ * read-back or the repair did not verify: a failing flash, or one whose
+ * half-programmed bits read differently), the callbacks' errors.
  * After an error the flash holds the checkpoints it held before the call,
- * except that the slot this save used may have been erased. */
+ * except that the slot this save used may have been erased (never after a
+ * failed repair: nothing is erased then). */
 tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, uint32_t what,
                              uint32_t *seq);
 
@@ -904,10 +921,12 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
  * tmlp_model_peek(), so the caller can build a net for it; *seq (may be
  * NULL) gets its sequence number. The newest record is verified twice: in
  * the scan of every slot, then again for its shape (the scan keeps only
- * where it is, to save stack).
+ * where it is, to save stack). Repairs it first if its confirm mark is
+ * missing, as tmlp_ckpt_load does.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint),
  * TMLP_ERR_IO (the record verified in the scan but not the second time: the
- * flash did not read the same bytes twice), the read callback's. */
+ * flash did not read the same bytes twice; or the repair did not verify),
+ * the callbacks' errors (prog's only from a repair). */
 tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
                              tmlp_model_info_t *info, uint32_t *seq);
 
@@ -917,8 +936,17 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
  * does not suit the net: that is an error (e.g. a partial checkpoint of
  * another base model, TMLP_ERR_STATE). On any error the net is unchanged,
  * provided the flash reads the same bytes twice.
+ * Across boots and power cuts, peek, load and save never hand out a
+ * checkpoint older than one a save reported saved or a peek or load
+ * returned, and never TMLP_ERR_NOT_FOUND once a save completed. For that,
+ * the newest record is repaired before it is used if its confirm mark is
+ * missing (only in the first call after a cut save): its units are
+ * programmed again with the bytes just verified, which makes
+ * half-programmed bits solid, then read back. Otherwise nothing is written.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint), and as
- * tmlp_model_load() (TMLP_ERR_SHAPE, TMLP_ERR_STATE), the read callback's. */
+ * tmlp_model_load() (TMLP_ERR_SHAPE, TMLP_ERR_STATE), TMLP_ERR_IO (the
+ * repair did not verify; the net is unchanged), the callbacks' errors
+ * (prog's only from a repair). */
 tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_t what,
                              uint32_t *seq);
 

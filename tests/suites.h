@@ -2,6 +2,10 @@
 #ifndef TMLP_SUITES_H
 #define TMLP_SUITES_H
 
+#include <stdint.h>
+
+#include "tinymlp.h"
+
 void suite_fmath(void);     /* test_fmath.c: elementary functions vs libm */
 void suite_core(void);      /* test_core.c: arena sizes, forward, init, rng, crc */
 void suite_optim(void);     /* test_optim.c: optimizers vs hand-computed steps */
@@ -16,7 +20,13 @@ void suite_cover(void);     /* test_cover_api.c: edge paths (runs suite_cover_nu
 void suite_contracts(void);  /* test_contracts.c: contracts at the API's edges */
 void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
+void suite_ckpt_weak(void); /* test_ckpt_weak.c: checkpoints on a flash with weak bits */
 void suite_train_sample(void);      /* test_train_sample.c: tmlp_net_train_sample, the fused batch-1 SGD step */
 void suite_handles(void);   /* test_handles.c: uninitialised handles, stale trainers, impossible state */
+
+/* test_ckpt.c's 2-3-1 training net (SGD + momentum) whose weights depend on
+ * seed, built in one of its two arenas (which: 0 or 1); returns its
+ * weights-hash. Shared with test_ckpt_weak.c. */
+uint32_t ckpt_test_net(tmlp_net_t *net, int which, uint32_t seed);
 
 #endif

@@ -78,6 +78,12 @@ static uint32_t c_build(tmlp_net_t *net, float *arena, uint32_t seed)
     return c_hash(net);
 }
 
+/* See suites.h. */
+uint32_t ckpt_test_net(tmlp_net_t *net, int which, uint32_t seed)
+{
+    return c_build(net, which ? c_dst : c_src, seed);
+}
+
 static void c_train(tmlp_net_t *net, int steps)
 {
     static const float X[4][CI] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
@@ -118,7 +124,8 @@ TMLP_TEST(ckpt_round_trip_and_exact_resume)
     (void)c_build(&b, c_dst, 2);
     CHECK_OK(tmlp_model_size(&a, TMLP_SAVE_OPTIM, &model));
     CHECK_OK(tmlp_ckpt_size(&a, TMLP_SAVE_OPTIM, 8, &need));
-    CHECK(need == TMLP_CKPT_SLOT_BYTES(model, 8) && need == 24u + TMLP_CKPT_ROUND_UP(model, 8));
+    /* A 24-byte header unit, an 8-byte confirm unit, the model file. */
+    CHECK(need == TMLP_CKPT_SLOT_BYTES(model, 8) && need == 32u + TMLP_CKPT_ROUND_UP(model, 8));
     CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM, &seq));
     CHECK(seq == 1u);
     CHECK_OK(tmlp_ckpt_peek(&fl, &d, &info, &seq2));
@@ -254,10 +261,31 @@ TMLP_TEST(ckpt_sequence_wraps_and_corrupt_newest_falls_back)
     CHECK(seq == 1u);
     CHECK_OK(tmlp_ckpt_load(&fl, &b, 0, &seq));
     CHECK(seq == 1u && c_hash(&b) == hc);
-    /* A flipped bit in the newest record's parameters: the one before wins. */
-    dev[24u + 80u] ^= 0x04u;
+    /* A flipped bit in the newest record's parameters (its model file starts
+     * at slot offset 32): the one before wins. */
+    dev[32u + 80u] ^= 0x04u;
     CHECK_OK(tmlp_ckpt_load(&fl, &b, 0, &seq));
     CHECK(seq == 0u && c_hash(&b) == hb);
+}
+
+/* Check 4 alone: the header (its CRC recomputed) holds a copy of the model
+ * CRC that is not the model file's last 4 bytes: not valid. */
+TMLP_TEST(ckpt_model_crc_copy_must_match)
+{
+    tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_net_t a;
+    uint32_t seq = 0, crc = 0;
+    int i;
+    sim_setup(&sim, &fl, &GEOS[0]);
+    (void)c_build(&a, c_src, 1);
+    CHECK_OK(tmlp_ckpt_save(&fl, &a, 0, &seq));
+    dev[12] ^= 0x01u;
+    CHECK_OK(tmlp_crc32(0, dev, 16, &crc));
+    for (i = 0; i < 4; i++) {
+        dev[16 + i] = (uint8_t)(crc >> (8 * i));
+    }
+    CHECK_ERR(tmlp_ckpt_load(&fl, &a, 0, &seq), TMLP_ERR_NOT_FOUND);
 }
 
 TMLP_TEST(sim_enforces_nor_rules)
@@ -519,11 +547,12 @@ TMLP_TEST(ckpt_finetune_saves_partial)
     sim_setup(&sim, &fl, &GEOS[0]);
     ft_make_base();
     ha = ft_build(&a, c_src, ft_base, 4);
-    /* 24-byte header unit + 136 bytes, against 24 + 176 for the whole. */
+    /* 24-byte header unit + 8-byte confirm unit + 136 bytes, against
+     * 32 + 176 for the whole. */
     CHECK_OK(tmlp_ckpt_size(&a, TMLP_SAVE_OPTIM, 8, &need));
-    CHECK(need == TMLP_CKPT_SLOT_BYTES(FT_PARTIAL_BYTES, 8) && need == 160u);
+    CHECK(need == TMLP_CKPT_SLOT_BYTES(FT_PARTIAL_BYTES, 8) && need == 168u);
     CHECK_OK(tmlp_ckpt_size(&a, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, 8, &need));
-    CHECK(need == TMLP_CKPT_SLOT_BYTES(FT_FULL_BYTES, 8) && need == 200u);
+    CHECK(need == TMLP_CKPT_SLOT_BYTES(FT_FULL_BYTES, 8) && need == 208u);
     CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM, &seq));
     CHECK_OK(tmlp_ckpt_peek(&fl, &d, &info, &seq));
     /* The base CRC: on these little-endian targets, of the floats' bytes. */
@@ -709,6 +738,7 @@ void suite_ckpt(void)
     RUN(ckpt_bad_geometry_and_arguments);
     RUN(ckpt_slots_alternate_and_wear_evenly);
     RUN(ckpt_sequence_wraps_and_corrupt_newest_falls_back);
+    RUN(ckpt_model_crc_copy_must_match);
     RUN(sim_enforces_nor_rules);
     RUN(sim_power_cut_outcomes);
     RUN(ckpt_power_cut_at_every_step);

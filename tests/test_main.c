@@ -18,6 +18,7 @@ int main(void)
     suite_model();
     suite_finetune();
     suite_ckpt();
+    suite_ckpt_weak();
     suite_examples();
     suite_contracts();
     suite_handles();
