@@ -183,8 +183,7 @@ tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opt
                                  tmlp_i_mode_t *mode, uint32_t *slots)
 {
     static const tmlp_opts_t none = {NULL, NULL, 0, 0};
-    tmlp_i_layout_t lay;
-    size_t n_units;
+    size_t n_frozen;
     tmlp_status_t st;
     const tmlp_opts_t *o = opts != NULL ? opts : &none;
     *slots = 0;
@@ -195,16 +194,16 @@ tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opt
     if (st != TMLP_OK) {
         return st;
     }
-    count_units(desc, &lay, &n_units);
+    n_frozen = tmlp_i_n_frozen(desc);
     if (o->optim == NULL) {
         *mode = o->params != NULL ? TMLP_I_INFER_BORROWED : TMLP_I_INFER;
     } else {
         /* Borrowed parameters stay in place only for frozen layers; without
          * any, the net is an ordinary training net started from them. */
-        int borrow = o->params != NULL && lay.n_frozen > 0u;
+        int borrow = o->params != NULL && n_frozen > 0u;
         *mode = borrow ? (o->no_grad_buffer ? TMLP_I_FINETUNE_NO_GRAD : TMLP_I_FINETUNE)
                        : (o->no_grad_buffer ? TMLP_I_TRAIN_NO_GRAD : TMLP_I_TRAIN);
-        if (lay.n_train == 0u) {
+        if (n_frozen == desc->n_layers) {
             return TMLP_ERR_STATE; /* training needs a layer to train */
         }
         st = tmlp_i_mode_optim_check((unsigned)*mode, o->optim, slots);

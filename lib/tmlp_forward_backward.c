@@ -7,9 +7,9 @@
 /* Layer l's parameters (weights [units][in], then biases). `off` is the
  * layer's offset in the canonical vector; a fine-tuning net keeps the
  * trainable layers' parameters apart from the frozen ones. */
-static const float *layer_params(const tmlp_net_t *net, size_t l, size_t off)
+static const float *layer_params(const tmlp_net_t *net, int train, size_t l, size_t off)
 {
-    if (l >= net->n_frozen && tmlp_i_trains(net)) {
+    if (train && l >= net->n_frozen) {
         return net->train_params + (off - (net->n_params - net->n_train));
     }
     return net->params + off;
@@ -24,6 +24,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
     const float *in = x;
     size_t l, acts_at = 0, off = 0, last = (size_t)d->n_layers - 1u;
     float *z = NULL, *out = NULL;
+    int train = tmlp_i_trains(net);
     if (net->x_scaled != NULL) {
         /* In training x_scaled is the input copy: scaling in place is fine
          * when the loop has read the sample straight into it. */
@@ -32,7 +33,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
             net->x_scaled[i] = (x[i] - net->in_offset[i]) * net->in_scale[i];
         }
         in = net->x_scaled;
-    } else if (tmlp_i_trains(net)) {
+    } else if (train) {
         if (net->input != x) {
             memcpy(net->input, x, d->n_in * sizeof(float));
         }
@@ -41,7 +42,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
     for (l = 0; l <= last; l++) {
         const tmlp_layer_desc_t *layer = &d->layer[l];
         size_t n_in = tmlp_i_layer_in(d, l);
-        if (tmlp_i_trains(net)) {
+        if (train) {
             out = net->acts + acts_at;
             acts_at += layer->units;
             z = l == last ? net->logits : out;
@@ -49,7 +50,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
             z = net->acts + (l & 1u) * net->max_units;
             out = l == last ? net->acts + ((l + 1u) & 1u) * net->max_units : z;
         }
-        const float *w = layer_params(net, l, off);
+        const float *w = layer_params(net, train, l, off);
         tmlp_i_dense_forward(w, w + n_in * layer->units, in, z, n_in, layer->units);
         tmlp_i_act_forward(layer->act, tmlp_i_act_param(layer), z, out, layer->units);
         off += TMLP_DENSE_PARAMS(n_in, layer->units);

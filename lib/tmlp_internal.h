@@ -82,18 +82,9 @@ float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
 
 /* TMLP_ERR_ARG for NULL, TMLP_ERR_UNINIT unless an init succeeded on this
  * handle (the layer count is checked too, so garbage is seldom taken for a
- * net). Every public function taking a net calls it before anything else. */
-static inline tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net)
-{
-    if (net == NULL) {
-        return TMLP_ERR_ARG;
-    }
-    if (net->magic != TMLP_I_NET_MAGIC || net->desc.n_layers == 0u ||
-        net->desc.n_layers > TMLP_MAX_LAYERS) {
-        return TMLP_ERR_UNINIT;
-    }
-    return TMLP_OK;
-}
+ * net). Every public function taking a net calls it before anything else;
+ * out of line (tmlp_net.c), since it has some thirty callers. */
+tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net);
 
 /* Training modes (TRAIN, FINETUNE and their FUSED forms). */
 static inline int tmlp_i_mode_trains(unsigned mode)

@@ -5,6 +5,19 @@
 #include <string.h>
 
 /* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net)
+{
+    if (net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    if (net->magic != TMLP_I_NET_MAGIC || net->desc.n_layers == 0u ||
+        net->desc.n_layers > TMLP_MAX_LAYERS) {
+        return TMLP_ERR_UNINIT;
+    }
+    return TMLP_OK;
+}
+
+/* See tmlp_internal.h. */
 void tmlp_i_reset_training(tmlp_net_t *net)
 {
     if (!tmlp_i_trains(net)) {

@@ -279,9 +279,12 @@ TMLP_TEST(cover_ckpt_bad_flash)
     CHECK_ERR(tmlp_ckpt_save(&f, &net, 0, NULL), TMLP_ERR_IO);
     w.drop_progs = 0;
     CHECK_OK(tmlp_ckpt_save(&f, &net, 0, NULL));
-    /* The model's last byte (its CRC) no longer matches the header's copy. */
+    /* The model's last byte (its CRC) no longer matches the header's copy:
+     * the model file starts after the 24-byte header unit and the 8-byte
+     * confirm unit (program unit 8). */
     CHECK_OK(tmlp_model_size(&net, 0, &model));
-    k_dev[24u + model - 1u] = (uint8_t)(k_dev[24u + model - 1u] & 0x0Fu);
+    CHECK(f.prog_bytes == 8u);
+    k_dev[32u + model - 1u] = (uint8_t)(k_dev[32u + model - 1u] & 0x0Fu);
     CHECK_ERR(tmlp_ckpt_peek(&f, &d, &info, NULL), TMLP_ERR_NOT_FOUND);
 }
 
