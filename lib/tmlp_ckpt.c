@@ -466,8 +466,11 @@ tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_
 {
     geom_t g;
     newest_t n;
-    tmlp_status_t st;
-    if (net == NULL || (what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u) {
+    tmlp_status_t st = tmlp_i_net_check(net); /* before the flash is touched */
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if ((what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u) {
         return TMLP_ERR_ARG;
     }
     st = geom_check(flash, &g);
