@@ -67,7 +67,14 @@ def su_files(su_dir):
 
 
 def public_functions(header):
+    """Every function the public header declares, its topic headers (the
+    tmlp_*.h files it includes) included."""
     text = open(header).read()
+    folder = os.path.dirname(header)
+    for topic in re.findall(r'^#include "(tmlp_\w+\.h)"', text, re.M):
+        path = os.path.join(folder, topic)
+        if os.path.exists(path) and topic not in ("tmlp_config.h",):
+            text += open(path).read()
     return re.findall(r"^(?:tmlp_status_t|const char \*)\s*(tmlp_\w+)\(", text, re.M)
 
 
