@@ -144,13 +144,55 @@ tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_
     return tmlp_i_sample_loss(net, loss, target, value);
 }
 
+/* See tmlp_internal.h. */
+void tmlp_i_output_delta(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target)
+{
+    const tmlp_layer_desc_t *out = &net->desc.layer[net->desc.n_layers - 1];
+    tmlp_i_loss_delta(out, loss, net->output, target, net->delta, out->units);
+}
+
+/* See tmlp_internal.h. */
+void tmlp_i_backward_walk(tmlp_net_t *net, tmlp_i_layer_fn layer_fn, void *ctx)
+{
+    const tmlp_desc_t *d = &net->desc;
+    float *delta = net->delta, *delta_in = net->delta + net->max_units, *tmp;
+    /* off (in the trainable parameters) and acts_at start past their ends. */
+    size_t l, off = net->n_train;
+    size_t acts_at = (size_t)(net->output - net->acts) + n_out_of(net);
+    for (l = d->n_layers; l-- > net->n_frozen;) {
+        size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units;
+        const float *a_prev = net->input;
+        float *back = l > net->n_frozen ? delta_in : NULL; /* none into a frozen layer */
+        off -= TMLP_DENSE_PARAMS(n_in, units);
+        acts_at -= units;
+        if (l > 0) {
+            a_prev = net->acts + acts_at - n_in;
+        }
+        layer_fn(ctx, off, a_prev, delta, back, n_in, units);
+        if (back != NULL) {
+            const tmlp_layer_desc_t *prev = &d->layer[l - 1u];
+            tmlp_i_act_backward(prev->act, tmlp_i_act_param(prev), a_prev, back, n_in);
+            tmp = delta;
+            delta = delta_in;
+            delta_in = tmp;
+        }
+    }
+}
+
+/* The checked path's layer work: the sample's gradient added to the sums. */
+static void accumulate_layer(void *ctx, size_t off, const float *a_prev, const float *delta,
+                             float *back, size_t n_in, size_t units)
+{
+    tmlp_net_t *net = (tmlp_net_t *)ctx;
+    tmlp_i_dense_backward(net->train_params + off, net->grad + off,
+                          net->grad + off + n_in * units, a_prev, delta, back, n_in, units);
+}
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
                                 float *value)
 {
-    const tmlp_desc_t *d;
-    float *delta, *delta_in, *tmp, v;
-    size_t l, off, acts_at;
+    float v;
     tmlp_status_t st = tmlp_i_net_check(net);
     if (st != TMLP_OK) {
         return st;
@@ -165,34 +207,8 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     if (st != TMLP_OK) {
         return st;
     }
-    d = &net->desc;
-    delta = net->delta;
-    delta_in = net->delta + net->max_units;
-    tmlp_i_loss_delta(&d->layer[d->n_layers - 1], loss, net->output, target, delta, n_out_of(net));
-    /* Walk the trainable layers backwards; off (in the trainable
-     * parameters) and acts_at start past their ends. No delta flows into a
-     * frozen layer. */
-    off = net->n_train;
-    acts_at = (size_t)(net->output - net->acts) + n_out_of(net);
-    for (l = d->n_layers; l-- > net->n_frozen;) {
-        size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units;
-        const float *a_prev = net->input;
-        off -= TMLP_DENSE_PARAMS(n_in, units);
-        acts_at -= units;
-        if (l > 0) {
-            a_prev = net->acts + acts_at - n_in;
-        }
-        tmlp_i_dense_backward(net->train_params + off, net->grad + off,
-                              net->grad + off + n_in * units, a_prev, delta,
-                              l > net->n_frozen ? delta_in : NULL, n_in, units);
-        if (l > net->n_frozen) {
-            const tmlp_layer_desc_t *prev = &d->layer[l - 1u];
-            tmlp_i_act_backward(prev->act, tmlp_i_act_param(prev), a_prev, delta_in, n_in);
-            tmp = delta;
-            delta = delta_in;
-            delta_in = tmp;
-        }
-    }
+    tmlp_i_output_delta(net, loss, target);
+    tmlp_i_backward_walk(net, accumulate_layer, net);
     net->batch_count++;
     net->backward_ready = 0;
     if (value != NULL) {

@@ -140,6 +140,20 @@ static inline void tmlp_i_forget_bounds(tmlp_net_t *net)
     net->bounds_known = 0;
 }
 
+/* Work on one trainable layer during a backward walk: its parameters start
+ * at train_params + off; a_prev is its input, delta its output's dL/dz;
+ * back, when not NULL, must receive sum_j W[j][i] delta[j] (the walk then
+ * applies the previous layer's activation derivative). */
+typedef void (*tmlp_i_layer_fn)(void *ctx, size_t off, const float *a_prev, const float *delta,
+                                float *back, size_t n_in, size_t units);
+/* The one backward walk: from net->delta (the output's dL/dz, see
+ * tmlp_i_output_delta) through the trainable layers, last to first, calling
+ * layer_fn on each; the checked backward pass and the fused step's two
+ * passes are its layer functions. Uses both delta buffers. */
+void tmlp_i_backward_walk(tmlp_net_t *net, tmlp_i_layer_fn layer_fn, void *ctx);
+/* The output layer's dL/dz of the last forward, into net->delta. */
+void tmlp_i_output_delta(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target);
+
 /* Loss of the last forward (checks included), as tmlp_net_loss. */
 tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
                                  const tmlp_target_t *target, float *value);

@@ -16,7 +16,7 @@
  * may write as it goes; W' and V' (raised by 0.1 % for rounding) become the
  * new bounds. P must be below 1e30 too (see bounded(): the gradient norm
  * that tmlp_net_step computes must not overflow), and the momentum is the
- * optimizer's (momentum != 0), not the arena's state slots (see walk()).
+ * optimizer's (momentum != 0), not the arena's state slots (see update_layer).
  * Any other write to the parameters or state forgets the bounds
  * (tmlp_i_forget_bounds); they are then measured exactly, in one read of
  * the parameters and momentum. If even exact bounds cannot prove the step
@@ -47,64 +47,51 @@ static float abs_max(const float *x, size_t n)
     return m;
 }
 
-/* Back-propagates the last forward's sample through the trainable layers,
- * from the output's delta (already in net->delta), as tmlp_net_backward
- * does. k == NULL: only measures P = max_l D_l X_l into *p_max, or -1 if a
- * delta or an input is not finite (a hidden layer can overflow to Inf while
- * the output stays finite, and 0 Inf is NaN whatever the bounds say);
- * otherwise also updates every layer with tmlp_i_dense_sgd1. Both passes
- * compute the same deltas, bit for bit. */
-static void walk(tmlp_net_t *net, const tmlp_i_sgd1_t *k, float *p_max)
+/* The fused step's two passes over the backward walk (tmlp_i_backward_walk),
+ * which compute the same deltas, bit for bit. */
+typedef struct {
+    tmlp_net_t *net;
+    const tmlp_i_sgd1_t *k; /* the update pass: the step's constants */
+    float p_max;            /* the measuring pass: P = max_l D_l X_l, or -1 if a
+                               delta or an input is not finite (a hidden layer
+                               can overflow to Inf while the output stays
+                               finite, and 0 Inf is NaN whatever the bounds) */
+} sgd1_walk_t;
+
+/* The measuring pass: D_l and X_l of each layer into P, and the delta of
+ * the layer below, without touching a parameter. */
+static void measure_layer(void *ctx, size_t off, const float *a_prev, const float *delta,
+                          float *back, size_t n_in, size_t units)
 {
-    const tmlp_desc_t *d = &net->desc;
-    float *delta = net->delta, *delta_in = net->delta + net->max_units, *tmp;
-    size_t l, off = net->n_train;
-    size_t acts_at = (size_t)(net->output - net->acts) + d->layer[d->n_layers - 1].units;
-    float p = 0.0f, xm, dm;
-    for (l = d->n_layers; l-- > net->n_frozen;) {
-        size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units, j;
-        const float *a_prev = net->input;
-        float *w, *back = l > net->n_frozen ? delta_in : NULL;
-        off -= TMLP_DENSE_PARAMS(n_in, units);
-        acts_at -= units;
-        if (l > 0) {
-            a_prev = net->acts + acts_at - n_in;
-        }
-        w = net->train_params + off;
-        if (k != NULL) {
-            /* The optimizer's momentum, not the arena's slots: after
-             * tmlp_net_set_optim switched momentum off, the buffer stays
-             * (net->slots 1) but plain SGD neither reads nor writes it and
-             * ignores dampening, as tmlp_net_step does. */
-            tmlp_i_dense_sgd1(k, w, k->mu != 0.0f ? net->opt_state + off : NULL, a_prev, delta,
-                              back, n_in, units);
-        } else {
-            xm = abs_max(a_prev, n_in);
-            dm = abs_max(delta, units);
-            if (xm < 0.0f || dm < 0.0f || p < 0.0f) {
-                p = -1.0f;
-            } else {
-                xm = xm > 1.0f ? xm : 1.0f; /* the biases' input */
-                p = dm * xm > p ? dm * xm : p;
-            }
-            if (back != NULL) {
-                memset(back, 0, n_in * sizeof(float));
-                for (j = 0; j < units; j++) {
-                    tmlp_i_axpy(back, delta[j], w + j * n_in, n_in);
-                }
-            }
-        }
-        if (back != NULL) {
-            const tmlp_layer_desc_t *prev = &d->layer[l - 1u];
-            tmlp_i_act_backward(prev->act, tmlp_i_act_param(prev), a_prev, back, n_in);
-            tmp = delta;
-            delta = delta_in;
-            delta_in = tmp;
+    sgd1_walk_t *c = (sgd1_walk_t *)ctx;
+    const float *w = c->net->train_params + off;
+    float xm = abs_max(a_prev, n_in), dm = abs_max(delta, units);
+    size_t j;
+    if (xm < 0.0f || dm < 0.0f || c->p_max < 0.0f) {
+        c->p_max = -1.0f;
+    } else {
+        xm = xm > 1.0f ? xm : 1.0f; /* the biases' input */
+        c->p_max = dm * xm > c->p_max ? dm * xm : c->p_max;
+    }
+    if (back != NULL) {
+        memset(back, 0, n_in * sizeof(float));
+        for (j = 0; j < units; j++) {
+            tmlp_i_axpy(back, delta[j], w + j * n_in, n_in);
         }
     }
-    if (p_max != NULL) {
-        *p_max = p;
-    }
+}
+
+/* The update pass: each layer's parameters and momentum by the fused kernel.
+ * The optimizer's momentum, not the arena's slots: after tmlp_net_set_optim
+ * switched momentum off, the buffer stays (net->slots 1) but plain SGD
+ * neither reads nor writes it and ignores dampening, as tmlp_net_step does. */
+static void update_layer(void *ctx, size_t off, const float *a_prev, const float *delta,
+                         float *back, size_t n_in, size_t units)
+{
+    sgd1_walk_t *c = (sgd1_walk_t *)ctx;
+    tmlp_i_dense_sgd1(c->k, c->net->train_params + off,
+                      c->k->mu != 0.0f ? c->net->opt_state + off : NULL, a_prev, delta, back,
+                      n_in, units);
 }
 
 /* Bounds W' and V' of the new values (see the top of the file) into nb[0],
@@ -120,19 +107,12 @@ static int bounded(const tmlp_net_t *net, const tmlp_i_sgd1_t *k, float p_max, f
     if (!(p_max >= 0.0f && p_max < SGD1_LIMIT) || net->wbound < 0.0f || net->vbound < 0.0f) {
         return 0;
     }
-    if (k->mu != 0.0f && !k->first) { /* momentum as the optimizer has it (see walk) */
+    if (k->mu != 0.0f && !k->first) { /* momentum as the optimizer has it (see update_layer) */
         v = k->mu * net->vbound + k->keep * p_max;
     }
     nb[0] = net->wbound + k->lr * v;
     nb[1] = v;
     return nb[0] < SGD1_LIMIT && nb[1] < SGD1_LIMIT;
-}
-
-/* The output layer's delta of the last forward, into net->delta. */
-static void output_delta(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target)
-{
-    const tmlp_layer_desc_t *out = &net->desc.layer[net->desc.n_layers - 1];
-    tmlp_i_loss_delta(out, loss, net->output, target, net->delta, out->units);
 }
 
 /* The fused step; TMLP_ERR_NUMERIC if it cannot be proven finite (nothing
@@ -142,14 +122,19 @@ TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t los
                                                 const tmlp_target_t *target)
 {
     tmlp_i_sgd1_t k;
-    float p_max = 0.0f, nb[2];
+    sgd1_walk_t c;
+    float p_max, nb[2];
     int ok;
     k.lr = net->opt.lr;
     k.mu = net->opt.momentum;
     k.keep = 1.0f - net->opt.dampening;
     k.first = net->steps == 0u;
-    output_delta(net, loss, target);
-    walk(net, NULL, &p_max);
+    c.net = net;
+    c.k = &k;
+    c.p_max = 0.0f;
+    tmlp_i_output_delta(net, loss, target);
+    tmlp_i_backward_walk(net, measure_layer, &c);
+    p_max = c.p_max;
     ok = net->bounds_known && bounded(net, &k, p_max, nb);
     if (!ok) {
         /* Measure exactly, then try again. */
@@ -163,8 +148,8 @@ TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t los
     }
     /* The first walk overwrote the output's delta (the two delta buffers
      * alternate): compute it again. */
-    output_delta(net, loss, target);
-    walk(net, &k, NULL);
+    tmlp_i_output_delta(net, loss, target);
+    tmlp_i_backward_walk(net, update_layer, &c);
     net->wbound = nb[0] * 1.001f;
     net->vbound = nb[1] * 1.001f;
     return TMLP_OK;
