@@ -101,7 +101,7 @@ typedef struct {
 
 /* The net scales its input, x' = (x - offset) * scale per feature, before
  * the first layer, so a model carries its own preprocessing (see
- * tmlp_net_set_input_scale; the arena grows by TMLP_INPUT_SCALE_BYTES). */
+ * tmlp_net_set_input_scale; the arena grows: TMLP_BUILD_SCALE). */
 #define TMLP_DESC_INPUT_SCALE 1u
 
 /* ------------------------------------------------------------------------ */

@@ -637,7 +637,7 @@ TMLP_TEST(ckpt_finetune_power_cut_at_every_step)
            (unsigned long)tried, (unsigned long)won, (unsigned long)(tried - won));
 }
 
-/* The same for a fused fine-tuning net (tmlp_net_init_finetune_fused): its
+/* The same for a fused fine-tuning net (no gradient buffer): its
  * partial checkpoints round trip bit for bit, resume training exactly, go
  * into a fine-tuning net with a gradient buffer too, and survive a power
  * cut at every step of a save. */

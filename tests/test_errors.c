@@ -719,7 +719,7 @@ TMLP_TEST(net_init_nomem)
     }
 }
 
-TMLP_TEST(net_init_const_errors)
+TMLP_TEST(net_init_borrowed_errors)
 {
     float *bad_params = tmp_p;
     tmlp_net_t *net = const_fx();
@@ -1854,7 +1854,7 @@ void suite_errors(void)
     RUN(arena_size_errors);
     RUN(net_init_errors);
     RUN(net_init_nomem);
-    RUN(net_init_const_errors);
+    RUN(net_init_borrowed_errors);
     RUN(set_optim_errors);
     RUN(params_shape_misc_errors);
     RUN(rng_errors);

@@ -8,7 +8,7 @@
  * C library functions it pulls in (memcpy, memset).
  *
  * -DTMLP_FP_TRAIN=0: the "infer" configuration, forward only, weights const
- * in flash (tmlp_net_init_const). -DTMLP_FP_TRAIN=1: the "train"
+ * in flash (tmlp_net_init with borrowed parameters). -DTMLP_FP_TRAIN=1: the "train"
  * configuration, parameters in the arena, forward, backward, SGD with
  * momentum and the training loop at batch 1.
  *
