@@ -185,7 +185,7 @@ FP_INDIRECT    := read_arrays
 
 FP_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion \
   -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror)
-FP_LIB_SRCS = $(or $(LIB_SRCS),$(wildcard lib/*.c))
+FP_LIB_SRCS = $(LIB_SRCS)
 FP_HDRS     = $(wildcard lib/*.h) port/tmlp_port.h
 
 fp_cflags = -mthumb $(fp_cpu_$(1)) -std=c99 -Os -ffp-contract=off -ffunction-sections \
@@ -196,13 +196,16 @@ fp_ldflags = -mthumb $(fp_cpu_$(1)) -nostartfiles -T$(FP_QDIR)/mps2.ld -L$(FP_QD
 FP_TOOLS_OK := $(shell command -v $(FP_CC) >/dev/null 2>&1 && \
   test -f "`$(FP_CC) -print-file-name=nano.specs`" && echo yes)
 
+# The footprint objects are flat (one folder per CPU): sources found by vpath.
+vpath %.c $(sort $(dir $(LIB_SRCS)))
+
 # $(1) = cpu. The library (and the Cortex-M port) with -fstack-usage, one
 # flat object directory per CPU so that every .su file is in one place.
 define FP_CPU_RULES
-FP_OBJS_$(1) := $$(patsubst lib/%.c,$(FP_DIR)/$(1)/obj/%.o,$$(FP_LIB_SRCS)) \
+FP_OBJS_$(1) := $$(patsubst %.c,$(FP_DIR)/$(1)/obj/%.o,$$(notdir $$(FP_LIB_SRCS))) \
   $(FP_DIR)/$(1)/obj/tmlp_port.o
 
-$(FP_DIR)/$(1)/obj/%.o: lib/%.c $$(FP_HDRS)
+$(FP_DIR)/$(1)/obj/%.o: %.c $$(FP_HDRS)
 	@mkdir -p $$(@D)
 	$$(FP_CC) $$(call fp_cflags,$(1)) -fstack-usage -c $$< -o $$@
 
@@ -446,11 +449,12 @@ stack-all: ## worst-case stack of every public call on Cortex-M0+ and M4F
 portability: ## the library built for every supported compiler and core
 	@sh tests/quality/portability.sh $(BUILDDIR)
 # The library's objects form layers, each needing only those below it: no
-# dependency cycle (the checker is first tested on a cyclic pair).
+# dependency cycle, and no object needs one of a later folder (core, optim,
+# net, files, train). The checker is first tested on a cyclic pair.
 layers: $(BUILDDIR)/libtinymlp.a ## lib/'s objects form layers: no dependency cycle
 	@python3 tests/quality/layers.py --self-test --dir $(BUILDDIR)/layers-selftest > $(BUILDDIR)/layers-selftest.log 2>&1 \
 	    || { cat $(BUILDDIR)/layers-selftest.log; exit 1; }
-	@python3 tests/quality/layers.py $(LIB_OBJS)
+	@python3 tests/quality/layers.py --order core,optim,net,files,train $(LIB_OBJS)
 check: ## the quality gates: layers, coverage, lint, stack, portability
 	@fail=0; \
 	$(MAKE) --no-print-directory layers || fail=1; \
@@ -466,9 +470,9 @@ FUZZ_SECONDS ?= 60
 fuzz: ## libFuzzer on the model loader, JSON, CSV and CLI [FUZZ_SECONDS=60]
 	BUILDDIR=$(BUILDDIR) sh tests/fuzz/run.sh $(FUZZ_SECONDS)
 
-# lib/Filelists.mk and lib/Filelists.cmake name exactly the .c files in lib/.
-check-filelists: ## lib/Filelists.mk and lib/Filelists.cmake list exactly lib/*.c
-	@have=`cd lib && ls *.c | sort | tr '\n' ' '`; \
+# lib/Filelists.mk and lib/Filelists.cmake name exactly the .c files in lib/'s folders.
+check-filelists: ## lib/Filelists.mk and lib/Filelists.cmake list exactly lib/*/*.c
+	@have=`cd lib && ls *.c */*.c 2>/dev/null | sort | tr '\n' ' '`; \
 	mk=`echo $(TINYMLP_SRC_NAMES) | tr ' ' '\n' | sort | tr '\n' ' '`; \
 	cm=`sed -n 's|^ *\$${CMAKE_CURRENT_LIST_DIR}/\(.*\.c\)$$|\1|p' lib/Filelists.cmake | sort | tr '\n' ' '`; \
 	if [ "$$have" = "$$mk" ] && [ "$$have" = "$$cm" ]; then \

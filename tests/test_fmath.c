@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Tests of lib/tmlp_fmath.c against the C library's double functions.
+/* Tests of lib/core/tmlp_fmath.c against the C library's double functions.
  * The reference is (float)f((double)x): the correctly rounded float on glibc,
  * and within a tiny fraction of an ulp of it on newlib (Cortex-M/QEMU).
  * Sweeps step through float bit patterns with a stride; the QEMU build

@@ -18,7 +18,7 @@ if [ -f /usr/include/floatfann.h ] || echo '#include <floatfann.h>' | $CC -E - >
     fann_flags="-DTMLP_BENCH_FANN"
     fann_libs="-lfloatfann"
 fi
-$CC -std=c99 -ffp-contract=off -O2 -g -DTMLP_BENCH_NO_PEAK -Ilib -Iport $fann_flags lib/*.c port/host/tmlp_port.c \
+$CC -std=c99 -ffp-contract=off -O2 -g -DTMLP_BENCH_NO_PEAK -Ilib -Iport $fann_flags lib/*/*.c port/host/tmlp_port.c \
     tests/bench/bench.c -o "$out/bench-instr" $fann_libs -lm
 valgrind --tool=callgrind --callgrind-out-file="$out/callgrind.out" "$out/bench-instr" instr \
     > "$out/instr.txt" 2> "$out/callgrind.log"

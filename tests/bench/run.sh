@@ -21,7 +21,7 @@ fi
 $CC -O3 -march=native -ffast-math -c tests/bench/bench_peak.c -o "$out/bench_peak.o"
 for cfg in O2 native; do
     if [ $cfg = O2 ]; then opt="-O2"; else opt="-O3 -march=native"; fi
-    $CC $base $opt $fann_flags lib/*.c port/host/tmlp_port.c tests/bench/bench.c \
+    $CC $base $opt $fann_flags lib/*/*.c port/host/tmlp_port.c tests/bench/bench.c \
         "$out/bench_peak.o" -o "$out/bench-$cfg" $fann_libs -lm
 done
 "$out/bench-O2" O2 "$runs"

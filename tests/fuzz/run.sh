@@ -27,7 +27,7 @@ cd "$ROOT" || exit 1
 WARN="-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror"
 BASE="-std=c99 -ffp-contract=off $WARN -Ilib -Iport -Itools -Itests/fuzz"
 SAN="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
-LIB="lib/*.c port/host/tmlp_port.c"
+LIB="lib/*/*.c port/host/tmlp_port.c"
 JSON="tools/tmlp_json.c tools/tmlp_json_write.c tools/tmlp_json_lex.c"
 CSV="tools/tinymlp_csv.c tools/tinymlp_common.c tools/tinymlp_train_opts.c"
 # fuzz_cli includes tools/tinymlp.c itself (for its static parsers).

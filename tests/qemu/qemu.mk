@@ -49,7 +49,7 @@ QEMU_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion 
   -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror)
 
 # Sources: the library, the Cortex-M port, the portable tests, the harness.
-QEMU_SRCS = $(or $(LIB_SRCS),$(wildcard lib/*.c)) port/cortex-m/tmlp_port.c \
+QEMU_SRCS = $(LIB_SRCS) port/cortex-m/tmlp_port.c \
   $(or $(TEST_SRCS),$(wildcard tests/*.c)) $(QEMU_DIR)/startup.c
 
 qemu_board_m3  := mps2-an385

@@ -14,7 +14,7 @@ if ! grep -q 'suite_cover()' tests/test_main.c && [ -f tests/test_cover.h ]; the
     sed 's/suite_examples();/suite_examples();\n    suite_cover();/; s/#include "tmlp_test.h"/#include "tmlp_test.h"\n#include "test_cover.h"/' \
         tests/test_main.c > "$MAIN"
 fi
-SRCS="lib/*.c port/host/tmlp_port.c port/sim/*.c $(ls tests/*.c | grep -v '^tests/test_main.c$') $MAIN"
+SRCS="lib/*/*.c port/host/tmlp_port.c port/sim/*.c $(ls tests/*.c | grep -v '^tests/test_main.c$') $MAIN"
 # shellcheck disable=SC2086
 gcc -std=c99 -O0 -ffp-contract=off --coverage -Ilib -Iport -Iport/sim -Itests \
     -DTMLP_TEST_CONFIG='"coverage"' $SRCS -o "$B/tests" -lm || exit 1

@@ -9,7 +9,10 @@ of two or more objects is reported with the symbols that tie it, and the
 exit status is 1. Without a cycle it prints the objects by layer (layer 0
 needs no other object; layer k needs only layers below k), exit status 0.
 
-Usage: layers.py [--nm NM] OBJECT.o...
+With --order A,B,...: every object's folder is one of those layers, and an
+object may need only objects of its own layer or of those before it.
+
+Usage: layers.py [--nm NM] [--order A,B,...] OBJECT.o...
        layers.py --self-test [--nm NM] [--cc CC] [--dir DIR]
 """
 import argparse
@@ -105,10 +108,32 @@ def layers(edges):
     return level
 
 
-def check(nm, objects):
+def folder_order(edges, order):
+    """Edges against the layer order of the objects' folders: the count of
+    those that go up, each printed."""
+    rank = {layer: k for k, layer in enumerate(order)}
+    bad = 0
+    for a in edges:
+        fa = os.path.basename(os.path.dirname(a))
+        if fa not in rank:
+            print("layers: %s is in no layer folder (%s)" % (a, ", ".join(order)))
+            bad += 1
+            continue
+        for b, syms in edges[a].items():
+            fb = os.path.basename(os.path.dirname(b))
+            if fb in rank and rank[fb] > rank[fa]:
+                print("layers: %s/%s needs %s/%s, a later layer (%s)"
+                      % (fa, os.path.basename(a), fb, os.path.basename(b), ", ".join(syms)))
+                bad += 1
+    return bad
+
+
+def check(nm, objects, order=None):
     edges = graph(nm, objects)
     groups = cycles(edges)
     name = os.path.basename
+    if order and folder_order(edges, order):
+        return 1
     if groups:
         for g in groups:
             print("layers: dependency cycle between " + ", ".join(name(o) for o in g) + ":")
@@ -156,11 +181,12 @@ def main():
     ap.add_argument("--cc", default="cc")
     ap.add_argument("--dir", default="build/layers-selftest")
     ap.add_argument("--self-test", action="store_true")
+    ap.add_argument("--order", default="")
     ap.add_argument("objects", nargs="*")
     a = ap.parse_args()
     if a.self_test:
         return self_test(a.nm, a.cc, a.dir)
-    return check(a.nm, a.objects)
+    return check(a.nm, a.objects, [x for x in a.order.split(",") if x])
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ B=${1:-build}/quality/lint
 CONF=tests/quality/lint.conf
 mkdir -p "$B"
 fail=0
-LIB="lib/*.c"
+LIB="lib/*/*.c"
 TOOLS=$(ls tools/*.c 2>/dev/null)
 SUPP=$(sed -n 's/^cppcheck \([^ #]*\).*/--suppress=\1/p' $CONF | tr '\n' ' ')
 CHECKS="-*,bugprone-*,cert-*,clang-analyzer-*,misc-*,readability-*$(sed -n 's/^clang-tidy \(-[^ #]*\).*/,\1/p' $CONF | tr -d '\n')"

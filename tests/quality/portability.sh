@@ -1,7 +1,7 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Portability and undefined-behaviour builds of the host test suite.
-# Each build compiles lib/*.c port/host/tmlp_port.c port/sim/*.c tests/*.c with
+# Each build compiles lib/*/*.c port/host/tmlp_port.c port/sim/*.c tests/*.c with
 # one compiler, one -O level and one language mode (plus sanitizers), runs the
 # suite, and counts as passed when the suite exits 0. Also compiles the
 # public header as C++11 with g++ and clang++ without warnings.
@@ -9,7 +9,7 @@
 # Last line: "N passed, M failed" over the builds.
 B=${1:-build}/quality/port
 mkdir -p "$B"
-SRCS="lib/*.c port/host/tmlp_port.c port/sim/*.c tests/*.c"
+SRCS="lib/*/*.c port/host/tmlp_port.c port/sim/*.c tests/*.c"
 INC="-Ilib -Iport -Iport/sim -Itests"
 WARN="-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror"
 SAN="-fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer -g"
