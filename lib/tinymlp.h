@@ -99,6 +99,17 @@ typedef struct {
     tmlp_layer_desc_t layer[TMLP_MAX_LAYERS];
 } tmlp_desc_t;
 
+/* Checks a description against its rules: widths 1..TMLP_MAX_WIDTH, 1..
+ * TMLP_MAX_LAYERS layers, known activations with valid parameters (leaky
+ * ReLU slope in (0, 1), sigmoid lambda > 0, none on the others), softmax on
+ * the output layer only, frozen layers first, known flags. tmlp_net_init
+ * and tmlp_arena_size check the same. On error *bad_layer (may be NULL)
+ * gets the index of the layer at fault, or TMLP_MAX_LAYERS when the fault
+ * is the input width, the layer count or the desc's flags.
+ * Errors: TMLP_ERR_ARG (NULL, an activation, parameter or flag),
+ * TMLP_ERR_SHAPE (a width or the layer count). */
+tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, size_t *bad_layer);
+
 /* The net scales its input, x' = (x - offset) * scale per feature, before
  * the first layer, so a model carries its own preprocessing (see
  * tmlp_net_set_input_scale; the arena grows: TMLP_BUILD_SCALE). */

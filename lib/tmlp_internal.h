@@ -52,9 +52,6 @@ typedef struct {
     size_t max_train; /* widest trainable layer */
 } tmlp_i_layout_t;
 
-/* Checks a model description (widths, layer count, activations and their
- * parameters, softmax only at the output). */
-tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc);
 /* Checks desc and opts (NULL: all zeros) together, as tmlp_arena_size and
  * tmlp_net_init do, and derives how the net is built and its optimizer's
  * state vectors. The parameter array itself is not read. */

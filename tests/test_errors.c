@@ -596,6 +596,35 @@ TMLP_TEST(arena_size_errors)
         }
     }
     CHECK(i == 29);
+    /* The description's own check gives the same verdicts. */
+    for (i = 0; bad_desc(i, &d, &want); i++) {
+        size_t at = 99;
+        if (!CHECK_ERR(tmlp_desc_check(&d, &at), want)) {
+            printf("  (bad desc #%d)\n", i);
+        }
+        CHECK(at <= TMLP_MAX_LAYERS);
+    }
+    /* It names the layer at fault: a softmax on layer 0 of 2, a zero-width
+     * layer 1; the input width is no layer's fault. */
+    {
+        size_t at = 99;
+        base_desc(&d, TMLP_ACT_SOFTMAX);
+        CHECK_OK(tmlp_desc_check(&d, &at));
+        CHECK(at == 99u);
+        d.layer[0].act = TMLP_ACT_SOFTMAX;
+        CHECK_ERR(tmlp_desc_check(&d, &at), TMLP_ERR_ARG);
+        CHECK(at == 0u);
+        base_desc(&d, TMLP_ACT_SOFTMAX);
+        d.layer[1].units = 0;
+        CHECK_ERR(tmlp_desc_check(&d, &at), TMLP_ERR_SHAPE);
+        CHECK(at == 1u);
+        base_desc(&d, TMLP_ACT_SOFTMAX);
+        d.n_in = 0;
+        CHECK_ERR(tmlp_desc_check(&d, NULL), TMLP_ERR_SHAPE);
+        CHECK_ERR(tmlp_desc_check(&d, &at), TMLP_ERR_SHAPE);
+        CHECK(at == TMLP_MAX_LAYERS);
+        CHECK_ERR(tmlp_desc_check(NULL, &at), TMLP_ERR_ARG);
+    }
     /* Controls: the limits themselves, defaults, and garbage past n_layers. */
     base_desc(&d, TMLP_ACT_SOFTMAX);
     d.n_in = TMLP_MAX_WIDTH;

@@ -241,7 +241,7 @@ tmlp_status_t tmlp_i_model_verify(tmlp_pread_fn read, void *ctx, size_t len, par
     }
     /* The checks that call deep are made here, not in parse_layers and
      * parse_optim: one frame less under them. */
-    if (st == TMLP_OK && tmlp_i_desc_check(&p->desc) != TMLP_OK) {
+    if (st == TMLP_OK && tmlp_desc_check(&p->desc, NULL) != TMLP_OK) {
         st = TMLP_ERR_FORMAT;
     }
     if (st == TMLP_OK) {

@@ -58,29 +58,35 @@ static tmlp_status_t layer_check(const tmlp_layer_desc_t *layer, int is_output)
     return TMLP_OK;
 }
 
-tmlp_status_t tmlp_i_desc_check(const tmlp_desc_t *desc)
+/* See tinymlp.h: the one owner of the description's rules (the library's
+ * checks and the tool's JSON reader both ask it). */
+tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, size_t *bad_layer)
 {
-    size_t l;
-    if (desc->n_layers == 0 || desc->n_layers > TMLP_MAX_LAYERS || desc->n_in == 0 ||
-        desc->n_in > TMLP_MAX_WIDTH) {
-        return TMLP_ERR_SHAPE;
-    }
-    if ((desc->flags & ~TMLP_DESC_INPUT_SCALE) != 0u) {
+    size_t l, whole = TMLP_MAX_LAYERS;
+    tmlp_status_t st = TMLP_OK;
+    if (desc == NULL) {
         return TMLP_ERR_ARG;
     }
-    for (l = 0; l < desc->n_layers; l++) {
-        tmlp_status_t st = layer_check(&desc->layer[l], l + 1 == desc->n_layers);
-        if (st != TMLP_OK) {
-            return st;
-        }
+    if (desc->n_layers == 0 || desc->n_layers > TMLP_MAX_LAYERS || desc->n_in == 0 ||
+        desc->n_in > TMLP_MAX_WIDTH) {
+        st = TMLP_ERR_SHAPE;
+    } else if ((desc->flags & ~TMLP_DESC_INPUT_SCALE) != 0u) {
+        st = TMLP_ERR_ARG;
+    }
+    for (l = 0; st == TMLP_OK && l < desc->n_layers; l++) {
+        st = layer_check(&desc->layer[l], l + 1 == desc->n_layers);
         /* Frozen layers form a prefix: a trainable layer is never followed
          * by a frozen one. */
-        if (l > 0 && (desc->layer[l].flags & TMLP_LAYER_FROZEN) &&
+        if (st == TMLP_OK && l > 0 && (desc->layer[l].flags & TMLP_LAYER_FROZEN) &&
             !(desc->layer[l - 1].flags & TMLP_LAYER_FROZEN)) {
-            return TMLP_ERR_ARG;
+            st = TMLP_ERR_ARG;
         }
+        whole = st == TMLP_OK ? whole : l;
     }
-    return TMLP_OK;
+    if (st != TMLP_OK && bad_layer != NULL) {
+        *bad_layer = whole;
+    }
+    return st;
 }
 
 /* See tmlp_internal.h. */
@@ -190,7 +196,7 @@ tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opt
     if (desc == NULL || o->no_grad_buffer > 1u || (o->no_grad_buffer && o->optim == NULL)) {
         return TMLP_ERR_ARG;
     }
-    st = tmlp_i_desc_check(desc);
+    st = tmlp_desc_check(desc, NULL);
     if (st != TMLP_OK) {
         return st;
     }
