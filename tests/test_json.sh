@@ -250,6 +250,41 @@ jerr array "1:1" "expected a model object, found '\['"
 cp base.tmlp keep.tmlp
 if ! "$J" load nan.json -o keep.tmlp 2>/dev/null && cmp -s base.tmlp keep.tmlp; then ok; else bad "failed load changed an existing output"; fi
 
+# An output that can't be written: under a file-size limit of 512 bytes,
+# with SIGXFSZ ignored so that write() fails with EFBIG (as on a full disk;
+# it works as root), exit 1 with the one line "tmlp-json: OUTPUT: reason",
+# no temporary file, the old output unchanged. wide.tmlp (64-32-10) is
+# larger than the stdio buffer.
+# jwrite_fails DESCRIPTION OUTPUT COMMAND...
+jwrite_fails() {
+    d=$1
+    out=$2
+    shift 2
+    printf 'old\n' >"$out"
+    (trap '' XFSZ && ulimit -f 1 && exec "$@") >/dev/null 2>w.err
+    rc=$?
+    if [ $rc -ne 1 ]; then bad "$d: exit status $rc, expected 1"
+    elif [ "$(wc -l <w.err)" != 1 ] || ! grep -q "^tmlp-json: $out: " w.err; then
+        bad "$d: stderr is not one line 'tmlp-json: $out: reason': '$(cat w.err)'"
+    elif [ "$(cat "$out")" != old ] || ! no_temp; then bad "$d: old output changed or temporary file left"
+    else ok; fi
+    rm -f "$out"
+}
+if (trap '' XFSZ && ulimit -f 1) 2>/dev/null; then
+    jwrite_fails "write failure: load" w.tmlp "$J" load wide.json -o w.tmlp
+    jwrite_fails "write failure: dump" w.json "$J" dump wide.tmlp -o w.json
+else
+    echo "SKIPPED write failures: this shell can't set a file-size limit"
+fi
+if [ -c /dev/full ]; then
+    "$J" dump wide.tmlp >/dev/full 2>w.err
+    rc=$?
+    if [ $rc -eq 1 ] && [ "$(cat w.err)" = "tmlp-json: stdout: No space left on device" ]; then ok
+    else bad "dump to a full stdout: exit $rc, '$(cat w.err)'"; fi
+else
+    echo "SKIPPED dump to a full stdout: no /dev/full"
+fi
+
 # ---- errors in binary files: exit 1, "file: error:", no output ----------------
 
 # berr NAME [WORDS]: dump NAME.tmlp must fail, with -o (no output) and without.

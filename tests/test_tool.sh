@@ -174,7 +174,7 @@ export_check() {
     check "export $1" "$TM" export "$1" -o model.h --name mdl
     if $CC -std=c99 -O2 -ffp-contract=off -Wall -Wextra -Wpedantic -Wconversion \
         -Wdouble-promotion -Wshadow -Wcast-qual -Werror $3 -I. -I"$SRC/lib" -I"$SRC/port" exp.c \
-        "$SRC"/lib/*.c "$SRC/port/host/tmlp_port.c" -o exp 2>cc.log; then ok; else
+        "$SRC"/lib/*/*.c "$SRC/port/host/tmlp_port.c" -o exp 2>cc.log; then ok; else
         bad "export $1: the header does not compile: $(head -5 cc.log)"; return; fi
     if ./exp "$1" "$4" "$2" >exp.out; then ok; else bad "export $1: check program exit $?"; fi
     "$TM" predict "$1" "$4" >pred.out 2>/dev/null
@@ -245,6 +245,75 @@ cmp -s m.tmlp keep.tmlp && [ "$(ls keep.tmlp*)" = keep.tmlp ] && ok ||
     bad "a failed run changed an existing output"
 "$TM" train m.tmlp "$D/blobs.csv" --frobnicate 1 -o bad.tmlp 2>/dev/null
 [ $? -eq 2 ] && [ ! -e bad.tmlp ] && ok || bad "unknown option: exit status 2 expected"
+
+# ---- output that can't be written -------------------------------------------
+
+# A model larger than the stdio buffer (38,500 bytes), so that writes fail
+# inside the command's writer and not only when the file is closed.
+check "init big" "$TM" init --input 64 --layers 128,10 --act relu,softmax -o big.tmlp
+awk 'BEGIN { for (i = 0; i < 64; i++) printf "0.5,"; print 1 }' >one.csv
+# write_fails DESCRIPTION OUTPUT COMMAND...: under a file-size limit of 512
+# bytes, with SIGXFSZ ignored so that write() fails with EFBIG (as on a
+# full disk; it works as root, unlike permission bits), the command exits 1
+# with the one line "tinymlp: OUTPUT: reason" on stderr, leaves no
+# temporary file, and an existing OUTPUT unchanged.
+write_fails() {
+    d=$1
+    out=$2
+    shift 2
+    printf 'old\n' >"$out"
+    (trap '' XFSZ && ulimit -f 1 && exec "$@") >out.log 2>err.log
+    rc=$?
+    if [ $rc -ne 1 ]; then bad "$d: exit status $rc, expected 1"
+    elif [ "$(wc -l <err.log)" != 1 ] || ! grep -q "^tinymlp: $out: " err.log; then
+        bad "$d: stderr is not one line 'tinymlp: $out: reason': '$(cat err.log)'"
+    elif [ "$(cat "$out")" != old ]; then bad "$d: the old $out was changed"
+    elif [ "$(ls "$out"*)" != "$out" ]; then bad "$d: left $(ls "$out"*)"
+    else ok; fi
+    rm -f "$out"
+}
+if (trap '' XFSZ && ulimit -f 1) 2>/dev/null; then
+    write_fails "write failure: init" w.tmlp \
+        "$TM" init --input 64 --layers 128,10 --act relu,softmax -o w.tmlp
+    write_fails "write failure: train" w.tmlp "$TM" train big.tmlp one.csv -o w.tmlp --quiet
+    write_fails "write failure: train --plot" w.svg \
+        "$TM" train m.tmlp "$D/blobs.csv" -o /dev/null --quiet --epochs 40 --plot w.svg
+    "$TM" dump big.tmlp -o big.json 2>/dev/null
+    write_fails "write failure: load-json" w.tmlp "$TM" load-json big.json -o w.tmlp
+    write_fails "write failure: dump -o names the output" w.json "$TM" dump big.tmlp -o w.json
+    write_fails "write failure: export" w.h "$TM" export big.tmlp -o w.h
+else
+    echo "SKIPPED write failures: this shell can't set a file-size limit"
+fi
+# A failed rename (the output is a directory) is reported and removes the
+# temporary file.
+mkdir isdir
+"$TM" init --input 2 --layers 1 --act identity -o isdir >out.log 2>err.log
+rc=$?
+[ $rc -eq 1 ] && [ "$(cat err.log)" = "tinymlp: isdir: Is a directory" ] &&
+    [ "$(ls -d isdir*)" = isdir ] && ok || bad "rename failure: exit $rc, '$(cat err.log)', $(ls -d isdir*)"
+# Written files get the mode of a new file (0666 less the umask), not 0600.
+(umask 022 && "$TM" init --input 2 --layers 1 --act identity -o mode.tmlp) &&
+    [ "$(ls -l mode.tmlp | cut -c1-10)" = "-rw-r--r--" ] && ok ||
+    bad "output mode: $(ls -l mode.tmlp)"
+
+# Every command that prints to stdout fails, naming stdout, when its output
+# can't be written (and train then writes no model).
+if [ -c /dev/full ]; then
+    for c in "eval t.tmlp $D/blobs_val.csv" "info t.tmlp" "predict t.tmlp $D/blobs_val.csv" \
+        "dump t.tmlp" "train m.tmlp $D/blobs.csv -o full.tmlp --epochs 2" "help"; do
+        # shellcheck disable=SC2086
+        "$TM" $c >/dev/full 2>err.log
+        rc=$?
+        if [ $rc -ne 1 ]; then bad "stdout full: $c: exit status $rc, expected 1"
+        elif [ "$(cat err.log)" != "tinymlp: stdout: No space left on device" ]; then
+            bad "stdout full: $c: stderr '$(cat err.log)'"
+        elif [ -e full.tmlp ]; then bad "stdout full: $c: wrote full.tmlp"
+        else ok; fi
+    done
+else
+    echo "SKIPPED stdout full: no /dev/full"
+fi
 
 echo "$pass passed, $fail failed"
 [ "$fail" -eq 0 ]

@@ -216,7 +216,9 @@ static int dump_fn(FILE *f, void *ctx)
 {
     dump_ctx_t *c = ctx;
     if (tmlp_json_dump(f, c->m->buf, c->m->len, &c->notes, &c->err) != 0) {
-        json_report(c->m->path, &c->err);
+        if (!ferror(f)) { /* a write error is reported, naming the output, by the caller */
+            json_report(c->m->path, &c->err);
+        }
         return -1;
     }
     return 0;
@@ -233,7 +235,12 @@ static int json_dump_file(const char *in, const char *out)
     }
     memset(&c, 0, sizeof c);
     c.m = &m;
-    rc = out != NULL ? tool_write_atomic(out, dump_fn, &c) : dump_fn(stdout, &c);
+    if (out != NULL) {
+        rc = tool_write_atomic(out, dump_fn, &c);
+    } else {
+        rc = dump_fn(stdout, &c);
+        rc = tool_stdout_done() != 0 ? -1 : rc;
+    }
     if (rc == 0 && (c.notes & TMLP_JSON_NOTE_OPTIM_DROPPED)) {
         fprintf(stderr, "%s: note: the optimizer state is not part of the JSON form\n", in);
     }
@@ -305,7 +312,7 @@ int main(int argc, char **argv)
         return cmd_info(argc, argv);
     } else if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
         fputs(usage_text, stdout);
-        return 0;
+        return tool_stdout_done() == 0 ? 0 : 1;
     }
     if (cmd[0] != '\0') {
         tool_err("unknown command '%s'", cmd);

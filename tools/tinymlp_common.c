@@ -8,7 +8,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <unistd.h>
 
 #include "tinymlp_tool.h"
 
@@ -59,69 +58,6 @@ char *tool_read_file(const char *path, size_t *len)
     buf[n] = '\0';
     *len = n;
     return buf;
-}
-
-int tool_write_atomic(const char *path, int (*fn)(FILE *f, void *ctx), void *ctx)
-{
-    size_t n = strlen(path);
-    char *tmp = malloc(n + 16u);
-    FILE *f;
-    int fd, rc;
-    if (tmp == NULL) {
-        tool_err("out of memory");
-        return -1;
-    }
-    memcpy(tmp, path, n);
-    memcpy(tmp + n, ".tmp.XXXXXX", 12u);
-    fd = mkstemp(tmp);
-    if (fd < 0 || (f = fdopen(fd, "wb")) == NULL) {
-        tool_err("%s: can't create a temporary file: %s", path, strerror(errno));
-        if (fd >= 0) {
-            close(fd);
-            unlink(tmp);
-        }
-        free(tmp);
-        return -1;
-    }
-    rc = fn(f, ctx);
-    if (fflush(f) != 0 || ferror(f)) {
-        if (rc == 0) {
-            tool_err("%s: write error: %s", path, strerror(errno));
-        }
-        rc = -1;
-    }
-    if (fclose(f) != 0 && rc == 0) {
-        tool_err("%s: write error: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc == 0 && rename(tmp, path) != 0) {
-        tool_err("%s: %s", path, strerror(errno));
-        rc = -1;
-    }
-    if (rc != 0) {
-        unlink(tmp);
-    }
-    free(tmp);
-    return rc;
-}
-
-typedef struct {
-    const void *buf;
-    size_t len;
-} bytes_t;
-
-static int write_bytes_fn(FILE *f, void *ctx)
-{
-    const bytes_t *b = ctx;
-    return fwrite(b->buf, 1, b->len, f) == b->len ? 0 : -1;
-}
-
-int tool_write_bytes(const char *path, const void *buf, size_t len)
-{
-    bytes_t b;
-    b.buf = buf;
-    b.len = len;
-    return tool_write_atomic(path, write_bytes_fn, &b);
 }
 
 int tool_model_read(const char *path, tool_model_t *m)
@@ -190,32 +126,6 @@ int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena)
         return -1;
     }
     return 0;
-}
-
-int tool_model_save(const tmlp_net_t *net, uint32_t what, const char *path)
-{
-    size_t size = 0, len = 0;
-    void *buf;
-    int rc;
-    tmlp_status_t st = tmlp_model_size(net, what, &size);
-    if (st != TMLP_OK) {
-        tool_err("%s: can't save: %s", path, tmlp_status_str(st));
-        return -1;
-    }
-    buf = malloc(size);
-    if (buf == NULL) {
-        tool_err("out of memory");
-        return -1;
-    }
-    st = tmlp_model_save(net, what, buf, size, &len);
-    if (st != TMLP_OK) {
-        tool_err("%s: can't save: %s", path, tmlp_status_str(st));
-        free(buf);
-        return -1;
-    }
-    rc = tool_write_bytes(path, buf, len);
-    free(buf);
-    return rc;
 }
 
 static const char *const act_names[] = {"identity", "sigmoid", "tanh",

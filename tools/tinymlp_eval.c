@@ -129,6 +129,7 @@ int cmd_eval(int argc, char **argv)
         rc = dataset_from_csv(&csv, m.desc.n_in, tool_n_out(&m.desc), loss, &ds);
         if (rc == 0) {
             rc = run_eval(&net, &ds, loss, cpath);
+            rc = rc == 0 ? tool_stdout_done() : rc;
             dataset_free(&ds);
         }
         csv_free(&csv);
@@ -173,7 +174,7 @@ static int run_predict(tmlp_net_t *net, const csv_t *csv)
         free(y);
         return -1;
     }
-    for (r = 0; r < csv->n_rows; r++) {
+    for (r = 0; r < csv->n_rows && !ferror(stdout); r++) {
         tmlp_status_t st = tmlp_net_forward(net, csv->vals + r * csv->n_cols, y);
         if (st != TMLP_OK) {
             fprintf(stderr, "%s:%lu:1: error: %s\n", csv->path, csv->line[r],
@@ -184,7 +185,7 @@ static int run_predict(tmlp_net_t *net, const csv_t *csv)
         print_prediction(y, n_out, classify);
     }
     free(y);
-    return fflush(stdout) == 0 ? 0 : -1;
+    return tool_stdout_done();
 }
 
 int cmd_predict(int argc, char **argv)

@@ -134,6 +134,7 @@ static int export_fn(FILE *f, void *ctx)
     char *N = malloc(len + 1u);
     int scaled = (d->flags & TMLP_DESC_INPUT_SCALE) != 0;
     if (N == NULL || tmlp_net_params(c->net, &p, &n) != TMLP_OK) {
+        tool_err("%s: %s", c->src, N == NULL ? "out of memory" : "can't read the parameters");
         free(N);
         return -1;
     }
@@ -320,5 +321,5 @@ int cmd_info(int argc, char **argv)
     }
     print_arena(d);
     tool_model_free(&m);
-    return 0;
+    return tool_stdout_done() == 0 ? 0 : 1;
 }

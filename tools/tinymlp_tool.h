@@ -12,7 +12,7 @@
 
 #include "tinymlp.h"
 
-/* ---- common (tinymlp.c) ------------------------------------------------ */
+/* ---- common (tinymlp_common.c) ------------------------------------------ */
 
 /* Prints "tinymlp: " and the formatted message with a newline to stderr. */
 void tool_err(const char *fmt, ...)
@@ -24,12 +24,26 @@ void tool_err(const char *fmt, ...)
 /* Reads a whole file into a malloc'd, NUL-terminated buffer. */
 char *tool_read_file(const char *path, size_t *len);
 
+/* ---- output (tinymlp_output.c) ------------------------------------------ */
+
 /* Writes `path` through fn(f, ctx) into a temporary file in the same
- * directory, then renames it over `path`: on any failure (fn returning
- * nonzero included) the temporary file is removed and `path` is untouched. */
+ * directory, then renames it over `path` (tmlp_json_write_atomic in
+ * tools/tmlp_json.h): on any failure (fn returning nonzero included) the
+ * temporary file is removed and `path` is untouched. fn reports its own
+ * errors; a write error on f, and every later failure, is reported as
+ * "tinymlp: PATH: reason". */
 int tool_write_atomic(const char *path, int (*fn)(FILE *f, void *ctx), void *ctx);
 /* The same for a byte buffer. */
 int tool_write_bytes(const char *path, const void *buf, size_t len);
+
+/* Saves the net with `what` to path (atomically). */
+int tool_model_save(const tmlp_net_t *net, uint32_t what, const char *path);
+
+/* After the last output to stdout: 0 when everything written reached it,
+ * else -1 with "tinymlp: stdout: reason". */
+int tool_stdout_done(void);
+
+/* ---- models (tinymlp_common.c) ------------------------------------------ */
 
 /* A model file read into memory and verified. */
 typedef struct {
@@ -51,9 +65,6 @@ int tool_model_whole(const tool_model_t *m);
 /* An inference net (parameters in its arena) loaded from m; *arena is
  * malloc'd and must outlive the net (free it afterwards). */
 int tool_model_net(const tool_model_t *m, tmlp_net_t *net, void **arena);
-
-/* Saves the net with `what` to path (atomically). */
-int tool_model_save(const tmlp_net_t *net, uint32_t what, const char *path);
 
 /* Activation names (the JSON names) and loss names. */
 const char *tool_act_name(unsigned act);

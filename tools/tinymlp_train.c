@@ -319,6 +319,8 @@ static int train_run(train_opts_t *o, const tool_model_t *m)
         r.bar = !o->quiet && isatty(2);
         r.t0 = now_s();
         rc = run_loop(&r);
+        /* Progress that did not reach stdout is a failure too: nothing is written. */
+        rc = rc == 0 ? tool_stdout_done() : rc;
         rc = rc == 0 ? tool_model_save(&net, o->no_state ? 0u : TMLP_SAVE_OPTIM, o->out) : rc;
         rc = rc == 0 && o->plot != NULL ? plot_svg(o->plot, &r.hist, o->out) : rc;
     }

@@ -93,4 +93,17 @@ int tmlp_json_write(FILE *out, const tmlp_desc_t *desc, const float *params, con
 int tmlp_json_to_model(const char *text, size_t len, void **model, size_t *model_len,
                        tmlp_json_error_t *err);
 
+/* ---- shared by the programs built on this module (tmlp-json, tinymlp) ---- */
+
+/* Writes the file `path` atomically: fn(f, ctx) writes the contents to f
+ * (a stream in memory), which then go to a new temporary file next to path
+ * ("path.tmp.XXXXXX", mode 0666 less the umask), are flushed to the disk
+ * and renamed over path. fn returns 0, or nonzero after reporting its own
+ * error; a write error on f is not its own. Every failure of the file
+ * system (creating, writing, syncing, closing, renaming; out of memory) is
+ * reported here, as one line "WHO: PATH: reason" on stderr. On any failure the temporary file is
+ * removed and path is left as it was. Returns 0 or -1. */
+int tmlp_json_write_atomic(const char *who, const char *path, int (*fn)(FILE *f, void *ctx),
+                           void *ctx);
+
 #endif

@@ -8,15 +8,14 @@
  * over it only when complete, so a failure never leaves a half-written or
  * stale-looking output. Exit status: 0 done, 1 bad input or I/O error,
  * 2 usage. Messages go to stderr as "file:line:col: error: ..." for JSON
- * text and "file: error: ..." otherwise. */
+ * text, "file: error: ..." for other bad input, and "tmlp-json: FILE: reason"
+ * for an output that can't be written (FILE the output file or stdout). */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <sys/stat.h>
-#include <unistd.h>
 
 #include "tmlp_json.h"
 
@@ -68,106 +67,87 @@ static char *read_file(const char *path, size_t *len)
     return buf;
 }
 
-/* A temporary file next to `path` ("path.tmp.XXXXXX"), mode as a new file
- * would get under the umask. */
-static FILE *open_temp(const char *path, char **tmp)
-{
-    size_t n = strlen(path);
-    mode_t mask;
-    int fd;
-    FILE *f;
-    *tmp = malloc(n + 12u);
-    if (*tmp == NULL) {
-        return NULL;
-    }
-    memcpy(*tmp, path, n);
-    memcpy(*tmp + n, ".tmp.XXXXXX", 12);
-    fd = mkstemp(*tmp);
-    if (fd < 0) {
-        fprintf(stderr, "%s: error: can not create a temporary file: %s\n", path, strerror(errno));
-        free(*tmp);
-        *tmp = NULL;
-        return NULL;
-    }
-    mask = umask(022);
-    umask(mask);
-    (void)fchmod(fd, (mode_t)(0666 & ~mask));
-    f = fdopen(fd, "wb");
-    if (f == NULL) {
-        close(fd);
-        unlink(*tmp);
-        free(*tmp);
-        *tmp = NULL;
-    }
-    return f;
-}
+typedef struct {
+    const char *in;
+    char *buf;
+    size_t len;
+    unsigned notes;
+} dump_ctx_t;
 
-/* Closes the temporary file and renames it to path when ok, else removes it. */
-static int finish_temp(FILE *f, char *tmp, const char *path, int ok)
+static int dump_fn(FILE *f, void *ctx)
 {
-    if (fflush(f) != 0 || ferror(f) || fsync(fileno(f)) != 0) {
-        ok = 0;
-        fprintf(stderr, "%s: error: write error: %s\n", path, strerror(errno));
+    dump_ctx_t *c = ctx;
+    tmlp_json_error_t err;
+    if (tmlp_json_dump(f, c->buf, c->len, &c->notes, &err) != 0) {
+        if (!ferror(f)) { /* a write error is reported, naming the output, by the caller */
+            fprintf(stderr, "%s: error: %s\n", c->in, err.msg);
+        }
+        return -1;
     }
-    if (fclose(f) != 0 && ok) {
-        ok = 0;
-        fprintf(stderr, "%s: error: write error: %s\n", path, strerror(errno));
-    }
-    if (ok && rename(tmp, path) != 0) {
-        ok = 0;
-        fprintf(stderr, "%s: error: can not rename %s: %s\n", path, tmp, strerror(errno));
-    }
-    if (!ok) {
-        unlink(tmp);
-    }
-    free(tmp);
-    return ok ? 0 : 1;
+    return 0;
 }
 
 static int cmd_dump(const char *in, const char *out)
 {
-    size_t len = 0;
-    char *buf = read_file(in, &len), *tmp = NULL;
-    FILE *f = stdout;
-    tmlp_json_error_t err;
-    unsigned notes = 0;
+    dump_ctx_t c;
     int rc;
-    if (buf == NULL) {
+    memset(&c, 0, sizeof c);
+    c.in = in;
+    c.buf = read_file(in, &c.len);
+    if (c.buf == NULL) {
         return 1;
     }
-    if (out != NULL && (f = open_temp(out, &tmp)) == NULL) {
-        free(buf);
-        return 1;
+    if (out != NULL) {
+        rc = tmlp_json_write_atomic("tmlp-json", out, dump_fn, &c);
+    } else {
+        int before;
+        rc = dump_fn(stdout, &c);
+        before = errno; /* why the write failed, when it failed inside dump_fn */
+        errno = 0;
+        if (fflush(stdout) != 0 || ferror(stdout)) {
+            int e = errno != 0 ? errno : before;
+            fprintf(stderr, "tmlp-json: stdout: %s\n", e != 0 ? strerror(e) : "write error");
+            rc = -1;
+        }
     }
-    rc = tmlp_json_dump(f, buf, len, &notes, &err);
-    free(buf);
-    if (rc != 0) {
-        fprintf(stderr, "%s: error: %s\n", in, err.msg);
-    }
-    if (notes & TMLP_JSON_NOTE_OPTIM_DROPPED) {
+    free(c.buf);
+    if (c.notes & TMLP_JSON_NOTE_OPTIM_DROPPED) {
         fprintf(stderr, "%s: note: optimizer state not carried into JSON\n", in);
     }
-    if (notes & TMLP_JSON_NOTE_PARAM_CANON) {
+    if (c.notes & TMLP_JSON_NOTE_PARAM_CANON) {
         fprintf(stderr,
                 "%s: note: an activation parameter equal to its default, or on an "
                 "activation without one, is written as the default\n",
                 in);
     }
-    return out != NULL ? finish_temp(f, tmp, out, rc == 0) | (rc != 0) : (rc != 0);
+    return rc != 0;
+}
+
+typedef struct {
+    const void *model;
+    size_t len;
+} bytes_t;
+
+static int bytes_fn(FILE *f, void *ctx)
+{
+    const bytes_t *b = ctx;
+    (void)fwrite(b->model, 1, b->len, f); /* a failure is the writer's to report */
+    return 0;
 }
 
 static int cmd_load(const char *in, const char *out)
 {
-    size_t len = 0, model_len = 0;
-    char *text = read_file(in, &len), *tmp = NULL;
+    size_t len = 0;
+    char *text = read_file(in, &len);
     void *model = NULL;
     tmlp_json_error_t err;
-    FILE *f;
-    int ok;
+    bytes_t b;
+    int rc;
     if (text == NULL) {
         return 1;
     }
-    if (tmlp_json_to_model(text, len, &model, &model_len, &err) != 0) {
+    b.len = 0;
+    if (tmlp_json_to_model(text, len, &model, &b.len, &err) != 0) {
         if (err.line != 0u) {
             fprintf(stderr, "%s:%lu:%lu: error: %s\n", in, err.line, err.col, err.msg);
         } else {
@@ -177,14 +157,10 @@ static int cmd_load(const char *in, const char *out)
         return 1;
     }
     free(text);
-    f = open_temp(out, &tmp);
-    if (f == NULL) {
-        free(model);
-        return 1;
-    }
-    ok = fwrite(model, 1, model_len, f) == model_len;
+    b.model = model;
+    rc = tmlp_json_write_atomic("tmlp-json", out, bytes_fn, &b);
     free(model);
-    return finish_temp(f, tmp, out, ok);
+    return rc != 0;
 }
 
 int main(int argc, char **argv)
