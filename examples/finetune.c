@@ -148,6 +148,8 @@ static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train
     ft_opts.params = digits_params;
     ft_opts.n_params = digits_N_PARAMS;
     ft_opts.no_grad_buffer = 1;
+    ft_opts.in_offset = digits_in_offset; /* the model's input scaling */
+    ft_opts.in_scale = digits_in_scale;
     desc->layer[0].flags = TMLP_LAYER_FROZEN;
     cfg.loss = TMLP_LOSS_CE;
     cfg.batch = 1;
@@ -155,7 +157,6 @@ static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train
     cfg.seed = 7;
     cfg.max_epochs = 10;
     if (!must(tmlp_net_init(net, desc, &ft_opts, ft_arena, sizeof ft_arena, NULL), "tmlp_net_init") ||
-        !must(tmlp_net_set_input_scale(net, digits_in_offset, digits_in_scale), "input scale") ||
         !must(tmlp_train(&tr, net, train, &cfg, &res), "tmlp_train")) {
         return 0;
     }

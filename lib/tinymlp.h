@@ -205,6 +205,11 @@ typedef struct {
      * tmlp_net_backward, tmlp_net_step and tmlp_net_gradcheck are not
      * available (TMLP_ERR_STATE). Same results, bit for bit. */
     uint8_t no_grad_buffer;
+    /* Input scaling, for a desc with TMLP_DESC_INPUT_SCALE: n_in offsets and
+     * n_in scales (finite), copied. Both NULL: offset 0 and scale 1 until
+     * tmlp_net_set_input_scale or a load sets them. */
+    const float *in_offset;
+    const float *in_scale;
 } tmlp_opts_t;
 
 /* Parameters (floats) of one dense layer: weights [n_out][n_in] then biases. */
@@ -284,9 +289,11 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, 
  * failed init never leaves a half-built or stale net usable. A handle that
  * is all zeros (a static one whose init never ran) is refused the same
  * way, and so is most garbage.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (desc invalid, or n_params differs
- * from the desc's), TMLP_ERR_STATE (training with nothing to train),
- * TMLP_ERR_NUMERIC (a borrowed parameter is not finite), TMLP_ERR_NOMEM
+ * Errors: TMLP_ERR_ARG (also: one of in_offset/in_scale without the other,
+ * or either without TMLP_DESC_INPUT_SCALE), TMLP_ERR_SHAPE (desc invalid,
+ * or n_params differs from the desc's), TMLP_ERR_STATE (training with
+ * nothing to train), TMLP_ERR_NUMERIC (a borrowed parameter or a scaling
+ * value is not finite), TMLP_ERR_NOMEM
  * (arena_bytes too small: *needed_bytes, if not NULL, gets the size). */
 tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp_opts_t *opts,
                             void *arena, size_t arena_bytes, size_t *needed_bytes);

@@ -318,6 +318,47 @@ TMLP_TEST(input_scaling_applies_before_the_first_layer)
     CHECK_BITS(y3[0], y2[0]);
 }
 
+/* The scaling given at init (tmlp_opts_t.in_offset/in_scale) is the one the
+ * net runs with, from its first forward: the same bits as setting it after
+ * init; and what does not go together is refused, leaving the handle
+ * refused. */
+TMLP_TEST(input_scaling_given_at_init)
+{
+    static float s_arena[TMLP_MLP2_BYTES(MI, MH, MO, 0, TMLP_BUILD_SCALE) / sizeof(float)];
+    const uint32_t inf_bits = 0x7f800000u;
+    float inf_scale[MI] = {0.0f};
+    tmlp_net_t nt, ns;
+    tmlp_desc_t d = model_desc();
+    tmlp_opts_t o;
+    const float *p, *off, *sc, *off2, *sc2;
+    size_t n;
+    float y1[MO], y2[MO];
+    memcpy(&inf_scale[1], &inf_bits, sizeof inf_scale[1]);
+    build(&nt, a1, 4);
+    CHECK_OK(tmlp_net_params(&nt, &p, &n));
+    CHECK_OK(tmlp_net_input_scale(&nt, &off, &sc));
+    memset(&o, 0, sizeof o);
+    o.params = p;
+    o.n_params = n;
+    o.in_offset = off;
+    o.in_scale = sc;
+    CHECK_OK(tmlp_net_init(&ns, &d, &o, s_arena, sizeof s_arena, NULL));
+    CHECK_OK(tmlp_net_input_scale(&ns, &off2, &sc2));
+    CHECK(memcmp(off, off2, MI * sizeof(float)) == 0 && memcmp(sc, sc2, MI * sizeof(float)) == 0);
+    CHECK_OK(tmlp_net_forward(&ns, MX[1], y1));
+    CHECK_OK(tmlp_net_forward(&nt, MX[1], y2));
+    CHECK_BITS(y1[0], y2[0]);
+    CHECK_BITS(y1[1], y2[1]);
+    o.in_scale = NULL; /* one without the other */
+    CHECK_ERR(tmlp_net_init(&ns, &d, &o, s_arena, sizeof s_arena, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_forward(&ns, MX[1], y1), TMLP_ERR_UNINIT);
+    o.in_scale = inf_scale; /* not finite */
+    CHECK_ERR(tmlp_net_init(&ns, &d, &o, s_arena, sizeof s_arena, NULL), TMLP_ERR_NUMERIC);
+    o.in_scale = sc;
+    d.flags = 0; /* a net that does not scale */
+    CHECK_ERR(tmlp_net_init(&ns, &d, &o, s_arena, sizeof s_arena, NULL), TMLP_ERR_ARG);
+}
+
 void suite_model(void)
 {
     RUN(save_load_round_trip_and_exact_resume);
@@ -325,4 +366,5 @@ void suite_model(void)
     RUN(valid_crc_but_hostile_contents);
     RUN(format_versions_and_reserved_bytes);
     RUN(input_scaling_applies_before_the_first_layer);
+    RUN(input_scaling_given_at_init);
 }

@@ -108,21 +108,20 @@ static void put_init_fn(FILE *f, const char *name, int scaled)
     fprintf(f, "/* Builds an inference net on the const weights, input scaling included:\n"
             " *   static float arena[%s_ARENA_INFER_CONST_BYTES / sizeof(float)];\n"
             " *   %s_init(&net, arena, sizeof arena);\n"
-            " * Errors: as tmlp_net_init() and tmlp_net_set_input_scale(). */\n"
+            " * Errors: as tmlp_net_init(). */\n"
             "static inline tmlp_status_t %s_init(tmlp_net_t *net, void *arena, size_t arena_bytes)\n"
             "{\n"
             "    tmlp_opts_t opts;\n"
-            "    tmlp_status_t st;\n"
             "    memset(&opts, 0, sizeof opts);\n"
             "    opts.params = %s_params;\n"
-            "    opts.n_params = %s_N_PARAMS;\n"
-            "    st = tmlp_net_init(net, &%s_desc, &opts, arena, arena_bytes, NULL);\n",
-            name, name, name, name, name, name);
+            "    opts.n_params = %s_N_PARAMS;\n",
+            name, name, name, name, name);
     if (scaled) {
-        fprintf(f, "    if (st == TMLP_OK) {\n        st = tmlp_net_set_input_scale(net, "
-                "%s_in_offset, %s_in_scale);\n    }\n", name, name);
+        fprintf(f, "    opts.in_offset = %s_in_offset;\n    opts.in_scale = %s_in_scale;\n", name,
+                name);
     }
-    fputs("    return st;\n}\n", f);
+    fprintf(f, "    return tmlp_net_init(net, &%s_desc, &opts, arena, arena_bytes, NULL);\n}\n",
+            name);
 }
 
 static int export_fn(FILE *f, void *ctx)

@@ -188,7 +188,7 @@ tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
 tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opts,
                                  tmlp_i_mode_t *mode, uint32_t *slots)
 {
-    static const tmlp_opts_t none = {NULL, NULL, 0, 0};
+    static const tmlp_opts_t none = {NULL, NULL, 0, 0, NULL, NULL};
     size_t n_frozen;
     tmlp_status_t st;
     const tmlp_opts_t *o = opts != NULL ? opts : &none;

@@ -125,8 +125,22 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
     if (params != NULL && !tmlp_i_all_finite(params, lay.n_params)) {
         return TMLP_ERR_NUMERIC;
     }
+    if (opts != NULL && (opts->in_offset != NULL || opts->in_scale != NULL)) {
+        if (opts->in_offset == NULL || opts->in_scale == NULL ||
+            !(desc->flags & TMLP_DESC_INPUT_SCALE)) {
+            return TMLP_ERR_ARG;
+        }
+        if (!tmlp_i_all_finite(opts->in_offset, desc->n_in) ||
+            !tmlp_i_all_finite(opts->in_scale, desc->n_in)) {
+            return TMLP_ERR_NUMERIC;
+        }
+    }
     assemble(net, desc, mode, opts != NULL ? opts->optim : NULL, slots, params, (float *)arena,
              &lay);
+    if (opts != NULL && opts->in_offset != NULL) {
+        memcpy(net->in_offset, opts->in_offset, desc->n_in * sizeof(float));
+        memcpy(net->in_scale, opts->in_scale, desc->n_in * sizeof(float));
+    }
     return TMLP_OK;
 }
 
