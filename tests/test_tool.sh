@@ -213,8 +213,9 @@ err_case "label out of range" "$D/label.csv:2:9: error: class label out of range
     tr_ "$D/label.csv"
 err_case "fractional label" "$D/labelfrac.csv:2:9: error: class label out of range: 1.5" bad.tmlp \
     tr_ "$D/labelfrac.csv"
-err_case "empty file" "$D/empty.csv:1:1: error: no data rows" bad.tmlp tr_ "$D/empty.csv"
-err_case "header only" "$D/headeronly.csv:1:1: error: no data rows" bad.tmlp tr_ "$D/headeronly.csv"
+err_case "empty file" "$D/empty.csv:1:1: error: no data rows (empty file)" bad.tmlp tr_ "$D/empty.csv"
+err_case "header only" "$D/headeronly.csv:1:1: error: no data rows (only a header line)" bad.tmlp \
+    tr_ "$D/headeronly.csv"
 err_case "missing file" "$D/missing.csv: No such file" bad.tmlp tr_ "$D/missing.csv"
 err_case "wrong width" "$D/width.csv:1:1: error: 6 columns" bad.tmlp tr_ "$D/width.csv"
 err_case "bad validation file" "$D/nan.csv:2:7" bad.tmlp tr_ "$D/blobs.csv" --val "$D/nan.csv"
@@ -238,6 +239,75 @@ err_case "init bad act" "unknown activation" bad.tmlp \
     "$TM" init --input 2 --layers 3 --act relu6 -o bad.tmlp
 err_case "init act count" "--act: 1 activations for 2 layers" bad.tmlp \
     "$TM" init --input 2 --layers 3,1 --act relu -o bad.tmlp
+
+# ---- the first line: a header only when clearly one ----------------------------
+
+# A first row with one bad field is an error like on any other line, not a
+# header dropped in silence: train, eval and predict all stop.
+printf '1,2,x,4,1\n0.5,1,2,3,0\n0.5,1,2,3,1\n' >badfirst.csv
+for c in tr_ "$TM eval m.tmlp" "$TM predict m.tmlp"; do
+    # shellcheck disable=SC2086
+    err_case "first line with a bad field: $c" \
+        "badfirst.csv:1:5: error: not a number: 'x' (field 3; the first line is a header only" \
+        bad.tmlp $c badfirst.csv
+done
+# A header line (no field a number; pandas leaves the index column's name
+# empty) is skipped, and stderr says so in one line.
+printf ',f0,f1,f2\n0.5,1,2,0\n0.5,1,2,1\n' >pandas.csv
+check "predict after a header" "$TM" predict m.tmlp pandas.csv
+[ "$(wc -l <out.log)" = 2 ] && [ "$(cat err.log)" = "tinymlp: pandas.csv:1: header line skipped" ] &&
+    ok || bad "header line: $(wc -l <out.log) predictions, stderr '$(cat err.log)'"
+check "train after a header" "$TM" train m.tmlp "$D/blobs.csv" -o h.tmlp --epochs 1 --quiet
+[ "$(cat err.log)" = "tinymlp: $D/blobs.csv:1: header line skipped" ] && ok ||
+    bad "train: header note: '$(cat err.log)'"
+# A UTF-8 byte order mark is not a header: every row counts, and no note.
+printf '\357\273\2770.5,1,2,3,0\n0.5,1,2,3,1\n0.5,1,2,3,2\n' >bom.csv
+check "eval with a byte order mark" "$TM" eval m.tmlp bom.csv
+grep -q '^samples  3$' out.log && [ ! -s err.log ] && ok ||
+    bad "byte order mark: $(head -1 out.log), stderr '$(cat err.log)'"
+printf '\357\273\277a,b,c,d,y\n0.5,1,2,3,0\n' >bomheader.csv
+check "eval with a byte order mark and a header" "$TM" eval m.tmlp bomheader.csv
+grep -q '^samples  1$' out.log && grep -q 'bomheader.csv:1: header line skipped' err.log && ok ||
+    bad "byte order mark and header: $(head -1 out.log), stderr '$(cat err.log)'"
+
+# ---- other formats are named, not taken for an empty file -----------------------
+
+printf '0.5;1;2;3;0\n0.5;1;2;3;1\n' >semicolon.csv
+err_case "';' separator" "semicolon.csv:1:4: error: found ';': fields must be separated by ','" \
+    bad.tmlp tr_ semicolon.csv
+printf 'a;b;c;d;y\n0.5;1;2;3;0\n' >semiheader.csv
+err_case "';' separator after a header" "semiheader.csv:1:2: error: found ';'" bad.tmlp \
+    tr_ semiheader.csv
+printf '0.5\t1\t2\t3\t0\n' >tabs.csv
+err_case "tab separator" "tabs.csv:1:4: error: found a tab: fields must be separated by ','" \
+    bad.tmlp tr_ tabs.csv
+printf 'a,b,c,d,y\r0.5,1,2,3,0\r0.5,1,2,3,1\r' >cr.csv
+err_case "CR-only line endings" "cr.csv:1:10: error: found a CR inside the line: CR-only line endings" \
+    bad.tmlp tr_ cr.csv
+printf '0.5,1,2,3,0\r\n0.5,1,2,3,1\r\n' >crlf.csv
+check "CR LF line endings" "$TM" eval m.tmlp crlf.csv
+grep -q '^samples  2$' out.log && ok || bad "CR LF: $(head -1 out.log)"
+printf '"a","b","c","d","y"\n"0.5","1","2","3","0"\n' >quoted.csv
+err_case "quoted fields" "quoted.csv:1:1: error: found '\"': quoted fields are not supported" \
+    bad.tmlp tr_ quoted.csv
+
+# ---- input bytes in messages are escaped and capped ------------------------------
+
+# printable FILE: FILE has only printable ASCII and line feeds.
+printable() { [ "$(LC_ALL=C tr -d '\n -~' <"$1" | wc -c)" -eq 0 ]; }
+printf '0.5,1,2,3,0\n0.5,1,\001\033[31m\377\\,3,0\n' >binary.csv
+err_case "binary field" "binary.csv:2:7: error: not a number: '\\x01\\x1b[31m\\xff\\\\' (field 3)" \
+    bad.tmlp tr_ binary.csv
+printable err.log && ok || bad "binary field: raw bytes in the message"
+awk 'BEGIN { printf "0.5,1,"; for (i = 0; i < 500; i++) printf "z"; print ",3,0" }' >long.csv
+err_case "long field" "long.csv:1:7: error: not a number: '$(printf '%040d' 0 | tr 0 z)...' (field 3" \
+    bad.tmlp tr_ long.csv
+[ "$(wc -c <err.log)" -lt 200 ] && ok || bad "long field: $(wc -c <err.log) bytes of message"
+printf '{"\\u001b[2J\377": 1}' >key.json
+err_case "JSON key with control bytes" 'key.json:1:2: error: unknown key "\x1b[2J\xff"' bad.tmlp \
+    "$TM" load-json key.json -o bad.tmlp
+printable err.log && ok || bad "JSON key: raw bytes in the message"
+
 # An existing output survives a failed run unchanged.
 cp m.tmlp keep.tmlp
 "$TM" train m.tmlp "$D/nan.csv" -o keep.tmlp --quiet 2>/dev/null
@@ -277,7 +347,7 @@ if (trap '' XFSZ && ulimit -f 1) 2>/dev/null; then
         "$TM" init --input 64 --layers 128,10 --act relu,softmax -o w.tmlp
     write_fails "write failure: train" w.tmlp "$TM" train big.tmlp one.csv -o w.tmlp --quiet
     write_fails "write failure: train --plot" w.svg \
-        "$TM" train m.tmlp "$D/blobs.csv" -o /dev/null --quiet --epochs 40 --plot w.svg
+        "$TM" train m.tmlp "$D/blobs_val.csv" -o pw.tmlp --quiet --epochs 40 --plot w.svg
     "$TM" dump big.tmlp -o big.json 2>/dev/null
     write_fails "write failure: load-json" w.tmlp "$TM" load-json big.json -o w.tmlp
     write_fails "write failure: dump -o names the output" w.json "$TM" dump big.tmlp -o w.json
@@ -301,7 +371,7 @@ rc=$?
 # can't be written (and train then writes no model).
 if [ -c /dev/full ]; then
     for c in "eval t.tmlp $D/blobs_val.csv" "info t.tmlp" "predict t.tmlp $D/blobs_val.csv" \
-        "dump t.tmlp" "train m.tmlp $D/blobs.csv -o full.tmlp --epochs 2" "help"; do
+        "dump t.tmlp" "train m.tmlp $D/blobs_val.csv -o full.tmlp --epochs 2" "help"; do
         # shellcheck disable=SC2086
         "$TM" $c >/dev/full 2>err.log
         rc=$?

@@ -4,10 +4,12 @@
 
 #include <errno.h>
 #include <math.h>
+#include <stdarg.h>
 #include <stdlib.h>
 #include <string.h>
 
 #include "tinymlp_tool.h"
+#include "tmlp_json.h" /* tmlp_show */
 
 /* Growable arrays of the values, field columns and row lines. */
 typedef struct {
@@ -55,77 +57,173 @@ static int is_blank(const char *s, const char *end)
     return s == end;
 }
 
-/* Parses one field [s, end): 0 ok, 1 not a number, 2 not finite. */
+/* Trims blanks (and a line's CR) off both ends of the field [*s, *end). */
+static void trim(const char **s, const char **end)
+{
+    while (*s < *end && (**s == ' ' || **s == '\t')) {
+        (*s)++;
+    }
+    while (*end > *s && ((*end)[-1] == ' ' || (*end)[-1] == '\t' || (*end)[-1] == '\r')) {
+        (*end)--;
+    }
+}
+
+/* Kinds of field. */
+enum { F_NUMBER, F_TEXT, F_EMPTY, F_BINARY, F_NOT_FINITE };
+
+/* Parses one field [s, end): F_NUMBER with *v set, F_NOT_FINITE (NaN,
+ * Inf), or what the field is instead: F_EMPTY, F_TEXT (printable, such
+ * as a column name; UTF-8 allowed) or F_BINARY (control bytes, DEL). */
 static int parse_field(const char *s, const char *end, float *v)
 {
     char buf[128];
     char *stop;
-    size_t n;
-    while (s < end && (*s == ' ' || *s == '\t')) {
-        s++;
-    }
-    while (end > s && (end[-1] == ' ' || end[-1] == '\t' || end[-1] == '\r')) {
-        end--;
-    }
+    size_t n, i;
+    trim(&s, &end);
     n = (size_t)(end - s);
-    if (n == 0u || n >= sizeof buf) {
-        return 1;
+    if (n == 0u) {
+        return F_EMPTY;
     }
-    memcpy(buf, s, n);
-    buf[n] = '\0';
-    errno = 0;
-    *v = strtof(buf, &stop);
-    if (stop != buf + n) {
-        return 1;
+    if (n < sizeof buf) {
+        memcpy(buf, s, n);
+        buf[n] = '\0';
+        errno = 0;
+        *v = strtof(buf, &stop);
+        if (stop == buf + n) {
+            /* Underflow (ERANGE with a tiny or zero result) is accepted as rounded. */
+            return isfinite(*v) ? F_NUMBER : F_NOT_FINITE;
+        }
     }
-    /* Underflow (ERANGE with a tiny or zero result) is accepted as rounded. */
-    return isfinite(*v) ? 0 : 2;
+    for (i = 0; i < n; i++) {
+        unsigned char ch = (unsigned char)s[i];
+        if (ch < 0x20u || ch == 0x7fu) {
+            return F_BINARY;
+        }
+    }
+    return F_TEXT;
 }
 
-/* Splits one line [s, end) into fields; 0 ok, -1 error (reported). `header`
- * is set when a field is not a number and header_ok allows skipping it. */
+/* Reports an error at line:col of c's file; returns -1. */
+#if defined(__GNUC__)
+__attribute__((format(printf, 4, 5)))
+#endif
+static int csv_err(const csv_t *c, unsigned long line, unsigned long col, const char *fmt, ...)
+{
+    va_list ap;
+    fprintf(stderr, "%s:%lu:%lu: error: ", c->path, line, col);
+    va_start(ap, fmt);
+    vfprintf(stderr, fmt, ap);
+    va_end(ap);
+    fputc('\n', stderr);
+    return -1;
+}
+
+/* What the file may be written in instead of this tool's CSV (numbers
+ * separated by ',', lines ending in LF or CR LF): a CR inside the line
+ * (CR-only line endings) or a '"' anywhere; a ';' or a tab inside a field
+ * that is not a number. Reports it and returns -1, or returns 0. */
+static int check_dialect(const csv_t *c, const char *s, const char *end, unsigned long line,
+                         const char *line_start, int whole_line)
+{
+    const char *p;
+    if (whole_line) {
+        const char *cr = memchr(s, '\r', (size_t)(end - s));
+        if (cr != NULL && !is_blank(cr, end)) {
+            return csv_err(c, line, (unsigned long)(cr - line_start) + 1ul,
+                           "found a CR inside the line: CR-only line endings are not supported "
+                           "(end lines with LF or CR LF)");
+        }
+        p = memchr(s, '"', (size_t)(end - s));
+        if (p != NULL) {
+            return csv_err(c, line, (unsigned long)(p - line_start) + 1ul,
+                           "found '\"': quoted fields are not supported");
+        }
+        return 0;
+    }
+    trim(&s, &end);
+    for (p = s; p < end; p++) {
+        if (*p == ';' || *p == '\t') {
+            return csv_err(c, line, (unsigned long)(p - line_start) + 1ul,
+                           "found %s: fields must be separated by ','",
+                           *p == ';' ? "';'" : "a tab");
+        }
+    }
+    return 0;
+}
+
+/* Splits one line [s, end) into fields; 0 ok, -1 error (reported). When
+ * header_ok (the file's first line), *header is set instead of an error
+ * when the line is a header: no field is a number, at least one is text. */
 static int parse_line(const csv_t *c, const char *s, const char *end, unsigned long line,
                       float **v, unsigned long **col, size_t *n, size_t *cap, int header_ok,
                       int *header)
 {
-    const char *line_start = s;
+    const char *line_start = s, *bad = NULL, *bad_end = NULL;
+    size_t bad_k = 0, n_num = 0, n_text = 0, n_binary = 0;
+    int bad_kind = F_NUMBER;
+    char shown[TMLP_SHOW_BYTES];
     *n = 0;
     *header = 0;
+    if (check_dialect(c, s, end, line, line_start, 1) != 0) {
+        return -1;
+    }
     for (;;) {
         const char *f = s;
-        int r;
+        int kind;
         while (s < end && *s != ',') {
             s++;
         }
         if (*n == *cap) {
-            *cap = *cap ? 2u * *cap : 64u;
-            *v = realloc(*v, *cap * sizeof **v);
-            *col = realloc(*col, *cap * sizeof **col);
-            if (*v == NULL || *col == NULL) {
+            size_t grown = *cap ? 2u * *cap : 64u;
+            float *nv = realloc(*v, grown * sizeof *nv);
+            unsigned long *nc = nv == NULL ? NULL : realloc(*col, grown * sizeof *nc);
+            *v = nv != NULL ? nv : *v;
+            if (nc == NULL) {
                 tool_err("out of memory");
                 return -1;
             }
+            *col = nc;
+            *cap = grown;
         }
         (*col)[*n] = (unsigned long)(f - line_start) + 1ul;
-        r = parse_field(f, s, &(*v)[*n]);
-        if (r == 1 && header_ok) {
-            *header = 1;
-        } else if (r != 0) {
-            int w = (int)(s - f);
-            fprintf(stderr, "%s:%lu:%lu: error: %s '%.*s' (field %zu)\n", c->path, line,
-                    (*col)[*n], r == 1 ? "not a number:" : "not finite:", w > 40 ? 40 : w, f,
-                    *n + 1u);
+        kind = parse_field(f, s, &(*v)[*n]);
+        if (kind != F_NUMBER && kind != F_NOT_FINITE &&
+            check_dialect(c, f, s, line, line_start, 0) != 0) {
             return -1;
+        }
+        n_num += kind == F_NUMBER || kind == F_NOT_FINITE;
+        n_text += kind == F_TEXT;
+        n_binary += kind == F_BINARY;
+        if (kind != F_NUMBER && bad == NULL) {
+            bad = f;
+            bad_end = s;
+            bad_k = *n;
+            bad_kind = kind;
         }
         (*n)++;
         if (s == end) {
-            return 0;
+            break;
         }
         s++;
     }
+    if (bad == NULL) {
+        return 0;
+    }
+    if (header_ok && n_num == 0u && n_binary == 0u && n_text > 0u) {
+        *header = 1;
+        return 0;
+    }
+    return csv_err(c, line, (unsigned long)(bad - line_start) + 1ul, "%s '%s' (field %zu%s)",
+                   bad_kind == F_NOT_FINITE ? "not finite:" : "not a number:",
+                   tmlp_show(shown, bad, (size_t)(bad_end - bad)), bad_k + 1u,
+                   header_ok ? "; the first line is a header only when no field is a number"
+                             : "");
 }
 
-static int parse_text(csv_t *c, const char *text, size_t len)
+/* What a file without rows had instead. */
+enum { NO_ROWS_EMPTY, NO_ROWS_BLANK, NO_ROWS_HEADER };
+
+static int parse_text(csv_t *c, const char *text, size_t len, int *no_rows)
 {
     builder_t b = {c, 0, 0};
     const char *s = text, *end = text + len;
@@ -134,12 +232,23 @@ static int parse_text(csv_t *c, const char *text, size_t len)
     unsigned long *col = NULL;
     size_t n = 0, cap = 0;
     int rc = 0, first = 1, header;
+    *no_rows = NO_ROWS_EMPTY;
+    if (len >= 3u && memcmp(s, "\xef\xbb\xbf", 3) == 0) { /* a UTF-8 byte order mark */
+        s += 3;
+    }
     while (s < end && rc == 0) {
         const char *e = memchr(s, '\n', (size_t)(end - s));
         e = e != NULL ? e : end;
         line++;
+        if (*no_rows == NO_ROWS_EMPTY) {
+            *no_rows = NO_ROWS_BLANK;
+        }
         if (!is_blank(s, e)) {
             rc = parse_line(c, s, e, line, &v, &col, &n, &cap, first, &header);
+            if (rc == 0 && header) {
+                tool_err("%s:%lu: header line skipped", c->path, line);
+                *no_rows = NO_ROWS_HEADER;
+            }
             if (rc == 0 && !header && c->n_rows > 0u && n != c->n_cols) {
                 fprintf(stderr, "%s:%lu:1: error: %zu fields, expected %zu as on line %lu\n",
                         c->path, line, n, c->n_cols, c->line[0]);
@@ -163,22 +272,24 @@ static int parse_text(csv_t *c, const char *text, size_t len)
 
 int csv_read(const char *path, csv_t *csv)
 {
+    static const char *const why[] = {"empty file", "only blank lines", "only a header line"};
     size_t len = 0;
     char *text;
+    int no_rows = NO_ROWS_EMPTY;
     memset(csv, 0, sizeof *csv);
     csv->path = path;
     text = tool_read_file(path, &len);
     if (text == NULL) {
         return -1;
     }
-    if (parse_text(csv, text, len) != 0) {
+    if (parse_text(csv, text, len, &no_rows) != 0) {
         free(text);
         csv_free(csv);
         return -1;
     }
     free(text);
     if (csv->n_rows == 0u) {
-        fprintf(stderr, "%s:1:1: error: no data rows (empty file)\n", path);
+        fprintf(stderr, "%s:1:1: error: no data rows (%s)\n", path, why[no_rows]);
         csv_free(csv);
         return -1;
     }

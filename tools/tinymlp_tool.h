@@ -95,10 +95,13 @@ typedef struct {
     unsigned long *col;   /* [n_rows][n_cols] 1-based byte column of each field */
 } csv_t;
 
-/* Reads and checks a whole file: a header line (a first line with a field
- * that is not a number) is skipped, blank lines are ignored, every other row
- * must have the same number of numeric, finite fields. Errors: a missing or
- * empty file, a ragged row, a non-number, NaN/Inf (file:line:col). */
+/* Reads and checks a whole file (docs/cli.md): a UTF-8 byte order mark is
+ * ignored; a first line none of whose fields is a number, and one at least
+ * text, is a header, skipped with a note on stderr; blank lines are
+ * ignored; every other row must have the same number of numeric, finite
+ * fields. Errors (file:line:col, input bytes shown escaped): a missing or
+ * empty file, a ragged row, a non-number, NaN/Inf, and what other formats
+ * have: ';' or tab separators, quoted fields, CR-only line endings. */
 int csv_read(const char *path, csv_t *csv);
 void csv_free(csv_t *csv);
 
@@ -112,7 +115,7 @@ typedef struct {
     int classify;     /* accuracy is meaningful (labels, ce, bce) */
 } dataset_t;
 
-/* Builds the samples from a csv (see docs/tool.md for the column rules):
+/* Builds the samples from a csv (see docs/cli.md for the column rules):
  * n_in + 1 columns: a label; n_in + n_out columns (n_out > 1): a target
  * vector. Errors name file:line:col (label out of range, wrong width). */
 int dataset_from_csv(const csv_t *csv, uint32_t n_in, uint32_t n_out, uint8_t loss,

@@ -58,6 +58,7 @@ enum {
 static int key_index(tmlp_json_lex_t *lx, const char *key, tmlp_json_pos_t kat,
                      const char *const *names, size_t n, unsigned *seen)
 {
+    char shown[TMLP_SHOW_BYTES];
     size_t i;
     for (i = 0; i < n; i++) {
         if (strcmp(key, names[i]) == 0) {
@@ -68,7 +69,7 @@ static int key_index(tmlp_json_lex_t *lx, const char *key, tmlp_json_pos_t kat,
             return (int)i;
         }
     }
-    return tmlp_json_fail(lx, kat, "unknown key \"%s\"", key);
+    return tmlp_json_fail(lx, kat, "unknown key \"%s\"", tmlp_show(shown, key, strlen(key)));
 }
 
 static int add_row(tmlp_json_lex_t *lx, jlayer_t *ly, tmlp_json_pos_t at, size_t n)
@@ -107,7 +108,7 @@ static int parse_matrix(tmlp_json_lex_t *lx, jlayer_t *ly)
 
 static int parse_act(tmlp_json_lex_t *lx, jlayer_t *ly)
 {
-    char name[TMLP_JSON_MAX_STRING + 1];
+    char name[TMLP_JSON_MAX_STRING + 1], shown[TMLP_SHOW_BYTES];
     size_t i;
     if (tmlp_json_string(lx, name, &ly->act_at) != 0) {
         return -1;
@@ -121,7 +122,7 @@ static int parse_act(tmlp_json_lex_t *lx, jlayer_t *ly)
     return tmlp_json_fail(lx, ly->act_at,
                           "unknown activation \"%s\" (identity, sigmoid, tanh, relu, leaky_relu, "
                           "softmax)",
-                          name);
+                          tmlp_show(shown, name, strlen(name)));
 }
 
 static int parse_layer_value(tmlp_json_lex_t *lx, jlayer_t *ly, int k)

@@ -101,9 +101,45 @@ int tmlp_json_to_model(const char *text, size_t len, void **model, size_t *model
  * and renamed over path. fn returns 0, or nonzero after reporting its own
  * error; a write error on f is not its own. Every failure of the file
  * system (creating, writing, syncing, closing, renaming; out of memory) is
- * reported here, as one line "WHO: PATH: reason" on stderr. On any failure the temporary file is
- * removed and path is left as it was. Returns 0 or -1. */
+ * reported here, as one line "WHO: PATH: reason" on stderr. On any failure
+ * the temporary file is removed and path is left as it was. Returns 0 or
+ * -1. */
 int tmlp_json_write_atomic(const char *who, const char *path, int (*fn)(FILE *f, void *ctx),
                            void *ctx);
+
+/* Input bytes as messages show them (a field of a CSV file, a JSON string):
+ * printable ASCII as is, a backslash as two, any other byte (control
+ * characters, DEL, bytes >= 0x80) as \xNN; at most TMLP_SHOW_MAX bytes of
+ * the input, then "...". out needs TMLP_SHOW_BYTES chars; returns out.
+ * Inline, since tinymlp's CSV reader is also built without this module
+ * (the CSV fuzz replayer). */
+#define TMLP_SHOW_MAX 40u
+#define TMLP_SHOW_BYTES (4u * TMLP_SHOW_MAX + 4u)
+static inline const char *tmlp_show(char *out, const char *s, size_t n)
+{
+    static const char hex[] = "0123456789abcdef";
+    size_t i, k = 0;
+    for (i = 0; i < n && i < TMLP_SHOW_MAX; i++) {
+        unsigned char c = (unsigned char)s[i];
+        if (c == '\\') {
+            out[k++] = '\\';
+            out[k++] = '\\';
+        } else if (c >= 0x20u && c < 0x7fu) {
+            out[k++] = (char)c;
+        } else {
+            out[k++] = '\\';
+            out[k++] = 'x';
+            out[k++] = hex[c >> 4];
+            out[k++] = hex[c & 15u];
+        }
+    }
+    if (i < n) {
+        out[k++] = '.';
+        out[k++] = '.';
+        out[k++] = '.';
+    }
+    out[k] = '\0';
+    return out;
+}
 
 #endif
