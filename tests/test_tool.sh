@@ -362,6 +362,13 @@ mkdir isdir
 rc=$?
 [ $rc -eq 1 ] && [ "$(cat err.log)" = "tinymlp: isdir: Is a directory" ] &&
     [ "$(ls -d isdir*)" = isdir ] && ok || bad "rename failure: exit $rc, '$(cat err.log)', $(ls -d isdir*)"
+# A device is written in place, never replaced by a regular file (which
+# would succeed as root). devnull links to /dev/null, so that a replacement
+# would only replace the link.
+ln -s /dev/null devnull
+check "-o a device" "$TM" init --input 2 --layers 1 --act identity -o devnull
+[ -L devnull ] && [ -c /dev/null ] && [ "$(ls devnull*)" = devnull ] && ok ||
+    bad "-o a device: devnull was replaced: $(ls -l devnull*)"
 # Written files get the mode of a new file (0666 less the umask), not 0600.
 (umask 022 && "$TM" init --input 2 --layers 1 --act identity -o mode.tmlp) &&
     [ "$(ls -l mode.tmlp | cut -c1-10)" = "-rw-r--r--" ] && ok ||

@@ -102,8 +102,9 @@ int tmlp_json_to_model(const char *text, size_t len, void **model, size_t *model
  * error; a write error on f is not its own. Every failure of the file
  * system (creating, writing, syncing, closing, renaming; out of memory) is
  * reported here, as one line "WHO: PATH: reason" on stderr. On any failure
- * the temporary file is removed and path is left as it was. Returns 0 or
- * -1. */
+ * the temporary file is removed and path is left as it was. A path that
+ * is not a regular file (a device such as /dev/stdout or /dev/null, a
+ * pipe) is written in place, never replaced. Returns 0 or -1. */
 int tmlp_json_write_atomic(const char *who, const char *path, int (*fn)(FILE *f, void *ctx),
                            void *ctx);
 

@@ -6,6 +6,7 @@
 #include "tmlp_json.h"
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -232,13 +233,27 @@ static int write_failed(const char *who, const char *path, int e)
 
 /* The contents data[0..len) into a new temporary file next to path, synced,
  * closed and renamed over path; the temporary file is removed on failure.
- * Returns 0, or errno of the call that failed. */
+ * A path that exists and is not a regular file (a device such as
+ * /dev/stdout, a pipe) can't be replaced: it is written in place. Returns
+ * 0, or errno of the call that failed. */
 static int replace_file(const char *path, const char *data, size_t len)
 {
     size_t n = strlen(path);
-    char *tmp = malloc(n + 12u);
+    char *tmp;
+    struct stat st;
     mode_t mask;
     int fd, e = 0;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fd = open(path, O_WRONLY);
+        if (fd < 0 || write_all(fd, data, len) != 0) {
+            e = errno;
+        }
+        if (fd >= 0 && close(fd) != 0 && e == 0) {
+            e = errno;
+        }
+        return e;
+    }
+    tmp = malloc(n + 12u);
     if (tmp == NULL) {
         return ENOMEM;
     }
