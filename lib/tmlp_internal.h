@@ -227,8 +227,9 @@ tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots);
 /* The state vectors a valid optimizer uses (what a model file holds: after
  * tmlp_net_set_optim it can be fewer than the net's arena has room for). */
 uint32_t tmlp_i_optim_used_slots(const tmlp_optim_t *opt);
-/* The same for a training mode: opt is required (TMLP_ERR_ARG if NULL), and
- * a fused mode needs plain SGD (TMLP_ERR_ARG). */
+/* The same for a training mode (opt not NULL: the build check asks only
+ * when an optimizer is given); a mode without a gradient buffer needs plain
+ * SGD (TMLP_ERR_ARG). */
 tmlp_status_t tmlp_i_mode_optim_check(unsigned mode, const tmlp_optim_t *opt, uint32_t *slots);
 /* One all-or-nothing step with gradient g * gscale (opt already checked);
  * *norm gets the L2 norm of g * gscale before clipping. */

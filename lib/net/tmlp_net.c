@@ -64,7 +64,7 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_i_mode_t mod
     net->params_rw = in_place ? NULL : a + lay->params;
     net->params = in_place ? params : net->params_rw;
     net->acts = a + lay->acts;
-    if (train) {
+    if (train && opt != NULL) { /* the build check gives an optimizer exactly to training */
         net->opt = *opt;
         assemble_training(net, a, lay);
         net->train_params = a + lay->params + (tmlp_i_mode_finetune((unsigned)mode)

@@ -66,11 +66,7 @@ uint32_t tmlp_i_optim_used_slots(const tmlp_optim_t *opt)
 /* See tmlp_internal.h. */
 tmlp_status_t tmlp_i_mode_optim_check(unsigned mode, const tmlp_optim_t *opt, uint32_t *slots)
 {
-    tmlp_status_t st;
-    if (opt == NULL) {
-        return TMLP_ERR_ARG;
-    }
-    st = tmlp_i_optim_check(opt, slots);
+    tmlp_status_t st = tmlp_i_optim_check(opt, slots);
     if (st == TMLP_OK && tmlp_i_mode_fused(mode) && !tmlp_i_optim_fusable(opt)) {
         st = TMLP_ERR_ARG;
     }
