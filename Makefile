@@ -292,19 +292,17 @@ test-cmake: ## configure, build and run examples/cmake with CMake
 	else echo "SKIPPED test-cmake: $(FP_CMAKE) is not installed (apt-get install cmake)"; fi
 
 # ---------------------------------------------------------------------------
-# Host tools (tools/, C99 + POSIX, the library's warning flags): tmlp-json
-# converts model files to JSON and back; tmlp-mkmodel writes random model
-# files for the tests and the fuzzing seeds.
+# Host tools (tools/, C99 + POSIX, the library's warning flags): the JSON
+# form of model files (tools/tmlp_json*.c, used by the tinymlp command), and
+# tmlp-mkmodel, which writes random model files for the tests and the
+# fuzzing seeds.
 JSON_SRCS := tools/tmlp_json.c tools/tmlp_json_write.c tools/tmlp_json_lex.c
 JSON_HDRS := tools/tmlp_json.h tools/tmlp_json_lex.h
 TOOL_INCLUDES = $(INCLUDES) -Itools -Itests/fuzz
 HOST_PORT := port/host/tmlp_port.c
 
 .PHONY: tools test-json fuzz
-tools: $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel ## $(BUILDDIR)/tmlp-json (model <-> JSON) and $(BUILDDIR)/tmlp-mkmodel (test models)
-
-$(BUILDDIR)/tmlp-json: tools/tmlp_json_main.c $(JSON_SRCS) $(JSON_HDRS) $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
-	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(TOOL_INCLUDES) $< $(JSON_SRCS) $(HOST_PORT) $(BUILDDIR)/libtinymlp.a -o $@ -lm
+tools: $(BUILDDIR)/tmlp-mkmodel ## $(BUILDDIR)/tmlp-mkmodel (random model files for the tests)
 
 $(BUILDDIR)/tmlp-mkmodel: tools/tmlp_mkmodel.c $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(TOOL_INCLUDES) $< $(HOST_PORT) $(BUILDDIR)/libtinymlp.a -o $@ -lm
@@ -324,10 +322,11 @@ $(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fu
 	$(CC) $(LIB_FLAGS) $(REPLAY_SAN) $(WARN) $(TOOL_INCLUDES) $< tests/fuzz/replay_main.c \
 	    $(FUZZ_SRCS_$*) $(LIB_SRCS) $(HOST_PORT) -o $@ -lm
 
-# Round trips and error cases of the JSON form; its log joins the total.
-test-json: ## round trips and error cases of the JSON form, and the fuzz corpora replayed
+# Round trips and error cases of the JSON form (tinymlp dump and load-json);
+# its log joins the total.
+test-json: ## round trips and error cases of the JSON form (tinymlp dump/load-json), and the fuzz corpora replayed
 	@mkdir -p $(BUILDDIR); rm -f $(BUILDDIR)/json.log
-	@if $(MAKE) -s --no-print-directory $(BUILDDIR)/tmlp-json $(BUILDDIR)/tmlp-mkmodel \
+	@if $(MAKE) -s --no-print-directory $(BUILDDIR)/tinymlp $(BUILDDIR)/tmlp-mkmodel \
 	        $(BUILDDIR)/fuzz-replay-model $(BUILDDIR)/fuzz-replay-json \
 	        $(BUILDDIR)/fuzz-replay-csv $(BUILDDIR)/fuzz-replay-cli; then \
 	    sh tests/test_json.sh $(BUILDDIR) > $(BUILDDIR)/json.log 2>&1; rc=$$?; \

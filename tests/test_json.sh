@@ -1,16 +1,16 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The JSON form of model files (tools/tmlp_json.h), end to end through the
-# command-line tools. Builds nothing: expects $BUILDDIR/tmlp-json and
-# $BUILDDIR/tmlp-mkmodel (and, if present, the fuzz replayers
-# $BUILDDIR/fuzz-replay-{model,json,csv,cli}).
+# The JSON form of model files (tools/tmlp_json.h), end to end through
+# `tinymlp dump` and `tinymlp load-json`. Builds nothing: expects
+# $BUILDDIR/tinymlp and $BUILDDIR/tmlp-mkmodel (and, if present, the fuzz
+# replayers $BUILDDIR/fuzz-replay-{model,json,csv,cli}).
 # Usage: sh tests/test_json.sh [BUILDDIR]   (default build)
 # Prints one line "N passed, M failed"; exits non-zero on any failure.
 
 B=${1:-${BUILDDIR:-build}}
 case $B in /*) ;; *) B=$(pwd)/$B ;; esac
 SRC=$(cd "$(dirname "$0")/.." && pwd)
-J=$B/tmlp-json
+TM=$B/tinymlp
 M=$B/tmlp-mkmodel
 pass=0
 fail=0
@@ -18,7 +18,7 @@ fail=0
 ok() { pass=$((pass + 1)); }
 bad() { fail=$((fail + 1)); echo "FAIL: $*"; }
 
-for t in "$J" "$M"; do
+for t in "$TM" "$M"; do
     if [ ! -x "$t" ]; then
         echo "test_json: $t not built"
         echo "0 passed, 1 failed"
@@ -26,7 +26,7 @@ for t in "$J" "$M"; do
     fi
 done
 
-T=$(mktemp -d "${TMPDIR:-/tmp}/tmlp-json-test.XXXXXX") || exit 1
+T=$(mktemp -d "${TMPDIR:-/tmp}/tinymlp-json-test.XXXXXX") || exit 1
 trap '[ -n "$KEEP" ] || rm -rf "$T"' EXIT
 cd "$T" || exit 1
 export LC_ALL=C
@@ -42,11 +42,11 @@ rt() {
         bad "$name: tmlp-mkmodel $*: $(cat "$name.err")"
         return
     fi
-    if "$J" dump "$name.tmlp" -o "$name.json" 2>"$name.err" &&
-        "$J" load "$name.json" -o "$name.2.tmlp" 2>>"$name.err" &&
+    if "$TM" dump "$name.tmlp" -o "$name.json" 2>"$name.err" &&
+        "$TM" load-json "$name.json" -o "$name.2.tmlp" 2>>"$name.err" &&
         cmp -s "$name.tmlp" "$name.2.tmlp"; then ok; else bad "$name: binary round trip $(cat "$name.err")"; fi
-    if "$J" load "$name.json" -o "$name.3.tmlp" 2>"$name.err" &&
-        "$J" dump "$name.3.tmlp" >"$name.3.json" 2>>"$name.err" &&
+    if "$TM" load-json "$name.json" -o "$name.3.tmlp" 2>"$name.err" &&
+        "$TM" dump "$name.3.tmlp" >"$name.3.json" 2>>"$name.err" &&
         cmp -s "$name.json" "$name.3.json"; then ok; else bad "$name: JSON round trip $(cat "$name.err")"; fi
 }
 
@@ -69,7 +69,7 @@ fi
 # A partial file (a fine-tuning checkpoint, its frozen layers left out) has
 # no parameters to dump for them: refused, saying why, and no output file.
 if "$M" --frozen 1 --partial -o partial.tmlp 2 4:relu 2:softmax 2>/dev/null; then
-    "$J" dump partial.tmlp -o partial.json 2>partial.err
+    "$TM" dump partial.tmlp -o partial.json 2>partial.err
     if [ $? -eq 1 ] && [ ! -e partial.json ] &&
         grep -q "a partial file: the parameters of its 1 frozen layer are not in it" partial.err; then
         ok
@@ -89,10 +89,10 @@ canon() {
     plain=$3
     "$M" -s 9 -o "$name.x.tmlp" 2 3:"$explicit" 1:identity &&
         "$M" -s 9 -o "$name.0.tmlp" 2 3:"$plain" 1:identity || { bad "$name: mkmodel"; return; }
-    if "$J" dump "$name.x.tmlp" -o "$name.json" 2>"$name.err" &&
+    if "$TM" dump "$name.x.tmlp" -o "$name.json" 2>"$name.err" &&
         grep -q "note: an activation parameter" "$name.err" &&
         ! grep -q '"lambda"\|"alpha"' "$name.json" &&
-        "$J" load "$name.json" -o "$name.2.tmlp" && cmp -s "$name.0.tmlp" "$name.2.tmlp"; then
+        "$TM" load-json "$name.json" -o "$name.2.tmlp" && cmp -s "$name.0.tmlp" "$name.2.tmlp"; then
         ok
     else
         bad "$name: $explicit not canonicalised to $plain"
@@ -109,8 +109,8 @@ else ok; fi
 # JSON of the same model without it, and a note says so.
 "$M" -s 2 --optim --scale -o opt.tmlp 3 4:relu 2:softmax
 "$M" -s 2 --scale -o noopt.tmlp 3 4:relu 2:softmax
-if "$J" dump opt.tmlp -o opt.json 2>opt.err && grep -q "optimizer state not carried" opt.err &&
-    "$J" load opt.json -o opt.2.tmlp && cmp -s noopt.tmlp opt.2.tmlp; then ok; else bad "optimizer state"; fi
+if "$TM" dump opt.tmlp -o opt.json 2>opt.err && grep -q "optimizer state is not part of the JSON form" opt.err &&
+    "$TM" load-json opt.json -o opt.2.tmlp && cmp -s noopt.tmlp opt.2.tmlp; then ok; else bad "optimizer state"; fi
 
 # ---- JSON written by hand ----------------------------------------------------
 
@@ -128,9 +128,9 @@ cat >hand0.json <<'EOF'
 {"input":2,"layers":[{"units":2,"act":"tanh","W":[[1,2.5],[-0,0.3]],"b":[0.5,-0.5]},
 {"units":1,"act":"sigmoid","W":[[1,-1]],"b":[0]}],"scale":{"offset":[0,0.25],"scale":[1,2]}}
 EOF
-if "$J" load hand.json -o hand.tmlp && "$J" load hand0.json -o hand0.tmlp &&
+if "$TM" load-json hand.json -o hand.tmlp && "$TM" load-json hand0.json -o hand0.tmlp &&
     cmp -s hand.tmlp hand0.tmlp; then ok; else bad "hand-written JSON"; fi
-if "$J" dump hand.tmlp -o hand.out.json && "$J" load hand.out.json -o hand.2.tmlp &&
+if "$TM" dump hand.tmlp -o hand.out.json && "$TM" load-json hand.out.json -o hand.2.tmlp &&
     cmp -s hand.tmlp hand.2.tmlp && ! grep -q lambda hand.out.json; then ok; else bad "hand-written JSON round trip"; fi
 
 # ---- errors in JSON text: exit 1, "file:line:col: error:", no output ----------
@@ -144,7 +144,7 @@ cat >base.json <<'EOF'
   ]
 }
 EOF
-if "$J" load base.json -o base.tmlp; then ok; else bad "base.json does not load"; fi
+if "$TM" load-json base.json -o base.tmlp; then ok; else bad "base.json does not load"; fi
 
 # No temporary output (name.tmp.XXXXXX) was left behind.
 no_temp() {
@@ -160,7 +160,7 @@ pos_of() {
 # jerr NAME WHERE WORDS: load NAME.json must fail with NAME.json:WHERE: error: ...WORDS...
 jerr() {
     rm -f out.tmlp
-    "$J" load "$1.json" -o out.tmlp 2>"$1.err"
+    "$TM" load-json "$1.json" -o out.tmlp 2>"$1.err"
     rc=$?
     if [ $rc -eq 1 ] && grep -q "^$1.json:$2: error: .*$3" "$1.err" && [ ! -e out.tmlp ] &&
         no_temp; then
@@ -248,11 +248,11 @@ jerr array "1:1" "expected a model object, found '\['"
 
 # A failed load leaves an existing output untouched.
 cp base.tmlp keep.tmlp
-if ! "$J" load nan.json -o keep.tmlp 2>/dev/null && cmp -s base.tmlp keep.tmlp; then ok; else bad "failed load changed an existing output"; fi
+if ! "$TM" load-json nan.json -o keep.tmlp 2>/dev/null && cmp -s base.tmlp keep.tmlp; then ok; else bad "failed load changed an existing output"; fi
 
 # An output that can't be written: under a file-size limit of 512 bytes,
 # with SIGXFSZ ignored so that write() fails with EFBIG (as on a full disk;
-# it works as root), exit 1 with the one line "tmlp-json: OUTPUT: reason",
+# it works as root), exit 1 with the one line "tinymlp: OUTPUT: reason",
 # no temporary file, the old output unchanged. wide.tmlp (64-32-10) is
 # larger than the stdio buffer.
 # jwrite_fails DESCRIPTION OUTPUT COMMAND...
@@ -264,22 +264,22 @@ jwrite_fails() {
     (trap '' XFSZ && ulimit -f 1 && exec "$@") >/dev/null 2>w.err
     rc=$?
     if [ $rc -ne 1 ]; then bad "$d: exit status $rc, expected 1"
-    elif [ "$(wc -l <w.err)" != 1 ] || ! grep -q "^tmlp-json: $out: " w.err; then
-        bad "$d: stderr is not one line 'tmlp-json: $out: reason': '$(cat w.err)'"
+    elif [ "$(wc -l <w.err)" != 1 ] || ! grep -q "^tinymlp: $out: " w.err; then
+        bad "$d: stderr is not one line 'tinymlp: $out: reason': '$(cat w.err)'"
     elif [ "$(cat "$out")" != old ] || ! no_temp; then bad "$d: old output changed or temporary file left"
     else ok; fi
     rm -f "$out"
 }
 if (trap '' XFSZ && ulimit -f 1) 2>/dev/null; then
-    jwrite_fails "write failure: load" w.tmlp "$J" load wide.json -o w.tmlp
-    jwrite_fails "write failure: dump" w.json "$J" dump wide.tmlp -o w.json
+    jwrite_fails "write failure: load-json" w.tmlp "$TM" load-json wide.json -o w.tmlp
+    jwrite_fails "write failure: dump" w.json "$TM" dump wide.tmlp -o w.json
 else
     echo "SKIPPED write failures: this shell can't set a file-size limit"
 fi
 if [ -c /dev/full ]; then
-    "$J" dump wide.tmlp >/dev/full 2>w.err
+    "$TM" dump wide.tmlp >/dev/full 2>w.err
     rc=$?
-    if [ $rc -eq 1 ] && [ "$(cat w.err)" = "tmlp-json: stdout: No space left on device" ]; then ok
+    if [ $rc -eq 1 ] && [ "$(cat w.err)" = "tinymlp: stdout: No space left on device" ]; then ok
     else bad "dump to a full stdout: exit $rc, '$(cat w.err)'"; fi
 else
     echo "SKIPPED dump to a full stdout: no /dev/full"
@@ -290,11 +290,11 @@ fi
 # berr NAME [WORDS]: dump NAME.tmlp must fail, with -o (no output) and without.
 berr() {
     rm -f out.json
-    "$J" dump "$1.tmlp" -o out.json 2>"$1.err"
+    "$TM" dump "$1.tmlp" -o out.json 2>"$1.err"
     rc=$?
     if [ $rc -eq 1 ] && grep -q "^$1.tmlp: error: .*$2" "$1.err" && [ ! -e out.json ] &&
         no_temp; then ok; else bad "$1: want exit 1 and '$1.tmlp: error:', got $rc: $(cat "$1.err")"; fi
-    if "$J" dump "$1.tmlp" >/dev/null 2>&1; then bad "$1: dump to stdout succeeded"; else ok; fi
+    if "$TM" dump "$1.tmlp" >/dev/null 2>&1; then bad "$1: dump to stdout succeeded"; else ok; fi
 }
 
 # flip FILE OFFSET: invert one byte in place.
@@ -318,15 +318,15 @@ cp base.json notamodel.tmlp
 berr notamodel "no .TMLP. magic"
 : >emptyfile.tmlp
 berr emptyfile
-"$J" dump missing.tmlp >/dev/null 2>missing.err
-if [ $? -eq 1 ] && grep -q "^missing.tmlp: error: " missing.err; then ok; else bad "missing input"; fi
+"$TM" dump missing.tmlp >/dev/null 2>missing.err
+if [ $? -eq 1 ] && grep -q "^tinymlp: missing.tmlp: No such file" missing.err; then ok; else bad "missing input"; fi
 
 # ---- usage --------------------------------------------------------------------
 
-for args in "" "dump" "load base.json" "frob base.json" "dump a b" "load base.json -o"; do
+for args in "" "dump" "load-json base.json" "frob base.json" "dump a b" "load-json base.json -o"; do
     # shellcheck disable=SC2086
-    "$J" $args >/dev/null 2>&1
-    if [ $? -eq 2 ]; then ok; else bad "usage: tmlp-json $args"; fi
+    "$TM" $args >/dev/null 2>&1
+    if [ $? -eq 2 ]; then ok; else bad "usage: tinymlp $args"; fi
 done
 
 # ---- fuzzing corpus and regression inputs ---------------------------------------

@@ -207,7 +207,9 @@ static void json_report(const char *path, const tmlp_json_error_t *e)
 }
 
 typedef struct {
-    const tool_model_t *m;
+    const char *in;
+    const char *buf;
+    size_t len;
     unsigned notes;
     tmlp_json_error_t err;
 } dump_ctx_t;
@@ -215,26 +217,30 @@ typedef struct {
 static int dump_fn(FILE *f, void *ctx)
 {
     dump_ctx_t *c = ctx;
-    if (tmlp_json_dump(f, c->m->buf, c->m->len, &c->notes, &c->err) != 0) {
+    if (tmlp_json_dump(f, c->buf, c->len, &c->notes, &c->err) != 0) {
         if (!ferror(f)) { /* a write error is reported, naming the output, by the caller */
-            json_report(c->m->path, &c->err);
+            json_report(c->in, &c->err);
         }
         return -1;
     }
     return 0;
 }
 
-/* Model file -> JSON text (stdout when out is NULL). */
+/* Model file -> JSON text (stdout when out is NULL). The file is read as it
+ * is: tmlp_json_dump verifies it and names what is wrong with a bad one
+ * (too short, no magic, truncated, CRC mismatch, a partial file). */
 static int json_dump_file(const char *in, const char *out)
 {
-    tool_model_t m;
     dump_ctx_t c;
+    char *buf;
     int rc;
-    if (tool_model_read(in, &m) != 0) {
+    memset(&c, 0, sizeof c);
+    c.in = in;
+    buf = tool_read_file(in, &c.len);
+    if (buf == NULL) {
         return -1;
     }
-    memset(&c, 0, sizeof c);
-    c.m = &m;
+    c.buf = buf;
     if (out != NULL) {
         rc = tool_write_atomic(out, dump_fn, &c);
     } else {
@@ -244,7 +250,13 @@ static int json_dump_file(const char *in, const char *out)
     if (rc == 0 && (c.notes & TMLP_JSON_NOTE_OPTIM_DROPPED)) {
         fprintf(stderr, "%s: note: the optimizer state is not part of the JSON form\n", in);
     }
-    tool_model_free(&m);
+    if (rc == 0 && (c.notes & TMLP_JSON_NOTE_PARAM_CANON)) {
+        fprintf(stderr,
+                "%s: note: an activation parameter equal to its default, or on an "
+                "activation without one, is written as the default\n",
+                in);
+    }
+    free(buf);
     return rc;
 }
 

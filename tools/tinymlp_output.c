@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tinymlp tool: what the subcommands write, output files (through the
- * atomic writer tmlp-json shares, tools/tmlp_json_write.c) and stdout. */
+ * atomic writer, tools/tmlp_json_write.c) and stdout. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>

@@ -30,11 +30,12 @@
  * - Reading: an absent key, or a value equal to the default (after strtof),
  *   is stored as 0; any other value is stored as given.
  * So binary -> JSON -> binary is byte-identical for every file in this
- * canonical form (every file tmlp-json writes), and JSON -> binary -> JSON
- * is text-identical for every JSON text tmlp-json writes. A file that
- * stores the default explicitly (e.g. lambda 1.0f) or a parameter on an
- * activation that has none (relu with 0.5) is canonicalised to 0; the
- * notes out-parameter of tmlp_json_dump() reports it.
+ * canonical form (every file `tinymlp load-json` writes), and JSON ->
+ * binary -> JSON is text-identical for every JSON text `tinymlp dump`
+ * writes. A file that stores the default explicitly (e.g. lambda 1.0f) or
+ * a parameter on an activation that has none (relu with 0.5) is
+ * canonicalised to 0; the notes out-parameter of tmlp_json_dump() reports
+ * it.
  *
  * Numbers are written with "%.9g" and read with strtof, which gives back the
  * same float bits (negative zero and subnormals included). NaN, Infinity,
@@ -93,7 +94,7 @@ int tmlp_json_write(FILE *out, const tmlp_desc_t *desc, const float *params, con
 int tmlp_json_to_model(const char *text, size_t len, void **model, size_t *model_len,
                        tmlp_json_error_t *err);
 
-/* ---- shared by the programs built on this module (tmlp-json, tinymlp) ---- */
+/* ---- for the tinymlp command ---- */
 
 /* Writes the file `path` atomically: fn(f, ctx) writes the contents to f
  * (a stream in memory), which then go to a new temporary file next to path

@@ -5,7 +5,7 @@
 #   sh tests/fuzz/run.sh [SECONDS]        (from the repository root or anywhere)
 # Needs clang and its libFuzzer runtime (Debian/Ubuntu: libclang-rt-14-dev,
 # or libclang-rt-dev for the default clang). BUILDDIR (default build) gets
-# fuzz/: the binaries, seeds made with tmlp-mkmodel and tmlp-json, the
+# fuzz/: the binaries, seeds made with tmlp-mkmodel and tinymlp dump, the
 # growing corpora (kept between runs) and any crash-* artifacts. A crash
 # should be copied to tests/fuzz/regress/<target>/ (with a line in its README.md)
 # so that tests/test_json.sh replays it.
@@ -40,7 +40,7 @@ $CC $BASE $SAN tests/fuzz/fuzz_model.c $LIB -o "$F/fuzz_model" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_csv.c $CSV $LIB -o "$F/fuzz_csv" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_cli.c $CLI $JSON $LIB -o "$F/fuzz_cli" -lm &&
     $CC $BASE -O2 tools/tmlp_mkmodel.c $LIB -o "$F/tmlp-mkmodel" -lm &&
-    $CC $BASE -O2 tools/tmlp_json_main.c $JSON $LIB -o "$F/tmlp-json" -lm || {
+    $CC $BASE -O2 tools/tinymlp.c $CLI $JSON $LIB -o "$F/tinymlp" -lm || {
     echo "fuzz: build failed (is libFuzzer installed? apt-get install libclang-rt-dev)"
     exit 1
 }
@@ -54,7 +54,7 @@ while read -r args; do
     i=$((i + 1))
     # shellcheck disable=SC2086
     "$F/tmlp-mkmodel" -s $i -o "$S/model/s$i.tmlp" $args &&
-        "$F/tmlp-json" dump "$S/model/s$i.tmlp" -o "$S/json/s$i.json" 2>/dev/null
+        "$F/tinymlp" dump "$S/model/s$i.tmlp" -o "$S/json/s$i.json" 2>/dev/null
 done <<'LIST'
 1 1:identity
 2 2:tanh 1:sigmoid
