@@ -10,7 +10,11 @@ void suite_fmath(void);     /* test_fmath.c: elementary functions vs libm */
 void suite_core(void);      /* test_core.c: arena sizes, forward, init, rng, crc */
 void suite_optim(void);     /* test_optim.c: optimizers vs hand-computed steps */
 void suite_gradcheck(void); /* test_gradcheck.c: back-propagation vs finite differences */
-void suite_errors(void);    /* test_errors.c: every error path leaves the model unchanged */
+/* test_errors_*.c: every error path leaves the model unchanged (fixtures.h) */
+void suite_errors_optim(void);  /* test_errors_optim.c: status strings, rng, optimizers on vectors */
+void suite_errors_net(void);    /* test_errors_net.c: arena sizes, init, set-up of a net */
+void suite_errors_passes(void); /* test_errors_passes.c: forward, loss, backward, step, gradcheck */
+void suite_errors_loop(void);   /* test_errors_loop.c: data, schedules, the loop, metrics, canary */
 void suite_worked_examples(void); /* test_worked_examples.c: hand-computed examples */
 void suite_train(void);     /* test_train.c: XOR, symmetry, weights-hash */
 void suite_model(void);     /* test_model.c: model files, input scaling */

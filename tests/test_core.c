@@ -93,7 +93,7 @@ TMLP_TEST(arena_macros_equal_runtime_sizes_for_every_choice)
                     size_t want, need = 0;
                     int train = (build & TMLP_BUILD_TRAIN) != 0u;
                     if ((build & TMLP_BUILD_NO_GRAD) && (!train || kinds[k] != TMLP_OPT_SGD)) {
-                        continue; /* not a valid combination (tested in test_errors.c) */
+                        continue; /* not a valid combination (tested in test_errors_net.c) */
                     }
                     if (!train && k > 0u) {
                         continue; /* the optimizer does not matter */

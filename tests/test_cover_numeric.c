@@ -4,7 +4,7 @@
  * of range and an empty data set, through forward/backward/step and through
  * the training loop, for each optimizer. The library must report each bad
  * value and never write a non-finite value into the parameters or the
- * optimizer state. (test_errors.c already checks NaN/Inf at each entry
+ * optimizer state. (test_errors_*.c already check NaN/Inf at each entry
  * point and lr = 1e30 for a direct step; this adds the loop, denormals,
  * huge finite values and the combinations.) */
 #include <string.h>

@@ -10,7 +10,10 @@ int main(void)
     suite_core();
     suite_optim();
     suite_gradcheck();
-    suite_errors();
+    suite_errors_optim();
+    suite_errors_net();
+    suite_errors_passes();
+    suite_errors_loop();
     suite_worked_examples();
     suite_train();
     suite_loop();

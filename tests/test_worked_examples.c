@@ -424,7 +424,7 @@ TMLP_TEST(worked_learning_rate_small_right_large)
     CHECK(tmlp_test_bits(last[0]) != 0x7f800000u && tmlp_test_bits(last[0]) != 0xff800000u);
     /* How far it gets is not checked here: the library currently refuses a
      * step once the gradient's squared L2 norm overflows (|g| > 1.8e19),
-     * before the update itself would; test_errors.c asserts the documented
+     * before the update itself would; test_errors_optim.c asserts the documented
      * behaviour for that case. */
     CHECK(absf(last[0]) > 1e6f);
 }

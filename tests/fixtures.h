@@ -1,0 +1,132 @@
+/* SPDX-License-Identifier: MIT */
+/* Fixtures shared by the test files (tests/fixtures.c).
+ *
+ * Builders several suites use: special floats, optimizers.
+ *
+ * Then the machinery of the error suites (test_errors_*.c: every error path
+ * of the public API leaves the model as it was). tinymlp.h promises that on
+ * any error "parameters, optimizer state, step counts and accumulated
+ * gradients are exactly as before the call (scratch buffers in the arena may
+ * differ)". Each case snapshots
+ *   - the handle tmlp_net_t, byte for byte,
+ *   - the parameters as tmlp_net_params() shows them,
+ *   - for arena-backed nets, the arena's leading region that holds the
+ *     parameters, gradient sums and optimizer state (n_params (2 + slots)
+ *     floats for training, n_params for inference: the order the header's
+ *     arena formula lists them in; the activations after it are scratch),
+ * makes the failing call, and compares. Where the handle legitimately
+ * changes on an error, the test says so and checks everything else.
+ *
+ * The static buffers behind these fixtures are defined once, in
+ * fixtures.c: the Cortex-M0 has 16 KB of RAM for a suite, so the error
+ * suites share one set of arenas and scratch rather than each its own. */
+#ifndef TMLP_FIXTURES_H
+#define TMLP_FIXTURES_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "tinymlp.h"
+#include "tmlp_test.h"
+
+/* ---- numbers ------------------------------------------------------------- */
+
+float from_bits(uint32_t u);
+float qnan(void); /* quiet NaN, 0x7fc00000 */
+float pinf(void); /* +Inf */
+int is_finite(float x);
+
+/* ---- builders ------------------------------------------------------------ */
+
+/* An optimizer of the given kind, rate and momentum, everything else 0. */
+tmlp_optim_t make_opt(uint8_t kind, float lr, float momentum);
+
+/* ---- the error suites' 2-3-2 model ---------------------------------------- */
+
+/* A valid 2-3-2 model: tanh hidden layer, the given output activation. */
+void base_desc(tmlp_desc_t *d, uint8_t out_act);
+
+#define NP TMLP_MLP2_PARAMS(2, 3, 2) /* 17 */
+
+extern const float X0[2];
+extern const float X1[2];
+extern const float T0[2];
+extern const float T_BCE[2];
+
+/* A loss and target that suit the output activation. */
+tmlp_loss_t fx_loss(uint8_t out_act, tmlp_target_t *t);
+
+/* ---- snapshots ------------------------------------------------------------ */
+
+/* The last snapshot's copy of the handle, and of the arena region it kept
+ * (its first `keep` floats). */
+extern unsigned char snap_handle[sizeof(tmlp_net_t)];
+extern float snap_region[NP * 4u];
+
+void snapshot(const tmlp_net_t *net, const float *arena, size_t keep);
+
+/* Bit mask of what differs from the snapshot: 1 handle, 2 arena region
+ * (parameters, gradients, optimizer state), 4 parameters. */
+unsigned changes(const tmlp_net_t *net);
+
+/* 1 if nothing but the parts in `ignore` changed; says what did otherwise. */
+int unchanged(const tmlp_net_t *net, unsigned ignore);
+
+/* After a failed init: the handle is refused (TMLP_ERR_UNINIT) and differs
+ * from the snapshot in its init marker only; the arena is untouched. */
+int failed_init_refused(const tmlp_net_t *net);
+
+#define CHECK_UNCHANGED(net) CHECK(unchanged(net, 0u))
+#define CHECK_FAILED_INIT_REFUSED(net) CHECK(failed_init_refused(net))
+/* Parameters, gradients and optimizer state as before; the handle may differ. */
+#define CHECK_MODEL_UNCHANGED(net) CHECK(unchanged(net, 1u))
+
+/* ---- fixture nets ---------------------------------------------------------- */
+
+/* The training net (2-3-2 in an arena big enough for Adam) and the number
+ * of leading arena floats its snapshots keep. */
+extern float fx_arena[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) /
+                      sizeof(float)];
+extern tmlp_net_t fx_net;
+extern size_t fx_keep;
+
+/* The inference net, parameters in its arena. */
+extern float inf_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, 0) / sizeof(float)];
+extern tmlp_net_t inf_net;
+
+/* The inference net with borrowed const parameters. */
+extern float const_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, TMLP_BUILD_BORROW) / sizeof(float)];
+extern tmlp_net_t const_net;
+extern const float const_params[NP];
+
+/* Shared scratch: a spare handle and its byte copy, a copy of fx_arena, a
+ * parameter vector. */
+extern tmlp_net_t aux_net, aux_expect;
+extern unsigned char fx_copy[sizeof fx_arena];
+extern float tmp_p[NP + 1u];
+
+/* Training net in fx_net / fx_arena: weights from a fixed seed, then
+ * `history` steps of one sample each (so the optimizer state is not zero);
+ * if busy, one more sample back-propagated without a step (batch_count 1)
+ * and one more forward (backward_ready 1). Snapshot taken. */
+tmlp_net_t *train_fx(const tmlp_optim_t *opt, uint8_t out_act, int history, int busy);
+
+/* train_fx with SGD (lr 0.05, momentum 0.9), identity output, 3 steps, busy. */
+tmlp_net_t *busy_fx(void);
+
+/* Inference net (parameters in the arena) after one forward; snapshot taken. */
+tmlp_net_t *infer_fx(void);
+
+/* Inference net with const parameters, after one forward; snapshot taken. */
+tmlp_net_t *const_fx(void);
+
+/* ---- invalid descriptions and optimizers ----------------------------------- */
+
+/* The i-th invalid description (the valid 2-3-2 one with one thing broken)
+ * and the status it must give; 0 past the last one (29 of them). */
+int bad_desc(int i, tmlp_desc_t *d, tmlp_status_t *want);
+
+/* The i-th invalid optimizer; 0 past the last one (34 of them). */
+int bad_opt(int i, tmlp_optim_t *o);
+
+#endif
