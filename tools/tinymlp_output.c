@@ -1,18 +1,124 @@
 /* SPDX-License-Identifier: MIT */
-/* tinymlp tool: what the subcommands write, output files (through the
- * atomic writer, tools/tmlp_json_write.c) and stdout. */
+/* tinymlp tool: what the subcommands write: output files, each written
+ * atomically (a temporary file renamed over the target), and stdout. */
 #define _POSIX_C_SOURCE 200809L
 
 #include <errno.h>
+#include <fcntl.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
 #include "tinymlp_tool.h"
-#include "tmlp_json.h"
 
+/* ---- output files, written atomically ---- */
+
+/* write(2) of all n bytes; -1 with errno set on failure. */
+static int write_all(int fd, const char *p, size_t n)
+{
+    while (n > 0u) {
+        ssize_t w = write(fd, p, n);
+        if (w < 0 && errno == EINTR) {
+            continue;
+        }
+        if (w <= 0) {
+            if (w == 0) {
+                errno = EIO;
+            }
+            return -1;
+        }
+        p += w;
+        n -= (size_t)w;
+    }
+    return 0;
+}
+
+static int write_failed(const char *path, int e)
+{
+    tool_err("%s: %s", path, strerror(e));
+    return -1;
+}
+
+/* The contents data[0..len) into a new temporary file next to path, synced,
+ * closed and renamed over path; the temporary file is removed on failure.
+ * A path that exists and is not a regular file (a device such as
+ * /dev/stdout, a pipe) can't be replaced: it is written in place. Returns
+ * 0, or errno of the call that failed. */
+static int replace_file(const char *path, const char *data, size_t len)
+{
+    size_t n = strlen(path);
+    char *tmp;
+    struct stat st;
+    mode_t mask;
+    int fd, e = 0;
+    if (stat(path, &st) == 0 && !S_ISREG(st.st_mode)) {
+        fd = open(path, O_WRONLY);
+        if (fd < 0 || write_all(fd, data, len) != 0) {
+            e = errno;
+        }
+        if (fd >= 0 && close(fd) != 0 && e == 0) {
+            e = errno;
+        }
+        return e;
+    }
+    tmp = malloc(n + 12u);
+    if (tmp == NULL) {
+        return ENOMEM;
+    }
+    memcpy(tmp, path, n);
+    memcpy(tmp + n, ".tmp.XXXXXX", 12u);
+    fd = mkstemp(tmp);
+    if (fd < 0) {
+        e = errno;
+        free(tmp);
+        return e;
+    }
+    /* mkstemp makes the file 0600; give it the mode of a new file. */
+    mask = umask(022);
+    (void)umask(mask);
+    (void)fchmod(fd, (mode_t)(0666 & ~mask));
+    if (write_all(fd, data, len) != 0 || fsync(fd) != 0) {
+        e = errno;
+    }
+    if (close(fd) != 0 && e == 0) {
+        e = errno;
+    }
+    if (e == 0 && rename(tmp, path) != 0) {
+        e = errno;
+    }
+    if (e != 0) {
+        (void)unlink(tmp);
+    }
+    free(tmp);
+    return e;
+}
+
+/* See tinymlp_tool.h. */
 int tool_write_atomic(const char *path, int (*fn)(FILE *f, void *ctx), void *ctx)
 {
-    return tmlp_json_write_atomic("tinymlp", path, fn, ctx);
+    char *data = NULL;
+    size_t len = 0;
+    FILE *mem = open_memstream(&data, &len);
+    int rc, lost, e;
+    if (mem == NULL) {
+        return write_failed(path, errno);
+    }
+    rc = fn(mem, ctx);
+    /* A stream in memory fails only when memory runs out. */
+    lost = fflush(mem) != 0 || ferror(mem);
+    lost = fclose(mem) != 0 || lost;
+    if (lost) {
+        free(data);
+        return write_failed(path, ENOMEM);
+    }
+    if (rc != 0) {
+        free(data);
+        return -1;
+    }
+    e = replace_file(path, data, len);
+    free(data);
+    return e != 0 ? write_failed(path, e) : 0;
 }
 
 typedef struct {

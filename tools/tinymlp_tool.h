@@ -26,12 +26,16 @@ char *tool_read_file(const char *path, size_t *len);
 
 /* ---- output (tinymlp_output.c) ------------------------------------------ */
 
-/* Writes `path` through fn(f, ctx) into a temporary file in the same
- * directory, then renames it over `path` (tmlp_json_write_atomic in
- * tools/tmlp_json.h): on any failure (fn returning nonzero included) the
- * temporary file is removed and `path` is untouched. fn reports its own
- * errors; a write error on f, and every later failure, is reported as
- * "tinymlp: PATH: reason". */
+/* Writes the file `path` atomically: fn(f, ctx) writes the contents to f
+ * (a stream in memory), which then go to a new temporary file next to path
+ * ("path.tmp.XXXXXX", mode 0666 less the umask), are flushed to the disk
+ * and renamed over path. fn returns 0, or nonzero after reporting its own
+ * error; a write error on f is not its own. Every failure of the file
+ * system (creating, writing, syncing, closing, renaming; out of memory) is
+ * reported here, as one line "tinymlp: PATH: reason". On any failure the
+ * temporary file is removed and path is left as it was. A path that is
+ * not a regular file (a device such as /dev/stdout or /dev/null, a pipe)
+ * is written in place, never replaced. Returns 0 or -1. */
 int tool_write_atomic(const char *path, int (*fn)(FILE *f, void *ctx), void *ctx);
 /* The same for a byte buffer. */
 int tool_write_bytes(const char *path, const void *buf, size_t len);

@@ -94,21 +94,6 @@ int tmlp_json_write(FILE *out, const tmlp_desc_t *desc, const float *params, con
 int tmlp_json_to_model(const char *text, size_t len, void **model, size_t *model_len,
                        tmlp_json_error_t *err);
 
-/* ---- for the tinymlp command ---- */
-
-/* Writes the file `path` atomically: fn(f, ctx) writes the contents to f
- * (a stream in memory), which then go to a new temporary file next to path
- * ("path.tmp.XXXXXX", mode 0666 less the umask), are flushed to the disk
- * and renamed over path. fn returns 0, or nonzero after reporting its own
- * error; a write error on f is not its own. Every failure of the file
- * system (creating, writing, syncing, closing, renaming; out of memory) is
- * reported here, as one line "WHO: PATH: reason" on stderr. On any failure
- * the temporary file is removed and path is left as it was. A path that
- * is not a regular file (a device such as /dev/stdout or /dev/null, a
- * pipe) is written in place, never replaced. Returns 0 or -1. */
-int tmlp_json_write_atomic(const char *who, const char *path, int (*fn)(FILE *f, void *ctx),
-                           void *ctx);
-
 /* Input bytes as messages show them (a field of a CSV file, a JSON string):
  * printable ASCII as is, a backslash as two, any other byte (control
  * characters, DEL, bytes >= 0x80) as \xNN; at most TMLP_SHOW_MAX bytes of
