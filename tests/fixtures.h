@@ -35,6 +35,7 @@ float from_bits(uint32_t u);
 float qnan(void); /* quiet NaN, 0x7fc00000 */
 float pinf(void); /* +Inf */
 int is_finite(float x);
+float absf(float x);
 
 /* ---- builders ------------------------------------------------------------ */
 

@@ -5,6 +5,7 @@
  * that the failing call changed nothing it promises not to change. */
 #include <string.h>
 
+#include "fixtures.h"
 #include "sim/tmlp_flash_sim.h"
 #include "test_cover.h"
 #include "tinymlp.h"
@@ -17,13 +18,6 @@ static float k_arena[K_BYTES / sizeof(float)];
 static float k_arena2[TMLP_MLP2_BYTES(3, 3, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
 static uint8_t k_file[512], k_file2[512];
 static uint8_t k_dev[1024];
-
-static float bits_f(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
 
 static tmlp_desc_t k_desc(void)
 {
@@ -40,12 +34,7 @@ static tmlp_desc_t k_desc(void)
 
 static tmlp_optim_t k_opt(void)
 {
-    tmlp_optim_t o;
-    memset(&o, 0, sizeof o);
-    o.kind = TMLP_OPT_SGD;
-    o.lr = 0.1f;
-    o.momentum = 0.9f;
-    return o;
+    return make_opt(TMLP_OPT_SGD, 0.1f, 0.9f);
 }
 
 /* A 2-3-1 training net with seeded weights and one step taken. */
@@ -522,7 +511,7 @@ TMLP_TEST(cover_net_finetune_args)
     o = k_opt();
     CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP - 1u}, k_arena, sizeof k_arena, NULL),
               TMLP_ERR_SHAPE);
-    base[0] = bits_f(0x7f800000u);
+    base[0] = from_bits(0x7f800000u);
     CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .params = base, .n_params = K_NP}, k_arena, sizeof k_arena, NULL),
               TMLP_ERR_NUMERIC);
     base[0] = 0.0f;
@@ -616,7 +605,7 @@ TMLP_TEST(cover_sched_order)
     float lr = 0.0f;
     uint32_t idx = 0;
     memset(&s, 0, sizeof s);
-    CHECK_ERR(tmlp_sched_lr(&s, bits_f(0x7fc00000u), 0, &lr), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_sched_lr(&s, from_bits(0x7fc00000u), 0, &lr), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_sched_lr(&s, 0.0f, 0, &lr), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_sched_lr(&s, 1.0f, 0, NULL), TMLP_ERR_ARG);
     /* More than 2^31 samples: the order's mask is the full 32 bits. */

@@ -9,6 +9,7 @@
  * huge finite values and the combinations.) */
 #include <string.h>
 
+#include "fixtures.h"
 #include "test_cover.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -19,29 +20,17 @@
 
 static float h_arena[H_BYTES / sizeof(float)];
 
-static float hb(uint32_t u)
-{
-    float f;
-    memcpy(&f, &u, sizeof f);
-    return f;
-}
-
-static int fin(float x)
-{
-    return (tmlp_test_bits(x) & 0x7f800000u) != 0x7f800000u;
-}
-
 /* Every parameter, optimizer state value and gradient sum is finite. */
 static int all_finite(const tmlp_net_t *net)
 {
     size_t i;
     for (i = 0; i < net->n_params; i++) {
-        if (!fin(net->params[i])) {
+        if (!is_finite(net->params[i])) {
             return 0;
         }
     }
     for (i = 0; i < (size_t)net->slots * net->n_train; i++) {
-        if (!fin(net->opt_state[i])) {
+        if (!is_finite(net->opt_state[i])) {
             return 0;
         }
     }
@@ -86,7 +75,7 @@ static float hostile(int i, int *must_refuse)
         0x00800000u  /* smallest normal */
     };
     *must_refuse = i < 4;
-    return hb(bits[i]);
+    return from_bits(bits[i]);
 }
 #define N_HOSTILE 9
 
@@ -303,14 +292,14 @@ TMLP_TEST(hostile_denormals)
     h_net(&net, TMLP_OPT_SGD, 0.1f, TMLP_ACT_SOFTMAX);
     CHECK_OK(tmlp_net_params(&net, &p, &n));
     for (i = 0; i < n; i++) {
-        q[i] = hb(0x00000001u + (uint32_t)i); /* every parameter denormal */
+        q[i] = from_bits(0x00000001u + (uint32_t)i); /* every parameter denormal */
     }
     CHECK_OK(tmlp_net_set_params(&net, q, n));
-    x[0] = hb(0x00400000u);
-    x[1] = hb(0x80000003u);
+    x[0] = from_bits(0x00400000u);
+    x[1] = from_bits(0x80000003u);
     CHECK_OK(tmlp_net_forward(&net, x, y));
     for (i = 0; i < H_OUT; i++) {
-        CHECK(fin(y[i]));
+        CHECK(is_finite(y[i]));
         CHECK_NEAR(y[i], 1.0f / 3.0f, 1e-6f);
     }
 }

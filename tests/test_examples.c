@@ -13,34 +13,16 @@
  * Portable: static arenas, no libm, no float printf. */
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
 
 
-static float absf(float v)
-{
-    return v < 0.0f ? -v : v;
-}
-
-static int is_finite(float v)
-{
-    return v == v && v - v == 0.0f;
-}
-
 /* One handle and one trainer for every test here (they run one at a time):
  * RAM is scarce on the smallest target (16 KB on the Cortex-M0). */
 static tmlp_net_t ex_net;
 static tmlp_trainer_t ex_tr;
-
-static tmlp_optim_t opt_of(uint8_t kind, float lr)
-{
-    tmlp_optim_t o;
-    memset(&o, 0, sizeof o);
-    o.kind = kind;
-    o.lr = lr;
-    return o;
-}
 
 /* ---- linreg: batch GD = least squares ------------------------------------ */
 
@@ -134,7 +116,7 @@ static int lr_least_squares(int nf, float *p)
 static void lr_batch_gd(int nf, float *p, tmlp_train_result_t *res)
 {
     tmlp_desc_t d;
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     tmlp_arrays_t arr;
     tmlp_data_t data;
     tmlp_train_cfg_t cfg;
@@ -209,7 +191,7 @@ static float quartic_grad(float x)
 /* 1000 SGD steps of lr 0.01 with the given momentum, as the example. */
 static float quartic_run(float x0, float momentum)
 {
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.01f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.01f, 0.0f);
     float x = x0, v = 0.0f;
     uint32_t step = 0;
     int k;
@@ -270,7 +252,7 @@ TMLP_TEST(gd_basics_quartic_starts)
 TMLP_TEST(gd_basics_too_large_lr_diverges_then_refused)
 {
     /* x_{k+1} = (1 - 4 lr) x_k = -1.2 x_k: |x| grows every step; y shrinks. */
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.55f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.55f, 0.0f);
     float w[2] = {1.0f, 1.0f}, before[2], g[2];
     uint32_t step = 0;
     int k, grew = 1;
@@ -309,7 +291,7 @@ TMLP_TEST(linreg_too_large_lr_stops_with_numeric_error)
 {
     static const float w1[1] = {2.5f};
     tmlp_desc_t d;
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 5.0f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 5.0f, 0.0f);
     tmlp_arrays_t arr;
     tmlp_data_t data;
     tmlp_train_cfg_t cfg;
@@ -406,7 +388,7 @@ TMLP_TEST(classify_adam_beats_baseline)
     tmlp_data_t train, test;
     cl_stream_t stream;
     tmlp_desc_t d;
-    tmlp_optim_t o = opt_of(TMLP_OPT_ADAM, 0.01f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
     tmlp_init_t init;
     tmlp_train_cfg_t cfg;
     tmlp_train_result_t res;

@@ -2,6 +2,7 @@
 /* Frozen layers and fine-tuning with the frozen parameters in flash. */
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -42,11 +43,7 @@ static tmlp_desc_t f_desc(int frozen)
 
 static tmlp_optim_t f_opt(void)
 {
-    tmlp_optim_t o;
-    memset(&o, 0, sizeof o);
-    o.lr = 0.1f;
-    o.momentum = 0.9f;
-    return o;
+    return make_opt(TMLP_OPT_SGD, 0.1f, 0.9f);
 }
 
 static void f_train(tmlp_net_t *net, int steps)

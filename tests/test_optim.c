@@ -6,25 +6,17 @@
 #include <math.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
-
-static tmlp_optim_t opt_of(uint8_t kind, float lr)
-{
-    tmlp_optim_t o;
-    memset(&o, 0, sizeof o);
-    o.kind = kind;
-    o.lr = lr;
-    return o;
-}
 
 /* Gradients used by the multi-step tests: they vary, so velocity matters. */
 static const float G[3][2] = {{1.0f, -2.0f}, {0.5f, 0.25f}, {-1.5f, 3.0f}};
 
 TMLP_TEST(sgd_plain_and_decimal)
 {
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     float w[2] = {1.0f, -1.0f};
     uint32_t t = 0;
     int s;
@@ -44,7 +36,7 @@ TMLP_TEST(sgd_plain_and_decimal)
 TMLP_TEST(sgd_momentum_first_step_is_gradient)
 {
     /* torch: v1 = g1 (not (1 - dampening) g1), then v = mu v + (1-d) g. */
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     float w[2] = {1.0f, -1.0f}, st[2] = {0.0f, 0.0f};
     float ew[2] = {1.0f, -1.0f}, ev[2] = {0.0f, 0.0f};
     uint32_t t = 0;
@@ -68,7 +60,7 @@ TMLP_TEST(sgd_momentum_first_step_is_gradient)
 TMLP_TEST(sgd_momentum_constant_gradient_decimal)
 {
     /* mu 0.9, lr 0.1, g = 1: v = 1, 1.9, 2.71; w = 0.9, 0.71, 0.439. */
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.1f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     float w = 1.0f, g = 1.0f, v = 0.0f;
     uint32_t t = 0;
     o.momentum = 0.9f;
@@ -86,7 +78,7 @@ TMLP_TEST(sgd_momentum_constant_gradient_decimal)
  * element against the scalar formula, bit for bit, over three steps. */
 TMLP_TEST(sgd_momentum_long_vector_bit_exact)
 {
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.05f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.05f, 0.0f);
     float w[19], g[19], v[19], ew[19], ev[19];
     uint32_t t = 0;
     int s, k;
@@ -112,7 +104,7 @@ TMLP_TEST(sgd_momentum_long_vector_bit_exact)
 
 TMLP_TEST(sgd_nesterov_weight_decay_maximize)
 {
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.05f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.05f, 0.0f);
     float w[2] = {2.0f, -0.5f}, st[2] = {0.0f, 0.0f};
     float ew[2] = {2.0f, -0.5f}, ev[2] = {0.0f, 0.0f}, g;
     uint32_t t = 0;
@@ -142,7 +134,7 @@ TMLP_TEST(sgd_nesterov_weight_decay_maximize)
 TMLP_TEST(ema_is_the_seeds_moving_average)
 {
     /* Moving-average momentum: v = beta v + (1 - beta) grad; w -= v (lr = 1), v0 = 0. */
-    tmlp_optim_t o = opt_of(TMLP_OPT_EMA, 1.0f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_EMA, 1.0f, 0.0f);
     float w[2] = {1.0f, 3.0f}, v[2] = {0.0f, 0.0f}, ew[2] = {1.0f, 3.0f}, evv[2] = {0, 0};
     uint32_t t = 0;
     int s, k;
@@ -179,7 +171,7 @@ TMLP_TEST(adam_and_adamw_bias_corrected)
 {
     int variant, s, k;
     for (variant = 0; variant < 2; variant++) {
-        tmlp_optim_t o = opt_of(TMLP_OPT_ADAM, 0.01f);
+        tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
         float w[2] = {0.5f, -0.5f}, st[4] = {0, 0, 0, 0};
         float ew[2] = {0.5f, -0.5f}, m[2] = {0, 0}, v[2] = {0, 0};
         uint32_t t = 0;
@@ -213,7 +205,7 @@ TMLP_TEST(adam_and_adamw_bias_corrected)
 TMLP_TEST(adam_first_step_moves_by_lr)
 {
     /* Bias correction makes Adam's first step lr * sign(g) (up to eps). */
-    tmlp_optim_t o = opt_of(TMLP_OPT_ADAM, 0.001f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.001f, 0.0f);
     float w = 1.0f, g = 123.0f, st[2] = {0, 0};
     uint32_t t = 0;
     CHECK_OK(tmlp_optim_step(&o, &w, &g, st, 1, &t));
@@ -224,7 +216,7 @@ TMLP_TEST(rmsprop_with_and_without_momentum)
 {
     int variant, s, k;
     for (variant = 0; variant < 2; variant++) {
-        tmlp_optim_t o = opt_of(TMLP_OPT_RMSPROP, 0.01f);
+        tmlp_optim_t o = make_opt(TMLP_OPT_RMSPROP, 0.01f, 0.0f);
         float w[2] = {0.5f, -0.5f}, st[4] = {0, 0, 0, 0};
         float ew[2] = {0.5f, -0.5f}, sq[2] = {0, 0}, buf[2] = {0, 0};
         uint32_t t = 0;
@@ -252,7 +244,7 @@ TMLP_TEST(rmsprop_with_and_without_momentum)
 TMLP_TEST(clipping_by_global_norm)
 {
     /* g = (3, 4), norm 5, clip to 1: g' = g * 1/(5 + 1e-6). */
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 1.0f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
     float w[2] = {0.0f, 0.0f}, g[2] = {3.0f, 4.0f}, c = 1.0f / (5.0f + 1e-6f);
     uint32_t t = 0;
     o.clip_norm = 1.0f;
@@ -273,7 +265,7 @@ TMLP_TEST(net_step_uses_mean_gradient)
     static float arena[TMLP_ARENA_BYTES(1, 1, 1, 1, 2, 2, 1, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d;
     tmlp_net_t net;
-    tmlp_optim_t o = opt_of(TMLP_OPT_SGD, 0.5f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.5f, 0.0f);
     const float p[2] = {2.0f, 1.0f}, x1 = 1.0f, x2 = 3.0f, y1 = 0.0f, y2 = 10.0f;
     tmlp_target_t t1, t2;
     const float *q;

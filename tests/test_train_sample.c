@@ -7,6 +7,7 @@
  * the bounds. */
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -47,10 +48,7 @@ static tmlp_desc_t s_desc(uint8_t out_act, int frozen)
 
 static tmlp_optim_t s_opt(float momentum, float dampening)
 {
-    tmlp_optim_t o;
-    memset(&o, 0, sizeof o);
-    o.lr = 0.3f;
-    o.momentum = momentum;
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.3f, momentum);
     o.dampening = dampening;
     return o;
 }

@@ -8,6 +8,7 @@
  * - CHECK_ULPS / CHECK_NEAR against the notes' decimal numbers, which hold
  *   in float only up to rounding (e.g. 1 - 0.01f * 20 is not exactly 0.8f).
  * Each check says which one it is. */
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -15,24 +16,10 @@
 #include <math.h>
 #include <string.h>
 
-static tmlp_optim_t sgd(float lr)
-{
-    tmlp_optim_t o;
-    memset(&o, 0, sizeof o);
-    o.kind = TMLP_OPT_SGD;
-    o.lr = lr;
-    return o;
-}
-
 /* One handle and one arena for every net below (the Cortex-M0 has 16 KB of
  * RAM for all the suites); the arena fits the largest, worked_softmax_ce_delta's. */
 static tmlp_net_t net;
 static float arena[TMLP_ARENA_BYTES(3, 4, 4, 4, TMLP_DENSE_PARAMS(3, 4), TMLP_DENSE_PARAMS(3, 4), 4, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
-
-static float absf(float x)
-{
-    return x < 0.0f ? -x : x;
-}
 
 /* ---- f(x, y) = x y stepped UP its gradient (ascent) ---------- */
 
@@ -45,7 +32,7 @@ TMLP_TEST(worked_xy_gradient_ascent)
     static const float want_y[3] = {-2.2f, -1.52f, -0.928f};
     /* f at the first two points, from the note (-4.4992; it prints -4.49). */
     static const float want_f[2] = {-7.48f, -4.4992f};
-    tmlp_optim_t o = sgd(0.2f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.2f, 0.0f);
     float w[2] = {4.0f, -3.0f};
     float ex = 4.0f, ey = -3.0f, f0 = 4.0f * -3.0f, f;
     uint32_t step = 0;
@@ -103,7 +90,7 @@ static float grad_of_identity_net(const float *w, size_t n_in, const float *x, f
                                   float *out, float *grads)
 {
     tmlp_desc_t d;
-    tmlp_optim_t o = sgd(1.0f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
     tmlp_target_t t;
     float params[3], tv, y = 0.0f, loss = -1.0f;
     const float *p = NULL;
@@ -161,7 +148,7 @@ TMLP_TEST(worked_graph_x_plus_y_times_z)
 
 TMLP_TEST(worked_gd_step_w_b)
 {
-    tmlp_optim_t o = sgd(0.01f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.01f, 0.0f);
     float wb[2] = {1.0f, 1.0f};
     const float g[2] = {20.0f, 4.0f};
     uint32_t step = 0;
@@ -211,7 +198,7 @@ TMLP_TEST(worked_softmax_ce_delta)
         1.0f, 0.125f, -0.25f, 0.0f, 0.0f, 0.0f,   0.0f,  0.0f}; /* biases 0 */
     const float x[NI] = {1.0f, -0.5f, 2.0f};
     tmlp_desc_t d;
-    tmlp_optim_t o = sgd(1.0f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
     tmlp_target_t t;
     float yhat[NO], sum = 0.0f;
     const float *p = NULL;
@@ -257,7 +244,7 @@ TMLP_TEST(worked_softmax_ce_delta)
 TMLP_TEST(worked_ce_of_0_8)
 {
     tmlp_desc_t d;
-    tmlp_optim_t o = sgd(0.1f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     tmlp_target_t t;
     float params[TMLP_DENSE_PARAMS(1, 2)];
     const float x[1] = {1.0f};
@@ -294,7 +281,7 @@ TMLP_TEST(worked_ce_of_0_8)
 
 TMLP_TEST(worked_x_squared_from_10)
 {
-    tmlp_optim_t o = sgd(0.1f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     float x = 10.0f, ex = 10.0f, ref = 10.0f;
     uint32_t step = 0;
     int k;
@@ -328,7 +315,7 @@ static float quartic(float x)
 /* Runs `steps` SGD steps (lr 0.01, the given momentum) from x0. */
 static float quartic_descent(float x0, float momentum, int steps)
 {
-    tmlp_optim_t o = sgd(0.01f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.01f, 0.0f);
     float x = x0, v = 0.0f;
     uint32_t step = 0;
     int k;
@@ -378,7 +365,7 @@ TMLP_TEST(worked_quartic_local_vs_global)
  * step tried and leaves the point in w. */
 static tmlp_status_t ellipse_descent(float lr, int steps, float *w, int *monotone_growth)
 {
-    tmlp_optim_t o = sgd(lr);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, lr, 0.0f);
     uint32_t step = 0;
     int k;
     tmlp_status_t st = TMLP_OK;
@@ -433,7 +420,7 @@ TMLP_TEST(worked_learning_rate_small_right_large)
 
 TMLP_TEST(worked_ema_momentum)
 {
-    tmlp_optim_t o = sgd(1.0f);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
     const float beta = 0.9f;
     float w = 10.0f, v = 0.0f, ew = 10.0f, ev = 0.0f;
     uint32_t step = 0;
@@ -465,7 +452,7 @@ TMLP_TEST(worked_ema_momentum)
     CHECK(step == 30u);
     /* Unlike torch's SGD momentum, the first step is not v = g. */
     {
-        tmlp_optim_t s = sgd(1.0f);
+        tmlp_optim_t s = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
         float w1 = 10.0f, v1 = 0.0f, g1 = 20.0f;
         uint32_t st1 = 0;
         s.momentum = beta;
