@@ -292,14 +292,16 @@ test-cmake: ## configure, build and run examples/cmake with CMake
 	else echo "SKIPPED test-cmake: $(FP_CMAKE) is not installed (apt-get install cmake)"; fi
 
 # ---------------------------------------------------------------------------
-# Host tools (tools/, C99 + POSIX, the library's warning flags): the JSON
-# form of model files (tools/tmlp_json*.c, used by the tinymlp command), and
+# Host tools (C99 + POSIX, the library's warning flags): tools/json/, the
+# JSON form of model files, used by the tinymlp command (tools/cli/, below);
 # tmlp-mkmodel, which writes random model files for the tests and the
 # fuzzing seeds.
-JSON_SRCS := tools/tmlp_json.c tools/tmlp_json_write.c tools/tmlp_json_lex.c
-JSON_HDRS := tools/tmlp_json.h tools/tmlp_json_lex.h
-TOOL_INCLUDES = $(INCLUDES) -Itools -Itests/fuzz
+JSON_SRCS := $(wildcard tools/json/*.c)
+JSON_HDRS := $(wildcard tools/json/*.h)
+TOOL_INCLUDES = $(INCLUDES) -Itools/cli -Itools/json -Itests/fuzz
 HOST_PORT := port/host/tmlp_port.c
+TOOL_SRCS := $(wildcard tools/cli/*.c)
+TOOL_HDRS := $(wildcard tools/cli/*.h)
 
 .PHONY: tools test-json fuzz
 tools: $(BUILDDIR)/tmlp-mkmodel ## $(BUILDDIR)/tmlp-mkmodel (random model files for the tests)
@@ -311,13 +313,13 @@ $(BUILDDIR)/tmlp-mkmodel: tools/tmlp_mkmodel.c $(BUILDDIR)/libtinymlp.a $(LIB_HD
 # corpus and every stored crash (tests/fuzz/regress/) from tests/test_json.sh.
 REPLAY_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer
 # Tool sources each replayer links besides its fuzz_*.c, the library and the
-# host port (fuzz_cli includes tools/tinymlp.c itself, for its static parsers).
+# host port (fuzz_cli includes tools/cli/tinymlp.c itself, for its static parsers).
 FUZZ_SRCS_json := $(JSON_SRCS)
-FUZZ_SRCS_csv  := tools/tinymlp_csv.c tools/tinymlp_common.c tools/tinymlp_train_opts.c
-FUZZ_SRCS_cli  := $(filter-out tools/tinymlp.c,$(wildcard tools/tinymlp*.c)) $(JSON_SRCS)
+FUZZ_SRCS_csv  := tools/cli/tinymlp_csv.c tools/cli/tinymlp_common.c tools/cli/tinymlp_train_opts.c
+FUZZ_SRCS_cli  := $(filter-out tools/cli/tinymlp.c,$(TOOL_SRCS)) $(JSON_SRCS)
 
 $(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(JSON_SRCS) $(JSON_HDRS) \
-        $(wildcard tools/tinymlp*.c tools/tinymlp*.h) $(LIB_SRCS) $(LIB_HDRS)
+        $(TOOL_SRCS) $(TOOL_HDRS) $(LIB_SRCS) $(LIB_HDRS)
 	@mkdir -p $(@D)
 	$(CC) $(LIB_FLAGS) $(REPLAY_SAN) $(WARN) $(TOOL_INCLUDES) $< tests/fuzz/replay_main.c \
 	    $(FUZZ_SRCS_$*) $(LIB_SRCS) $(HOST_PORT) -o $@ -lm
@@ -335,18 +337,15 @@ test-json: ## round trips and error cases of the JSON form (tinymlp dump/load-js
 	echo "[json] `tail -n 1 $(BUILDDIR)/json.log`"; exit $$rc
 
 # ---------------------------------------------------------------------------
-# The command-line tool (host only): tools/tinymlp*.c with the library, the
-# host port and the JSON converter.
-TOOL_SRCS      := $(wildcard tools/tinymlp*.c)
-TOOL_HDRS      := $(wildcard tools/tinymlp*.h)
-
+# The command-line tool (host only): tools/cli/*.c with the library, the
+# host port and the JSON form (tools/json/); TOOL_SRCS above.
 .PHONY: tool test-tool
 all: tool
 tool: $(BUILDDIR)/tinymlp ## the command-line tool $(BUILDDIR)/tinymlp
 
 $(BUILDDIR)/tinymlp: $(TOOL_SRCS) $(TOOL_HDRS) $(JSON_SRCS) $(JSON_HDRS) $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c
 	@mkdir -p $(@D)
-	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) -Ilib -Iport -Itools $(TOOL_SRCS) $(JSON_SRCS) \
+	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) -Ilib -Iport -Itools/cli -Itools/json $(TOOL_SRCS) $(JSON_SRCS) \
 	    $(LIB_SRCS) port/host/tmlp_port.c -lm -o $@
 
 # The tool's end-to-end tests, then PyTorch parity (one SKIPPED line without

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The JSON form of model files (tools/tmlp_json.h), end to end through
+# The JSON form of model files (tools/json/tmlp_json.h), end to end through
 # `tinymlp dump` and `tinymlp load-json`. Builds nothing: expects
 # $BUILDDIR/tinymlp and $BUILDDIR/tmlp-mkmodel (and, if present, the fuzz
 # replayers $BUILDDIR/fuzz-replay-{model,json,csv,cli}).

@@ -1,6 +1,6 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
-# The tinymlp command-line tool (tools/tinymlp*.c), end to end: the happy
+# The tinymlp command-line tool (tools/cli/), end to end: the happy
 # path (init -> train -> eval -> predict -> dump -> load-json -> export, the
 # exported header compiled and compared with predict bit for bit) and every
 # bad-input case (exit status, "file:line:col" message, no output file).

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""PyTorch <-> tinymlp JSON model form (docs/model-format.md, tools/tmlp_json.h).
+"""PyTorch <-> tinymlp JSON model form (docs/model-format.md, tools/json/tmlp_json.h).
 
 A model is an nn.Sequential of nn.Linear layers, each followed by at most one
 supported activation: nn.ReLU, nn.Tanh, nn.Sigmoid, nn.LeakyReLU (slope in
@@ -11,7 +11,7 @@ is the identity at inference). A Linear whose parameters all have
 requires_grad False is written with "trainable": false.
 
 Numbers are written as float32 with "%.9g", exactly as the C writer
-(tools/tmlp_json_write.c) does, and in its layout, so that the JSON text this
+(tools/json/tmlp_json_write.c) does, and in its layout, so that the JSON text this
 module writes for a model is the same text `tinymlp dump` writes for the model
 file `tinymlp load-json` builds from it.
 

@@ -2,8 +2,8 @@
 /* Fuzzes the tool's command-line parsing on any bytes: the input is split
  * into words on NUL or line feed, and argv = {"tinymlp", word1, word2, ...}
  * goes to the option parsers that do no file I/O:
- * - train_parse_opts (tools/tinymlp_train_opts.c), then train_apply_given;
- * - init_parse, parse_layers and parse_init (static in tools/tinymlp.c,
+ * - train_parse_opts (tools/cli/tinymlp_train_opts.c), then train_apply_given;
+ * - init_parse, parse_layers and parse_init (static in tools/cli/tinymlp.c,
  *   reached by including that file with its main renamed), then what
  *   cmd_init does before it saves: the --input bound, tmlp_arena_size,
  *   tmlp_net_init and tmlp_net_init_weights, and one forward pass;
@@ -21,7 +21,7 @@
  *   (every initialiser the parser accepts works) with finite outputs;
  * - a number the parsers accept reads back the same from its text (floats:
  *   normal ones and zero). */
-#define _POSIX_C_SOURCE 200809L /* as tools/tinymlp.c, before any header */
+#define _POSIX_C_SOURCE 200809L /* as tools/cli/tinymlp.c, before any header */
 
 #include "fuzz.h"
 

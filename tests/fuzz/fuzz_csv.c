@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzzes the tool's CSV reader (csv_read, tools/tinymlp_csv.c) and the
+/* Fuzzes the tool's CSV reader (csv_read, tools/cli/tinymlp_csv.c) and the
  * samples built from it (dataset_from_csv), on any bytes. csv_read takes a
  * path, so the input is written to a memfd and read back through
  * /proc/self/fd/N. Properties checked (abort on failure):

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Fuzzes the JSON reader (tools/tmlp_json.c) on any bytes. Properties
+/* Fuzzes the JSON reader (tools/json/tmlp_json.c) on any bytes. Properties
  * checked (abort on failure):
  * - an error always has a message, and a position inside the text (line at
  *   most the number of line feeds + 1, column at most the length + 1);

@@ -25,13 +25,13 @@ mkdir -p "$F"
 cd "$ROOT" || exit 1
 
 WARN="-Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror"
-BASE="-std=c99 -ffp-contract=off $WARN -Ilib -Iport -Itools -Itests/fuzz"
+BASE="-std=c99 -ffp-contract=off $WARN -Ilib -Iport -Itools/cli -Itools/json -Itests/fuzz"
 SAN="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 LIB="lib/*/*.c port/host/tmlp_port.c"
-JSON="tools/tmlp_json.c tools/tmlp_json_write.c tools/tmlp_json_lex.c"
-CSV="tools/tinymlp_csv.c tools/tinymlp_common.c tools/tinymlp_train_opts.c"
-# fuzz_cli includes tools/tinymlp.c itself (for its static parsers).
-CLI=$(ls tools/tinymlp_*.c)
+JSON=$(ls tools/json/*.c)
+CSV="tools/cli/tinymlp_csv.c tools/cli/tinymlp_common.c tools/cli/tinymlp_train_opts.c"
+# fuzz_cli includes tools/cli/tinymlp.c itself (for its static parsers).
+CLI=$(ls tools/cli/tinymlp_*.c)
 
 echo "building fuzz targets with $CC"
 # shellcheck disable=SC2086
@@ -40,7 +40,7 @@ $CC $BASE $SAN tests/fuzz/fuzz_model.c $LIB -o "$F/fuzz_model" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_csv.c $CSV $LIB -o "$F/fuzz_csv" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_cli.c $CLI $JSON $LIB -o "$F/fuzz_cli" -lm &&
     $CC $BASE -O2 tools/tmlp_mkmodel.c $LIB -o "$F/tmlp-mkmodel" -lm &&
-    $CC $BASE -O2 tools/tinymlp.c $CLI $JSON $LIB -o "$F/tinymlp" -lm || {
+    $CC $BASE -O2 tools/cli/tinymlp.c $CLI $JSON $LIB -o "$F/tinymlp" -lm || {
     echo "fuzz: build failed (is libFuzzer installed? apt-get install libclang-rt-dev)"
     exit 1
 }

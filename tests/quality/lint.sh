@@ -10,7 +10,7 @@ CONF=tests/quality/lint.conf
 mkdir -p "$B"
 fail=0
 LIB="lib/*/*.c"
-TOOLS=$(ls tools/*.c 2>/dev/null)
+TOOLS=$(ls tools/*.c tools/cli/*.c tools/json/*.c 2>/dev/null)
 SUPP=$(sed -n 's/^cppcheck \([^ #]*\).*/--suppress=\1/p' $CONF | tr '\n' ' ')
 CHECKS="-*,bugprone-*,cert-*,clang-analyzer-*,misc-*,readability-*$(sed -n 's/^clang-tidy \(-[^ #]*\).*/,\1/p' $CONF | tr -d '\n')"
 
@@ -18,7 +18,7 @@ if command -v cppcheck >/dev/null 2>&1; then
     echo "== $(cppcheck --version): lib/ port/ tools/"
     # shellcheck disable=SC2086
     cppcheck -q --enable=all --inconclusive --std=c99 --error-exitcode=1 $SUPP \
-        -Ilib -Iport -Iport/sim -Itools -Itests/fuzz $LIB port/host/tmlp_port.c port/sim/*.c $TOOLS \
+        -Ilib -Iport -Iport/sim -Itools/cli -Itools/json -Itests/fuzz $LIB port/host/tmlp_port.c port/sim/*.c $TOOLS \
         > "$B/cppcheck.txt" 2>&1 || fail=1
     # shellcheck disable=SC2086
     for cpu in "-D__ARM_ARCH_7EM__=1 -D__ARM_FP=4" "-D__ARM_ARCH_6M__=1"; do
@@ -34,7 +34,7 @@ if command -v clang-tidy >/dev/null 2>&1; then
     : > "$B/tidy.txt"
     for f in $LIB port/host/tmlp_port.c port/sim/*.c $TOOLS; do
         clang-tidy --quiet -checks="$CHECKS" -warnings-as-errors='*' "$f" -- \
-            -std=c99 -D_POSIX_C_SOURCE=200809L -Ilib -Iport -Iport/sim -Itools -Itests/fuzz >> "$B/tidy.txt" 2>&1 || fail=1
+            -std=c99 -D_POSIX_C_SOURCE=200809L -Ilib -Iport -Iport/sim -Itools/cli -Itools/json -Itests/fuzz >> "$B/tidy.txt" 2>&1 || fail=1
     done
     for t in "--target=arm-none-eabi -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16" \
              "--target=arm-none-eabi -mcpu=cortex-m0plus -mfloat-abi=soft"; do
@@ -50,12 +50,12 @@ if command -v scan-build >/dev/null 2>&1; then
     echo "== scan-build (clang static analyzer)"
     # shellcheck disable=SC2086
     scan-build -o "$B/scan" --status-bugs clang -std=c99 -ffp-contract=off -Ilib -Iport -Iport/sim \
-        -Itools -Itests/fuzz -c $LIB port/host/tmlp_port.c port/sim/*.c -o /dev/null > "$B/scan.txt" 2>&1 || {
+        -Itools/cli -Itools/json -Itests/fuzz -c $LIB port/host/tmlp_port.c port/sim/*.c -o /dev/null > "$B/scan.txt" 2>&1 || {
         # -c with several files and -o is refused by clang: compile one by one.
         : > "$B/scan.txt"
         for f in $LIB port/host/tmlp_port.c port/sim/*.c $TOOLS; do
             scan-build -o "$B/scan" --status-bugs clang -std=c99 -D_POSIX_C_SOURCE=200809L -Ilib -Iport -Iport/sim \
-                -Itools -Itests/fuzz -c "$f" -o "$B/scan.o" >> "$B/scan.txt" 2>&1 || { fail=1; echo "scan-build: $f"; }
+                -Itools/cli -Itools/json -Itests/fuzz -c "$f" -o "$B/scan.o" >> "$B/scan.txt" 2>&1 || { fail=1; echo "scan-build: $f"; }
         done
     }
     grep -h 'warning:' "$B/scan.txt"

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* tinymlp command-line tool: declarations shared by tools/tinymlp*.c.
+/* tinymlp command-line tool: declarations shared by the files of tools/cli/.
  * Host only: uses libc, libm and the heap freely. Every function that can
  * fail prints its own message to stderr (naming the file, and the line and
  * column for errors in a text file) and returns -1; 0 means success. */

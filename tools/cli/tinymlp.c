@@ -195,7 +195,7 @@ static int cmd_init(int argc, char **argv)
     return rc == 0 ? 0 : 1;
 }
 
-/* ---- JSON (wrappers around tools/tmlp_json.h, one per direction) ---------- */
+/* ---- JSON (wrappers around tools/json/tmlp_json.h, one per direction) ----- */
 
 static void json_report(const char *path, const tmlp_json_error_t *e)
 {

@@ -1,5 +1,5 @@
 /* SPDX-License-Identifier: MIT */
-/* Internals of tools/tmlp_json*.c: the lexical layer of the JSON reader
+/* Internals of tools/json/: the lexical layer of the JSON reader
  * (positions, structure tokens, strings, numbers) and what the reader and
  * writer share. The tmlp_json_lex_t functions return 0 on success or -1
  * after recording the first error, with its line and column, in the
