@@ -51,19 +51,37 @@ tmlp_optim_t make_opt(uint8_t kind, float lr, float momentum)
     return o;
 }
 
+tmlp_desc_t mlp1(uint16_t n_in, uint16_t units, uint8_t act)
+{
+    tmlp_desc_t d;
+    memset(&d, 0, sizeof d);
+    d.n_in = n_in;
+    d.n_layers = 1;
+    d.layer[0].units = units;
+    d.layer[0].act = act;
+    return d;
+}
+
+tmlp_desc_t mlp2(uint16_t n_in, uint16_t hidden, uint16_t n_out, uint8_t act_h, uint8_t act_o)
+{
+    tmlp_desc_t d;
+    memset(&d, 0, sizeof d);
+    d.n_in = n_in;
+    d.n_layers = 2;
+    d.layer[0].units = hidden;
+    d.layer[0].act = act_h;
+    d.layer[1].units = n_out;
+    d.layer[1].act = act_o;
+    return d;
+}
+
 /* ------------------------------------------------------------------------ */
 /* The error suites' 2-3-2 model                                             */
 /* ------------------------------------------------------------------------ */
 
 void base_desc(tmlp_desc_t *d, uint8_t out_act)
 {
-    memset(d, 0, sizeof *d);
-    d->n_in = 2;
-    d->n_layers = 2;
-    d->layer[0].units = 3;
-    d->layer[0].act = TMLP_ACT_TANH;
-    d->layer[1].units = 2;
-    d->layer[1].act = out_act;
+    *d = mlp2(2, 3, 2, TMLP_ACT_TANH, out_act);
 }
 
 const float X0[2] = {0.5f, -1.0f};

@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Fixtures shared by the test files (tests/fixtures.c).
  *
- * Builders several suites use: special floats, optimizers.
+ * Builders several suites use: special floats, optimizers, descriptions of
+ * one- and two-layer nets.
  *
  * Then the machinery of the error suites (test_errors_*.c: every error path
  * of the public API leaves the model as it was). tinymlp.h promises that on
@@ -41,6 +42,12 @@ float absf(float x);
 
 /* An optimizer of the given kind, rate and momentum, everything else 0. */
 tmlp_optim_t make_opt(uint8_t kind, float lr, float momentum);
+
+/* One dense layer n_in -> units with activation act; everything else 0. */
+tmlp_desc_t mlp1(uint16_t n_in, uint16_t units, uint8_t act);
+
+/* Two dense layers n_in -> hidden (act_h) -> n_out (act_o); everything else 0. */
+tmlp_desc_t mlp2(uint16_t n_in, uint16_t hidden, uint16_t n_out, uint8_t act_h, uint8_t act_o);
 
 /* ---- the error suites' 2-3-2 model ---------------------------------------- */
 

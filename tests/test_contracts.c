@@ -7,6 +7,7 @@
 #include <float.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -15,19 +16,12 @@ static float r_arena[TMLP_MLP2_BYTES(3, 4, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN)
 
 static void r_net(tmlp_net_t *net, uint8_t act_out, uint16_t n_out, float momentum)
 {
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(3, 4, n_out, TMLP_ACT_TANH, act_out);
     tmlp_optim_t o;
     tmlp_init_t init;
     tmlp_rng_t rng;
-    memset(&d, 0, sizeof d);
     memset(&o, 0, sizeof o);
     memset(&init, 0, sizeof init);
-    d.n_in = 3;
-    d.n_layers = 2;
-    d.layer[0].units = 4;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = n_out;
-    d.layer[1].act = act_out;
     o.lr = 0.1f;
     o.momentum = momentum;
     init.init_bias = 1;

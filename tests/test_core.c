@@ -3,22 +3,10 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
-
-static tmlp_desc_t mlp2(uint16_t i, uint16_t h, uint16_t o, uint8_t act_h, uint8_t act_o)
-{
-    tmlp_desc_t d;
-    memset(&d, 0, sizeof d);
-    d.n_in = i;
-    d.n_layers = 2;
-    d.layer[0].units = h;
-    d.layer[0].act = act_h;
-    d.layer[1].units = o;
-    d.layer[1].act = act_o;
-    return d;
-}
 
 /* tmlp_arena_size for the choices `build` (TMLP_BUILD_* bits but SCALE,
  * which is the desc's) with optimizer opt when training. */

@@ -21,15 +21,7 @@ static uint8_t k_dev[1024];
 
 static tmlp_desc_t k_desc(void)
 {
-    tmlp_desc_t d;
-    memset(&d, 0, sizeof d);
-    d.n_in = 2;
-    d.n_layers = 2;
-    d.layer[0].units = 3;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = 1;
-    d.layer[1].act = TMLP_ACT_SIGMOID;
-    return d;
+    return mlp2(2, 3, 1, TMLP_ACT_TANH, TMLP_ACT_SIGMOID);
 }
 
 static tmlp_optim_t k_opt(void)
@@ -340,17 +332,12 @@ TMLP_TEST(cover_gradcheck_overflow)
 {
     static const float x[2] = {1.0f, 1.0f}, y[1] = {1.0f}, p[3] = {0.5f, -0.5f, 0.25f};
     static float a[TMLP_ARENA_BYTES(2, 1, 1, 1, 3, 3, 1, 1, TMLP_BUILD_TRAIN) / sizeof(float)];
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1(2, 1, TMLP_ACT_IDENTITY);
     tmlp_optim_t o = k_opt();
     tmlp_net_t net;
     tmlp_target_t t;
     float err = 0.0f;
     uint32_t h;
-    memset(&d, 0, sizeof d);
-    d.n_in = 2;
-    d.n_layers = 1;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_IDENTITY;
     t.values = y;
     t.label = 0;
     CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, a, sizeof a, NULL));

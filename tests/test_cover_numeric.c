@@ -39,19 +39,12 @@ static int all_finite(const tmlp_net_t *net)
 
 static void h_net(tmlp_net_t *net, uint8_t kind, float lr, uint8_t out_act)
 {
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(H_IN, 4, H_OUT, TMLP_ACT_RELU, out_act);
     tmlp_optim_t o;
     tmlp_init_t init;
     tmlp_rng_t rng;
-    memset(&d, 0, sizeof d);
     memset(&o, 0, sizeof o);
     memset(&init, 0, sizeof init);
-    d.n_in = H_IN;
-    d.n_layers = 2;
-    d.layer[0].units = 4;
-    d.layer[0].act = TMLP_ACT_RELU;
-    d.layer[1].units = H_OUT;
-    d.layer[1].act = out_act;
     o.kind = kind;
     o.lr = lr;
     o.momentum = kind == TMLP_OPT_ADAM ? 0.0f : 0.9f;

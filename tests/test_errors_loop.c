@@ -241,19 +241,12 @@ static int canary_intact(size_t used, int say)
 static void canary_train(const tmlp_optim_t *o, uint8_t out_act)
 {
     tmlp_net_t *net = &aux_net;
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(3, 5, 3, TMLP_ACT_TANH, out_act);
     tmlp_init_t init;
     tmlp_rng_t rng;
     size_t need = 0, used;
     int k, b;
     float loss_first = 0.0f, loss_last = 0.0f;
-    memset(&d, 0, sizeof d);
-    d.n_in = 3;
-    d.n_layers = 2;
-    d.layer[0].units = 5;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = 3;
-    d.layer[1].act = out_act;
     CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = o}, &need));
     used = need / sizeof(float);
     CHECK(need % sizeof(float) == 0u && used <= CANARY_FLOATS);
@@ -337,17 +330,10 @@ TMLP_TEST(canary_inference)
 {
     tmlp_net_t *net = &aux_net;
     static const float p[TMLP_MLP2_PARAMS(3, 5, 3)] = {0.1f, -0.2f, 0.3f, 0.4f, 0.5f};
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(3, 5, 3, TMLP_ACT_RELU, TMLP_ACT_SOFTMAX);
     size_t need = 0;
     float y[3];
     int mode, k;
-    memset(&d, 0, sizeof d);
-    d.n_in = 3;
-    d.n_layers = 2;
-    d.layer[0].units = 5;
-    d.layer[0].act = TMLP_ACT_RELU;
-    d.layer[1].units = 3;
-    d.layer[1].act = TMLP_ACT_SOFTMAX;
     for (mode = 0; mode < 2; mode++) {
         tmlp_opts_t borrow;
         memset(&borrow, 0, sizeof borrow);

@@ -115,20 +115,16 @@ static int lr_least_squares(int nf, float *p)
  * ||grad|| <= 1e-5; returns the parameters in p. */
 static void lr_batch_gd(int nf, float *p, tmlp_train_result_t *res)
 {
-    tmlp_desc_t d;
+    /* LR_NF inputs: the unused columns are 0, their weights get no gradient */
+    tmlp_desc_t d = mlp1(LR_NF, 1, TMLP_ACT_IDENTITY);
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     tmlp_arrays_t arr;
     tmlp_data_t data;
     tmlp_train_cfg_t cfg;
     const float *q = NULL;
     size_t n = 0, i;
-    memset(&d, 0, sizeof d);
     memset(&arr, 0, sizeof arr);
     memset(&cfg, 0, sizeof cfg);
-    d.n_in = LR_NF; /* unused columns are 0: their weights get no gradient */
-    d.n_layers = 1;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_IDENTITY;
     arr.X = &lr_x[0][0];
     arr.Y = lr_y;
     arr.n_in = LR_NF;
@@ -290,7 +286,7 @@ TMLP_TEST(gd_basics_too_large_lr_diverges_then_refused)
 TMLP_TEST(linreg_too_large_lr_stops_with_numeric_error)
 {
     static const float w1[1] = {2.5f};
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1(LR_NF, 1, TMLP_ACT_IDENTITY);
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 5.0f, 0.0f);
     tmlp_arrays_t arr;
     tmlp_data_t data;
@@ -299,13 +295,8 @@ TMLP_TEST(linreg_too_large_lr_stops_with_numeric_error)
     const float *q = NULL;
     size_t n = 0, i;
     lr_data(43u, 1, w1, -1.0f);
-    memset(&d, 0, sizeof d);
     memset(&arr, 0, sizeof arr);
     memset(&cfg, 0, sizeof cfg);
-    d.n_in = LR_NF;
-    d.n_layers = 1;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_IDENTITY;
     arr.X = &lr_x[0][0];
     arr.Y = lr_y;
     arr.n_in = LR_NF;
@@ -387,7 +378,7 @@ TMLP_TEST(classify_adam_beats_baseline)
     tmlp_arrays_t tra;
     tmlp_data_t train, test;
     cl_stream_t stream;
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(2, 8, CL_CLASSES, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
     tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
     tmlp_init_t init;
     tmlp_train_cfg_t cfg;
@@ -414,13 +405,6 @@ TMLP_TEST(classify_adam_beats_baseline)
     test.read = cl_stream_read;
     test.ctx = &stream;
 
-    memset(&d, 0, sizeof d);
-    d.n_in = 2;
-    d.n_layers = 2;
-    d.layer[0].units = 8;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = CL_CLASSES;
-    d.layer[1].act = TMLP_ACT_SOFTMAX;
     memset(&init, 0, sizeof init);
     CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, cl_arena, sizeof cl_arena, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, 1));

@@ -6,6 +6,7 @@
  * of a wrong derivative (a missing lambda, a missing 1/n or a sign). */
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -108,7 +109,7 @@ TMLP_TEST(gradient_from_step_matches_own_differences)
     static float arena[TMLP_MLP2_BYTES(3, 4, 2, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN) / sizeof(float)];
     static const float x[3] = {0.5f, -1.0f, 2.0f};
     float p0[TMLP_MLP2_PARAMS(3, 4, 2)], p1[TMLP_MLP2_PARAMS(3, 4, 2)], p[TMLP_MLP2_PARAMS(3, 4, 2)];
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(3, 4, 2, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
     tmlp_net_t net;
     tmlp_optim_t o;
     tmlp_init_t init;
@@ -117,16 +118,9 @@ TMLP_TEST(gradient_from_step_matches_own_differences)
     const float *q;
     size_t n, i;
     float worst = 0.0f;
-    memset(&d, 0, sizeof d);
     memset(&o, 0, sizeof o);
     memset(&init, 0, sizeof init);
     o.lr = 1.0f;
-    d.n_in = 3;
-    d.n_layers = 2;
-    d.layer[0].units = 4;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = 2;
-    d.layer[1].act = TMLP_ACT_SOFTMAX;
     t.values = NULL;
     t.label = 0;
     init.init_bias = 1;

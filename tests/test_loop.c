@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -40,19 +41,12 @@ static void make_data(void)
 
 static void make_net(tmlp_net_t *net, uint8_t kind, float lr, float momentum)
 {
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(4, 8, 3, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
     tmlp_optim_t o;
     tmlp_init_t init;
     tmlp_rng_t rng;
-    memset(&d, 0, sizeof d);
     memset(&o, 0, sizeof o);
     memset(&init, 0, sizeof init);
-    d.n_in = 4;
-    d.n_layers = 2;
-    d.layer[0].units = 8;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = 3;
-    d.layer[1].act = TMLP_ACT_SOFTMAX;
     o.kind = kind;
     o.lr = lr;
     o.momentum = momentum;
@@ -394,13 +388,9 @@ TMLP_TEST(divergence_stops_with_finite_weights)
      * that step is refused and the weights stay the last finite ones. */
     {
         static float arena[TMLP_ARENA_BYTES(4, 3, 3, 3, 15, 15, 3, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
-        tmlp_desc_t dl;
+        tmlp_desc_t dl = mlp1(4, 3, TMLP_ACT_IDENTITY);
         tmlp_optim_t o;
-        memset(&dl, 0, sizeof dl);
         memset(&o, 0, sizeof o);
-        dl.n_in = 4;
-        dl.n_layers = 1;
-        dl.layer[0].units = 3;
         o.lr = 1e30f;
         CHECK_OK(tmlp_net_init(&net, &dl, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
         c = base_cfg();
@@ -469,16 +459,11 @@ TMLP_TEST(evaluate_and_baseline)
     const float p[6] = {1, 0, 0, 1, 0, 0};
     float scratch[4], loss, acc, maj, uni, x_buf[2];
     uint32_t conf[4], counts[2];
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1(2, 2, TMLP_ACT_SOFTMAX);
     tmlp_net_t net;
     tmlp_arrays_t a;
     tmlp_data_t data;
-    memset(&d, 0, sizeof d);
     memset(&a, 0, sizeof a);
-    d.n_in = 2;
-    d.n_layers = 1;
-    d.layer[0].units = 2;
-    d.layer[0].act = TMLP_ACT_SOFTMAX;
     a.X = &X[0][0];
     a.labels = L;
     a.n_in = 2;

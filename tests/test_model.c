@@ -4,6 +4,7 @@
  * untouched). */
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -27,16 +28,9 @@ static const uint32_t ML[4] = {0, 1, 1, 0};
 
 static tmlp_desc_t model_desc(void)
 {
-    tmlp_desc_t d;
-    memset(&d, 0, sizeof d);
-    d.n_in = MI;
-    d.n_layers = 2;
+    tmlp_desc_t d = mlp2(MI, MH, MO, TMLP_ACT_LEAKY_RELU, TMLP_ACT_SOFTMAX);
     d.flags = TMLP_DESC_INPUT_SCALE;
-    d.layer[0].units = MH;
-    d.layer[0].act = TMLP_ACT_LEAKY_RELU;
     d.layer[0].act_param = 0.1f;
-    d.layer[1].units = MO;
-    d.layer[1].act = TMLP_ACT_SOFTMAX;
     return d;
 }
 

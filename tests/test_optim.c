@@ -263,7 +263,7 @@ TMLP_TEST(net_step_uses_mean_gradient)
     /* Two samples through a 1-1 identity net with half squared error:
      * dL/dw = (w x + b - y) x, dL/db = w x + b - y. Batch of 2, lr 0.5. */
     static float arena[TMLP_ARENA_BYTES(1, 1, 1, 1, 2, 2, 1, 0, TMLP_BUILD_TRAIN) / sizeof(float)];
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1(1, 1, TMLP_ACT_IDENTITY);
     tmlp_net_t net;
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.5f, 0.0f);
     const float p[2] = {2.0f, 1.0f}, x1 = 1.0f, x2 = 3.0f, y1 = 0.0f, y2 = 10.0f;
@@ -271,10 +271,6 @@ TMLP_TEST(net_step_uses_mean_gradient)
     const float *q;
     size_t n;
     float e1, e2, gw, gb;
-    memset(&d, 0, sizeof d);
-    d.n_in = 1;
-    d.n_layers = 1;
-    d.layer[0].units = 1;
     t1.values = &y1;
     t2.values = &y2;
     CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));

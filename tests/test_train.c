@@ -4,6 +4,7 @@
 #include <stdio.h>
 #include <string.h>
 
+#include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -13,15 +14,7 @@ static const float XOR_Y[4] = {0, 1, 1, 0};
 
 static tmlp_desc_t xor_desc(void)
 {
-    tmlp_desc_t d;
-    memset(&d, 0, sizeof d);
-    d.n_in = 2;
-    d.n_layers = 2;
-    d.layer[0].units = 2;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = 1;
-    d.layer[1].act = TMLP_ACT_SIGMOID;
-    return d;
+    return mlp2(2, 2, 1, TMLP_ACT_TANH, TMLP_ACT_SIGMOID);
 }
 
 /* Full-batch epochs of the four XOR samples; returns the last mean loss. */

@@ -172,13 +172,7 @@ TMLP_TEST(train_sample_unfusable_optimizers_take_the_checked_path)
 /* 2 inputs -> 1 sigmoid output: with BCE, delta = y - t. */
 static tmlp_desc_t tiny_desc(void)
 {
-    tmlp_desc_t d;
-    memset(&d, 0, sizeof d);
-    d.n_in = 2;
-    d.n_layers = 1;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_SIGMOID;
-    return d;
+    return mlp1(2, 1, TMLP_ACT_SIGMOID);
 }
 
 /* no_grad: 1 for a net without a gradient buffer. */
@@ -505,16 +499,9 @@ TMLP_TEST(train_sample_hidden_overflow_refused)
     const float x[1] = {3e38f};
     tmlp_target_t t = {NULL, 1};
     tmlp_optim_t o = s_opt(0.9f, 0.0f);
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(1, 1, 1, TMLP_ACT_RELU, TMLP_ACT_SIGMOID);
     tmlp_net_t net;
     int fused;
-    memset(&d, 0, sizeof d);
-    d.n_in = 1;
-    d.n_layers = 2;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_RELU;
-    d.layer[1].units = 1;
-    d.layer[1].act = TMLP_ACT_SIGMOID;
     for (fused = 0; fused < 2; fused++) {
         float loss = -1.0f;
         CHECK_OK(tmlp_net_init(&net, &d,

@@ -89,17 +89,12 @@ TMLP_TEST(worked_xy_gradient_ascent)
 static float grad_of_identity_net(const float *w, size_t n_in, const float *x, float upstream,
                                   float *out, float *grads)
 {
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1((uint16_t)n_in, 1, TMLP_ACT_IDENTITY);
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
     tmlp_target_t t;
     float params[3], tv, y = 0.0f, loss = -1.0f;
     const float *p = NULL;
     size_t n = 0, i;
-    memset(&d, 0, sizeof d);
-    d.n_in = (uint16_t)n_in;
-    d.n_layers = 1;
-    d.layer[0].units = 1;
-    d.layer[0].act = TMLP_ACT_IDENTITY;
     CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     for (i = 0; i < n_in; i++) {
         params[i] = w[i];
@@ -166,15 +161,8 @@ TMLP_TEST(worked_gd_step_w_b)
 
 TMLP_TEST(worked_3_4_2_has_26_parameters)
 {
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp2(3, 4, 2, TMLP_ACT_SIGMOID, TMLP_ACT_SIGMOID);
     size_t n_in = 0, n_out = 0, n_params = 0, bytes = 0;
-    memset(&d, 0, sizeof d);
-    d.n_in = 3;
-    d.n_layers = 2;
-    d.layer[0].units = 4;
-    d.layer[0].act = TMLP_ACT_SIGMOID;
-    d.layer[1].units = 2;
-    d.layer[1].act = TMLP_ACT_SIGMOID;
     CHECK(TMLP_DENSE_PARAMS(3, 4) + TMLP_DENSE_PARAMS(4, 2) == 26u);
     CHECK(TMLP_MLP2_PARAMS(3, 4, 2) == 26u);
     CHECK(TMLP_DENSE_PARAMS(3, 4) == 3u * 4u + 4u); /* 12 weights + 4 biases */
@@ -197,18 +185,13 @@ TMLP_TEST(worked_softmax_ce_delta)
         0.5f, -1.0f, 0.25f,  1.5f, 0.0f, -0.75f, -0.5f, 2.0f,
         1.0f, 0.125f, -0.25f, 0.0f, 0.0f, 0.0f,   0.0f,  0.0f}; /* biases 0 */
     const float x[NI] = {1.0f, -0.5f, 2.0f};
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1(NI, NO, TMLP_ACT_SOFTMAX);
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1.0f, 0.0f);
     tmlp_target_t t;
     float yhat[NO], sum = 0.0f;
     const float *p = NULL;
     size_t n = 0, k, i;
     const uint32_t label = 2;
-    memset(&d, 0, sizeof d);
-    d.n_in = NI;
-    d.n_layers = 1;
-    d.layer[0].units = NO;
-    d.layer[0].act = TMLP_ACT_SOFTMAX;
     CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, w0, TMLP_DENSE_PARAMS(NI, NO)));
     CHECK_OK(tmlp_net_forward(&net, x, yhat));
@@ -243,17 +226,12 @@ TMLP_TEST(worked_softmax_ce_delta)
 
 TMLP_TEST(worked_ce_of_0_8)
 {
-    tmlp_desc_t d;
+    tmlp_desc_t d = mlp1(1, 2, TMLP_ACT_SOFTMAX);
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.0f);
     tmlp_target_t t;
     float params[TMLP_DENSE_PARAMS(1, 2)];
     const float x[1] = {1.0f};
     float y[2], loss = 0.0f, loss_b = 0.0f;
-    memset(&d, 0, sizeof d);
-    d.n_in = 1;
-    d.n_layers = 1;
-    d.layer[0].units = 2;
-    d.layer[0].act = TMLP_ACT_SOFTMAX;
     CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
     /* Weights 0, biases (the logits) log 0.8 and log 0.2 from the host libm. */
     params[0] = 0.0f;
