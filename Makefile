@@ -47,7 +47,7 @@ $(BUILDDIR)/%: examples/%.c $(BUILDDIR)/libtinymlp.a $(PORT_SRCS) $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $< $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
 
 demo: examples tool ## the story a new user sees: train, evaluate, export and fine-tune the digits model
-	@sh tools/demo.sh $(BUILDDIR)
+	@sh tools/scripts/demo.sh $(BUILDDIR)
 
 # ---------------------------------------------------------------------------
 # Tests. Each host configuration builds the whole suite (library, host port,
@@ -256,7 +256,7 @@ ifeq ($(FP_TOOLS_OK),yes)
 size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F: text/data/bss/arena/stack per configuration
 	@fail=0; for c in $(FP_CFGS); do for p in $(FP_CPUS); do \
 	  calls=`if [ $$c = infer ]; then echo $(FP_CALLS_infer); else echo $(FP_CALLS_train); fi`; \
-	  $(FP_PYTHON) tools/footprint.py --config $$c --cpu $$p --prefix $(FP_PREFIX) \
+	  $(FP_PYTHON) tools/scripts/footprint.py --config $$c --cpu $$p --prefix $(FP_PREFIX) \
 	    --base $(FP_DIR)/$$p/main-$$c-0.elf --lib $(FP_DIR)/$$p/main-$$c-1.elf \
 	    --su-dir $(FP_DIR)/$$p/obj --calls $$calls --indirect $(FP_INDIRECT) \
 	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$$c-$$p.txt || fail=1; \
@@ -374,9 +374,9 @@ $(GEN)/digits_model.h: $(BUILDDIR)/tinymlp data/digits_train.csv
 	$(BUILDDIR)/tinymlp train $(GEN)/digits_init.tmlp data/digits_train.csv -o $(GEN)/digits.tmlp $(FT_TRAIN)
 	$(BUILDDIR)/tinymlp export $(GEN)/digits.tmlp -o $@ --name digits
 
-$(GEN)/digits_data.h: data/digits_test.csv tools/csv2c.sh
+$(GEN)/digits_data.h: data/digits_test.csv tools/scripts/csv2c.sh
 	@mkdir -p $(@D)
-	sh tools/csv2c.sh data/digits_test.csv digits_test > $@.tmp && mv $@.tmp $@
+	sh tools/scripts/csv2c.sh data/digits_test.csv digits_test > $@.tmp && mv $@.tmp $@
 
 FT_DEPS := examples/finetune.c $(GEN)/digits_model.h $(GEN)/digits_data.h port/sim/tmlp_flash_sim.c
 $(BUILDDIR)/finetune: $(FT_DEPS) $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
@@ -415,10 +415,11 @@ bench: ## host speed against FANN and a plain loop (ns per multiply-accumulate)
 bench-instr: ## instructions per sample under callgrind (deterministic)
 	@sh tests/bench/instr.sh $(BUILDDIR)
 
-# PyTorch interop (tools/torch_json.py): round trips through the tool. One
-# SKIPPED line, and a clean log, without /usr/bin/python3, PyTorch or numpy.
+# PyTorch interop (tools/scripts/torch_json.py): round trips through the
+# tool. One SKIPPED line, and a clean log, without /usr/bin/python3, PyTorch
+# or numpy.
 .PHONY: test-torch-json compare check-datasets
-test-torch-json: $(BUILDDIR)/tinymlp ## PyTorch interop (tools/torch_json.py) through the tool
+test-torch-json: $(BUILDDIR)/tinymlp ## PyTorch interop (tools/scripts/torch_json.py) through the tool
 	@if [ -x /usr/bin/python3 ]; then \
 	    /usr/bin/python3 tests/test_torch_json.py --tool $(BUILDDIR)/tinymlp > $(BUILDDIR)/torch_json.log 2>&1; rc=$$?; \
 	else echo "SKIPPED test_torch_json: /usr/bin/python3 is not installed" > $(BUILDDIR)/torch_json.log; rc=0; fi; \
@@ -430,11 +431,12 @@ test-torch-json: $(BUILDDIR)/tinymlp ## PyTorch interop (tools/torch_json.py) th
 # tinymlp against PyTorch and scikit-learn on data/
 # (apt-get install python3-torch python3-sklearn python3-numpy, or make deps)
 compare: $(BUILDDIR)/tinymlp ## accuracy and time per epoch against PyTorch and scikit-learn on data/
-	/usr/bin/python3 tools/compare.py --tool $(BUILDDIR)/tinymlp
+	/usr/bin/python3 tools/scripts/compare.py --tool $(BUILDDIR)/tinymlp
 
-# data/*.csv are exactly what tools/make_datasets.py makes from python3-sklearn.
-check-datasets: ## data/*.csv are exactly what tools/make_datasets.py makes
-	/usr/bin/python3 tools/make_datasets.py --check
+# data/*.csv are exactly what tools/scripts/make_datasets.py makes from
+# python3-sklearn.
+check-datasets: ## data/*.csv are exactly what tools/scripts/make_datasets.py makes
+	/usr/bin/python3 tools/scripts/make_datasets.py --check
 
 # ---- Quality (README "Quality") -------------------------------------------
 .PHONY: coverage lint stack-all portability check layers check-filelists check-help

@@ -1,6 +1,6 @@
 #!/usr/bin/python3
 # SPDX-License-Identifier: MIT
-"""Round trips between PyTorch and tinymlp through tools/torch_json.py.
+"""Round trips between PyTorch and tinymlp through tools/scripts/torch_json.py.
 
     /usr/bin/python3 tests/test_torch_json.py [--tool build/tinymlp]
 
@@ -26,7 +26,7 @@ import tempfile
 import traceback
 
 ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
-sys.path.insert(0, os.path.join(ROOT, "tools"))
+sys.path.insert(0, os.path.join(ROOT, "tools", "scripts"))
 sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 
 try:
@@ -212,7 +212,7 @@ def t_command_line():
     model = random_model(gen, [nn.ReLU(), None], 4, [6, 3])
     pt, js, pt2 = (os.path.join(TMP, n) for n in ("m.pt", "m.json", "m2.pt"))
     torch.save(model, pt)
-    cli = [sys.executable, os.path.join(ROOT, "tools", "torch_json.py")]
+    cli = [sys.executable, os.path.join(ROOT, "tools", "scripts", "torch_json.py")]
     subprocess.run(cli + ["export", pt, "-o", js, "--add-softmax"], check=True)
     subprocess.run(cli + ["import", js, "-o", pt2], check=True)
     m2 = torch.load(pt2)

@@ -6,7 +6,7 @@ Usage: stack.py --cpu cortex-m4f --lib-a build/quality/footprint/cortex-m4f/libt
                 --su-dir .../obj --elf out.elf [--limit 512]
 (`make stack-all`/`make check` run it through tests/quality/stack.sh.)
 
-The method is tools/footprint.py's, imported from it unchanged (its ELF
+The method is tools/scripts/footprint.py's, imported from it unchanged (its ELF
 parser, .su reader and frame rule): call edges from `objdump -d` (bl/blx
 <sym> and tail-call b <func>), a function's frame from -fstack-usage (or the
 stack-lowering instructions of code compiled elsewhere: libgcc, newlib).
@@ -29,7 +29,8 @@ import subprocess
 import sys
 
 ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
-spec = importlib.util.spec_from_file_location("footprint", os.path.join(ROOT, "tools", "footprint.py"))
+spec = importlib.util.spec_from_file_location(
+    "footprint", os.path.join(ROOT, "tools", "scripts", "footprint.py"))
 fp = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(fp)
 

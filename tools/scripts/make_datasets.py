@@ -5,8 +5,8 @@ bundles (Debian's python3-sklearn), as CSV in the tinymlp tool's format:
 features then the class index last, comma-separated, no header, one sample
 per line, "\\n" line ends.
 
-    /usr/bin/python3 tools/make_datasets.py            # writes data/*.csv
-    /usr/bin/python3 tools/make_datasets.py --check    # regenerates in memory, compares
+    /usr/bin/python3 tools/scripts/make_datasets.py            # writes data/*.csv
+    /usr/bin/python3 tools/scripts/make_datasets.py --check    # regenerates in memory, compares
 
 Each set is split once, 80/20, with
     train_test_split(X, y, test_size=0.2, stratify=y, random_state=0)
@@ -71,7 +71,7 @@ def build():
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--out", default=os.path.join(os.path.dirname(os.path.abspath(__file__)),
-                                                  "..", "data"))
+                                                  "..", "..", "data"))
     ap.add_argument("--check", action="store_true",
                     help="compare with the files in --out instead of writing")
     a = ap.parse_args()

@@ -22,11 +22,11 @@ As a module:
     torch_json.save(model, "m.json"); model = torch_json.load("m.json")
 
 As a command:
-    /usr/bin/python3 tools/torch_json.py export model.pt -o model.json [--add-softmax]
+    /usr/bin/python3 tools/scripts/torch_json.py export model.pt -o model.json [--add-softmax]
         model.pt: a whole nn.Sequential saved with torch.save(model, path)
         --add-softmax: append a softmax to a last Linear without activation
                        (a net trained with nn.CrossEntropyLoss on logits)
-    /usr/bin/python3 tools/torch_json.py import model.json -o model.pt
+    /usr/bin/python3 tools/scripts/torch_json.py import model.json -o model.pt
 """
 import argparse
 import json

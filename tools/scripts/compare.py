@@ -31,7 +31,7 @@ over the S runs, and training time per epoch (median over the runs):
   two-class set it has one logistic output unit instead of two softmax units.
   Time: fit() divided by the epochs it ran.
 
-    /usr/bin/python3 tools/compare.py [--seeds 5] [--sets digits,iris,...] [--tool build/tinymlp]
+    /usr/bin/python3 tools/scripts/compare.py [--seeds 5] [--sets digits,iris,...] [--tool build/tinymlp]
 """
 import argparse
 import os
@@ -55,7 +55,7 @@ except ImportError as ex:
     sys.exit("compare: %s (apt-get install python3-torch python3-sklearn python3-numpy, "
              "and run with /usr/bin/python3)" % ex)
 
-ROOT = os.path.dirname(os.path.dirname(os.path.abspath(__file__)))
+ROOT = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
 
 # Hidden layers (ReLU; the output is softmax), lr, batch, epochs, and the goal for tinymlp's
 # mean test accuracy ("torch": at least PyTorch's). Tuned over seeds 0..9, the same

@@ -3,7 +3,7 @@
 # `make demo`: the main job a new user sees. Trains the digits network with
 # the tool (the library's own code), evaluates it, exports it for flash,
 # shows the RAM it needs on a Cortex-M4, fine-tunes it as a device would, and
-# runs the short gradient-descent examples. Usage: tools/demo.sh BUILDDIR
+# runs the short gradient-descent examples. Usage: tools/scripts/demo.sh BUILDDIR
 set -eu
 B=${1:-build}
 D=$B/demo
