@@ -293,9 +293,9 @@ test-cmake: ## configure, build and run examples/cmake with CMake
 
 # ---------------------------------------------------------------------------
 # Host tools (C99 + POSIX, the library's warning flags): tools/json/, the
-# JSON form of model files, used by the tinymlp command (tools/cli/, below);
-# tmlp-mkmodel, which writes random model files for the tests and the
-# fuzzing seeds.
+# JSON form of model files, used by the tinymlp command (tools/cli/, below),
+# and the test-model generator tmlp-mkmodel (tests/tool/tmlp_mkmodel.c),
+# which writes random model files for the tool's tests and the fuzzing seeds.
 JSON_SRCS := $(wildcard tools/json/*.c)
 JSON_HDRS := $(wildcard tools/json/*.h)
 TOOL_INCLUDES = $(INCLUDES) -Itools/cli -Itools/json -Itests/fuzz
@@ -303,10 +303,8 @@ HOST_PORT := port/host/tmlp_port.c
 TOOL_SRCS := $(wildcard tools/cli/*.c)
 TOOL_HDRS := $(wildcard tools/cli/*.h)
 
-.PHONY: tools test-json fuzz
-tools: $(BUILDDIR)/tmlp-mkmodel ## $(BUILDDIR)/tmlp-mkmodel (random model files for the tests)
-
-$(BUILDDIR)/tmlp-mkmodel: tools/tmlp_mkmodel.c $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
+.PHONY: test-json fuzz
+$(BUILDDIR)/tmlp-mkmodel: tests/tool/tmlp_mkmodel.c $(BUILDDIR)/libtinymlp.a $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(TOOL_INCLUDES) $< $(HOST_PORT) $(BUILDDIR)/libtinymlp.a -o $@ -lm
 
 # The fuzz targets without libFuzzer, under ASan/UBSan, replaying the seed

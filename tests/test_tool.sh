@@ -66,7 +66,7 @@ if [ -x "$MK" ] && "$MK" --frozen 1 --partial --optim -s 2 -o part.tmlp 2 4:relu
         else bad "$c: $(cat err.log)"; fi
     done
 else
-    echo "SKIPPED partial-file info: $MK not built (make tools)"
+    echo "SKIPPED partial-file info: $MK not built (make test-tool builds it)"
 fi
 check "train" "$TM" train m.tmlp "$D/blobs.csv" -o t.tmlp --val "$D/blobs_val.csv" --epochs 5 \
     --batch 8 --scale standard --optimizer adam --lr 0.01 --plot curve.svg

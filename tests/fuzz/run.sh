@@ -39,7 +39,7 @@ $CC $BASE $SAN tests/fuzz/fuzz_model.c $LIB -o "$F/fuzz_model" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_json.c $JSON $LIB -o "$F/fuzz_json" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_csv.c $CSV $LIB -o "$F/fuzz_csv" -lm &&
     $CC $BASE $SAN tests/fuzz/fuzz_cli.c $CLI $JSON $LIB -o "$F/fuzz_cli" -lm &&
-    $CC $BASE -O2 tools/tmlp_mkmodel.c $LIB -o "$F/tmlp-mkmodel" -lm &&
+    $CC $BASE -O2 tests/tool/tmlp_mkmodel.c $LIB -o "$F/tmlp-mkmodel" -lm &&
     $CC $BASE -O2 tools/cli/tinymlp.c $CLI $JSON $LIB -o "$F/tinymlp" -lm || {
     echo "fuzz: build failed (is libFuzzer installed? apt-get install libclang-rt-dev)"
     exit 1

@@ -1,16 +1,18 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Static analysis: cppcheck (all checks) and clang-tidy over lib/, port/host,
-# port/cortex-m (as the M4F and M0+ builds see it), port/sim and tools/*.c;
-# then scan-build (clang static analyzer) over the library and tools when
-# available. Every suppression and disabled check is in tests/quality/lint.conf.
+# port/cortex-m (as the M4F and M0+ builds see it), port/sim and the host
+# tools (tools/cli, tools/json and the test-model generator
+# tests/tool/tmlp_mkmodel.c); then scan-build (clang static analyzer) over
+# the library and tools when available. Every suppression and disabled check
+# is in tests/quality/lint.conf.
 # Fails on any finding. Usage: sh tests/quality/lint.sh [BUILDDIR]
 B=${1:-build}/quality/lint
 CONF=tests/quality/lint.conf
 mkdir -p "$B"
 fail=0
 LIB="lib/*/*.c"
-TOOLS=$(ls tools/*.c tools/cli/*.c tools/json/*.c 2>/dev/null)
+TOOLS=$(ls tools/cli/*.c tools/json/*.c tests/tool/*.c 2>/dev/null)
 SUPP=$(sed -n 's/^cppcheck \([^ #]*\).*/--suppress=\1/p' $CONF | tr '\n' ' ')
 CHECKS="-*,bugprone-*,cert-*,clang-analyzer-*,misc-*,readability-*$(sed -n 's/^clang-tidy \(-[^ #]*\).*/,\1/p' $CONF | tr -d '\n')"
 

@@ -1,6 +1,7 @@
 /* SPDX-License-Identifier: MIT */
 /* tmlp-mkmodel: writes a random model file through the library, for tests
- * and fuzzing seeds.
+ * and fuzzing seeds (a test fixture generator, built as
+ * $(BUILDDIR)/tmlp-mkmodel by make test-tool and make test-json).
  *
  *   tmlp-mkmodel [-s SEED] [--scale] [--optim] [--edge] [--frozen K [--partial]] -o OUT.tmlp
  * N_IN UNITS:ACT[:PARAM]...
