@@ -2,7 +2,7 @@
 /* Fixtures shared by the test files (tests/fixtures.c).
  *
  * Builders several suites use: special floats, optimizers, descriptions of
- * one- and two-layer nets.
+ * one- and two-layer nets, seeded training nets.
  *
  * Then the machinery of the error suites (test_errors_*.c: every error path
  * of the public API leaves the model as it was). tinymlp.h promises that on
@@ -48,6 +48,12 @@ tmlp_desc_t mlp1(uint16_t n_in, uint16_t units, uint8_t act);
 
 /* Two dense layers n_in -> hidden (act_h) -> n_out (act_o); everything else 0. */
 tmlp_desc_t mlp2(uint16_t n_in, uint16_t hidden, uint16_t n_out, uint8_t act_h, uint8_t act_o);
+
+/* A training net of description d and optimizer o in arena (bytes long),
+ * its weights drawn by the default initialiser (TMLP_INIT_AUTO; the biases
+ * too if init_bias) from a generator seeded with seed. */
+void seeded_net(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_optim_t *o, float *arena,
+                size_t bytes, uint32_t seed, uint8_t init_bias);
 
 /* ---- the error suites' 2-3-2 model ---------------------------------------- */
 

@@ -17,17 +17,8 @@ static float r_arena[TMLP_MLP2_BYTES(3, 4, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN)
 static void r_net(tmlp_net_t *net, uint8_t act_out, uint16_t n_out, float momentum)
 {
     tmlp_desc_t d = mlp2(3, 4, n_out, TMLP_ACT_TANH, act_out);
-    tmlp_optim_t o;
-    tmlp_init_t init;
-    tmlp_rng_t rng;
-    memset(&o, 0, sizeof o);
-    memset(&init, 0, sizeof init);
-    o.lr = 0.1f;
-    o.momentum = momentum;
-    init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, r_arena, sizeof r_arena, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 3));
-    CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, momentum);
+    seeded_net(net, &d, &o, r_arena, sizeof r_arena, 3, 1);
 }
 
 static const float RX[6][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {0, 1, 1}, {1, 0, 1}};

@@ -35,15 +35,10 @@ static void k_net(tmlp_net_t *net, float *arena, size_t bytes)
     static const float x[2] = {0.5f, -1.0f}, y[1] = {1.0f};
     tmlp_desc_t d = k_desc();
     tmlp_optim_t o = k_opt();
-    tmlp_init_t init;
-    tmlp_rng_t rng;
     tmlp_target_t t;
-    memset(&init, 0, sizeof init);
     t.values = y;
     t.label = 0;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, arena, bytes, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 7));
-    CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
+    seeded_net(net, &d, &o, arena, bytes, 7, 0);
     CHECK_OK(tmlp_net_forward(net, x, NULL));
     CHECK_OK(tmlp_net_backward(net, TMLP_LOSS_BCE, &t, NULL));
     CHECK_OK(tmlp_net_step(net));

@@ -40,17 +40,8 @@ static int all_finite(const tmlp_net_t *net)
 static void h_net(tmlp_net_t *net, uint8_t kind, float lr, uint8_t out_act)
 {
     tmlp_desc_t d = mlp2(H_IN, 4, H_OUT, TMLP_ACT_RELU, out_act);
-    tmlp_optim_t o;
-    tmlp_init_t init;
-    tmlp_rng_t rng;
-    memset(&o, 0, sizeof o);
-    memset(&init, 0, sizeof init);
-    o.kind = kind;
-    o.lr = lr;
-    o.momentum = kind == TMLP_OPT_ADAM ? 0.0f : 0.9f;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, h_arena, sizeof h_arena, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 11));
-    CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
+    tmlp_optim_t o = make_opt(kind, lr, kind == TMLP_OPT_ADAM ? 0.0f : 0.9f);
+    seeded_net(net, &d, &o, h_arena, sizeof h_arena, 11, 0);
 }
 
 /* The hostile values, and whether the library must refuse them as input. */

@@ -380,7 +380,6 @@ TMLP_TEST(classify_adam_beats_baseline)
     cl_stream_t stream;
     tmlp_desc_t d = mlp2(2, 8, CL_CLASSES, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
     tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
-    tmlp_init_t init;
     tmlp_train_cfg_t cfg;
     tmlp_train_result_t res;
     tmlp_rng_t rng;
@@ -405,10 +404,7 @@ TMLP_TEST(classify_adam_beats_baseline)
     test.read = cl_stream_read;
     test.ctx = &stream;
 
-    memset(&init, 0, sizeof init);
-    CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, cl_arena, sizeof cl_arena, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 1));
-    CHECK_OK(tmlp_net_init_weights(&ex_net, &init, &rng));
+    seeded_net(&ex_net, &d, &o, cl_arena, sizeof cl_arena, 1, 0);
     memset(&cfg, 0, sizeof cfg);
     cfg.loss = TMLP_LOSS_CE;
     cfg.batch = 16;

@@ -105,8 +105,6 @@ TMLP_TEST(frozen_layers_do_not_move_and_finetune_matches)
 {
     tmlp_desc_t d = f_desc(1);
     tmlp_optim_t o = f_opt();
-    tmlp_init_t init;
-    tmlp_rng_t rng;
     tmlp_net_t full, fine;
     const float *p, *tp;
     size_t n, nt, k;
@@ -117,11 +115,7 @@ TMLP_TEST(frozen_layers_do_not_move_and_finetune_matches)
         g_full[sizeof g_full / sizeof(float) - 16u + k] = -7.0f;
         g_fine[sizeof g_fine / sizeof(float) - 16u + k] = -7.0f;
     }
-    memset(&init, 0, sizeof init);
-    init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&full, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full - 64u, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 4));
-    CHECK_OK(tmlp_net_init_weights(&full, &init, &rng));
+    seeded_net(&full, &d, &o, g_full, sizeof g_full - 64u, 4, 1);
     CHECK_OK(tmlp_net_params(&full, &p, &n));
     memcpy(g_base, p, sizeof g_base);
     /* Fine-tuning from the same weights, the frozen ones read in place. */
@@ -231,16 +225,10 @@ static void f_base(void)
 {
     tmlp_desc_t d = f_desc(1);
     tmlp_optim_t o = f_opt();
-    tmlp_init_t init;
-    tmlp_rng_t rng;
     tmlp_net_t full;
     const float *p;
     size_t n;
-    memset(&init, 0, sizeof init);
-    init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&full, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full - 64u, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 4));
-    CHECK_OK(tmlp_net_init_weights(&full, &init, &rng));
+    seeded_net(&full, &d, &o, g_full, sizeof g_full - 64u, 4, 1);
     CHECK_OK(tmlp_net_params(&full, &p, &n));
     memcpy(g_base, p, sizeof g_base);
 }

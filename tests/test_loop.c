@@ -42,17 +42,8 @@ static void make_data(void)
 static void make_net(tmlp_net_t *net, uint8_t kind, float lr, float momentum)
 {
     tmlp_desc_t d = mlp2(4, 8, 3, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
-    tmlp_optim_t o;
-    tmlp_init_t init;
-    tmlp_rng_t rng;
-    memset(&o, 0, sizeof o);
-    memset(&init, 0, sizeof init);
-    o.kind = kind;
-    o.lr = lr;
-    o.momentum = momentum;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, g_arena, sizeof g_arena, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 3));
-    CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
+    tmlp_optim_t o = make_opt(kind, lr, momentum);
+    seeded_net(net, &d, &o, g_arena, sizeof g_arena, 3, 0);
 }
 
 static tmlp_train_cfg_t base_cfg(void)

@@ -37,19 +37,10 @@ static tmlp_desc_t model_desc(void)
 static void build(tmlp_net_t *net, float *arena, uint32_t seed)
 {
     tmlp_desc_t d = model_desc();
-    tmlp_optim_t o;
-    tmlp_init_t init;
-    tmlp_rng_t rng;
+    tmlp_optim_t o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
     const float off[MI] = {0.5f, -1.0f, 0.25f}, sc[MI] = {2.0f, 0.5f, 1.5f};
-    memset(&o, 0, sizeof o);
-    memset(&init, 0, sizeof init);
-    o.kind = TMLP_OPT_ADAM;
-    o.lr = 0.01f;
     o.weight_decay = 0.01f;
-    init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, arena, M_TRAIN_BYTES, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, seed));
-    CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
+    seeded_net(net, &d, &o, arena, M_TRAIN_BYTES, seed, 1);
     CHECK_OK(tmlp_net_set_input_scale(net, off, sc));
 }
 

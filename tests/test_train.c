@@ -41,19 +41,10 @@ TMLP_TEST(xor_learned_by_2_2_1_net)
     static float arena[TMLP_MLP2_BYTES(2, 2, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
     tmlp_desc_t d = xor_desc();
     tmlp_net_t net;
-    tmlp_optim_t o;
-    tmlp_init_t init;
-    tmlp_rng_t rng;
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.3f, 0.9f);
     float y, loss;
     int k;
-    memset(&o, 0, sizeof o);
-    memset(&init, 0, sizeof init);
-    o.lr = 0.3f;
-    o.momentum = 0.9f;
-    init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 1));
-    CHECK_OK(tmlp_net_init_weights(&net, &init, &rng));
+    seeded_net(&net, &d, &o, arena, sizeof arena, 1, 1);
     loss = xor_epochs(&net, 500);
     CHECK(loss < 0.01f);
     for (k = 0; k < 4; k++) {

@@ -56,17 +56,8 @@ static tmlp_optim_t s_opt(float momentum, float dampening)
 static void make_pair(tmlp_net_t *ref, tmlp_net_t *fused, const tmlp_desc_t *d,
                       const tmlp_optim_t *o)
 {
-    tmlp_init_t init;
-    tmlp_rng_t rng;
-    memset(&init, 0, sizeof init);
-    init.init_bias = 1;
-    CHECK_OK(tmlp_net_init(ref, d, &(tmlp_opts_t){.optim = o}, g_ref_arena, sizeof g_ref_arena, NULL));
-    CHECK_OK(tmlp_net_init(fused, d, &(tmlp_opts_t){.optim = o}, g_fused_arena, sizeof g_fused_arena,
-                           NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 77));
-    CHECK_OK(tmlp_net_init_weights(ref, &init, &rng));
-    CHECK_OK(tmlp_rng_seed(&rng, 77));
-    CHECK_OK(tmlp_net_init_weights(fused, &init, &rng));
+    seeded_net(ref, d, o, g_ref_arena, sizeof g_ref_arena, 77, 1);
+    seeded_net(fused, d, o, g_fused_arena, sizeof g_fused_arena, 77, 1);
 }
 
 /* Sample s: inputs in [-2, 2) with every third one exactly 0 (so d x = -0
