@@ -87,6 +87,37 @@ void seeded_net(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_optim_t *o, fl
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }
 
+void label_data(tmlp_data_t *data, tmlp_arrays_t *a, const float *X, uint16_t n_in,
+                const uint32_t *labels, uint32_t n)
+{
+    memset(a, 0, sizeof *a);
+    a->X = X;
+    a->labels = labels;
+    a->n_in = n_in;
+    CHECK_OK(tmlp_data_arrays(data, a, n));
+}
+
+void label_u8_data(tmlp_data_t *data, tmlp_arrays_t *a, const float *X, uint16_t n_in,
+                   const uint8_t *labels, uint32_t n)
+{
+    memset(a, 0, sizeof *a);
+    a->X = X;
+    a->labels_u8 = labels;
+    a->n_in = n_in;
+    CHECK_OK(tmlp_data_arrays(data, a, n));
+}
+
+void vector_data(tmlp_data_t *data, tmlp_arrays_t *a, const float *X, uint16_t n_in,
+                 const float *Y, uint16_t n_out, uint32_t n)
+{
+    memset(a, 0, sizeof *a);
+    a->X = X;
+    a->Y = Y;
+    a->n_in = n_in;
+    a->n_out = n_out;
+    CHECK_OK(tmlp_data_arrays(data, a, n));
+}
+
 /* ------------------------------------------------------------------------ */
 /* The error suites' 2-3-2 model                                             */
 /* ------------------------------------------------------------------------ */

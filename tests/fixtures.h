@@ -2,7 +2,8 @@
 /* Fixtures shared by the test files (tests/fixtures.c).
  *
  * Builders several suites use: special floats, optimizers, descriptions of
- * one- and two-layer nets, seeded training nets.
+ * one- and two-layer nets, seeded training nets and data sources over
+ * arrays.
  *
  * Then the machinery of the error suites (test_errors_*.c: every error path
  * of the public API leaves the model as it was). tinymlp.h promises that on
@@ -54,6 +55,17 @@ tmlp_desc_t mlp2(uint16_t n_in, uint16_t hidden, uint16_t n_out, uint8_t act_h, 
  * too if init_bias) from a generator seeded with seed. */
 void seeded_net(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_optim_t *o, float *arena,
                 size_t bytes, uint32_t seed, uint8_t init_bias);
+
+/* Data sources over the first n samples of arrays: inputs X[n][n_in] and
+ * class labels (uint32_t or uint8_t) or target vectors Y[n][n_out]. The
+ * arrays a are filled in and become the source's context: they must live as
+ * long as data. */
+void label_data(tmlp_data_t *data, tmlp_arrays_t *a, const float *X, uint16_t n_in,
+                const uint32_t *labels, uint32_t n);
+void label_u8_data(tmlp_data_t *data, tmlp_arrays_t *a, const float *X, uint16_t n_in,
+                   const uint8_t *labels, uint32_t n);
+void vector_data(tmlp_data_t *data, tmlp_arrays_t *a, const float *X, uint16_t n_in,
+                 const float *Y, uint16_t n_out, uint32_t n);
 
 /* ---- the error suites' 2-3-2 model ---------------------------------------- */
 

@@ -24,16 +24,6 @@ static void r_net(tmlp_net_t *net, uint8_t act_out, uint16_t n_out, float moment
 static const float RX[6][3] = {{1, 0, 0}, {0, 1, 0}, {0, 0, 1}, {1, 1, 0}, {0, 1, 1}, {1, 0, 1}};
 static const uint32_t RL[6] = {0, 1, 0, 1, 0, 1};
 
-/* The six samples above with their labels, as a data source over arrays. */
-static void label_data(tmlp_arrays_t *a, tmlp_data_t *data)
-{
-    memset(a, 0, sizeof *a);
-    a->X = &RX[0][0];
-    a->labels = RL;
-    a->n_in = 3;
-    CHECK_OK(tmlp_data_arrays(data, a, 6));
-}
-
 TMLP_TEST(data_widths_are_checked_against_the_net)
 {
     tmlp_net_t net;
@@ -89,7 +79,7 @@ TMLP_TEST(schedule_never_reaches_zero_and_the_net_stays_savable)
     CHECK(lr > 0.0f);
     memset(&c, 0, sizeof c);
     r_net(&net, TMLP_ACT_SOFTMAX, 2, 0.9f);
-    label_data(&a, &data);
+    label_data(&data, &a, &RX[0][0], 3, RL, 6);
     c.loss = TMLP_LOSS_CE;
     c.max_epochs = 8;
     c.sched.kind = TMLP_SCHED_COSINE;
@@ -171,7 +161,7 @@ TMLP_TEST(binary_labels_train_and_evaluate_on_one_output)
     uint32_t conf[4];
     memset(&c, 0, sizeof c);
     r_net(&net, TMLP_ACT_SIGMOID, 1, 0.9f);
-    label_data(&a, &data);
+    label_data(&data, &a, &RX[0][0], 3, RL, 6);
     c.loss = TMLP_LOSS_BCE;
     c.batch = 6;
     c.max_epochs = 300;
@@ -200,7 +190,7 @@ TMLP_TEST(time_budget_counts_across_wraps)
     uint32_t clock = 0;
     memset(&c, 0, sizeof c);
     r_net(&net, TMLP_ACT_SOFTMAX, 2, 0.0f);
-    label_data(&a, &data);
+    label_data(&data, &a, &RX[0][0], 3, RL, 6);
     c.loss = TMLP_LOSS_CE;
     c.batch = 1;
     c.time_budget = 0xF0000000u;

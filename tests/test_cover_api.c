@@ -273,21 +273,12 @@ TMLP_TEST(cover_data_evaluate)
     tmlp_net_t net;
     float x[2], loss = 0.0f, acc = 0.0f, maj = 0.0f, uni = 0.0f;
     uint32_t label = 0, conf[4], counts[2];
-    memset(&a, 0, sizeof a);
-    a.X = X;
-    a.Y = Y;
-    a.n_in = 2;
-    a.n_out = 1;
-    CHECK_OK(tmlp_data_arrays(&dv, &a, 2));
+    vector_data(&dv, &a, X, 2, Y, 1, 2);
     CHECK_ERR(dv.read(dv.ctx, 0, x, NULL, &label), TMLP_ERR_ARG); /* vector source, no y */
     k_net(&net, k_arena, sizeof k_arena);
     CHECK_OK(tmlp_evaluate(&net, &dv, TMLP_LOSS_BCE, NULL, &loss, &acc, conf));
     CHECK(conf[0] + conf[1] + conf[2] + conf[3] == 2u);
-    memset(&a, 0, sizeof a);
-    a.X = X;
-    a.labels_u8 = L;
-    a.n_in = 2;
-    CHECK_OK(tmlp_data_arrays(&dl, &a, 2));
+    label_u8_data(&dl, &a, X, 2, L, 2);
     CHECK_OK(tmlp_evaluate(&net, &dl, TMLP_LOSS_BCE, NULL, NULL, NULL, NULL));
     CHECK_ERR(tmlp_evaluate(NULL, &dl, TMLP_LOSS_BCE, NULL, NULL, NULL, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_evaluate(&net, NULL, TMLP_LOSS_BCE, NULL, NULL, NULL, NULL), TMLP_ERR_ARG);
@@ -625,12 +616,7 @@ TMLP_TEST(cover_train_rules)
     tmlp_train_result_t r;
     tmlp_stop_t stop;
     int i;
-    memset(&a, 0, sizeof a);
-    a.X = X;
-    a.Y = Y;
-    a.n_in = 2;
-    a.n_out = 1;
-    CHECK_OK(tmlp_data_arrays(&d, &a, 2));
+    vector_data(&d, &a, X, 2, Y, 1, 2);
     memset(&bad, 0, sizeof bad);
     bad.n = 2;
     bad.read = read_fail;

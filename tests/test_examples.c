@@ -123,13 +123,8 @@ static void lr_batch_gd(int nf, float *p, tmlp_train_result_t *res)
     tmlp_train_cfg_t cfg;
     const float *q = NULL;
     size_t n = 0, i;
-    memset(&arr, 0, sizeof arr);
     memset(&cfg, 0, sizeof cfg);
-    arr.X = &lr_x[0][0];
-    arr.Y = lr_y;
-    arr.n_in = LR_NF;
-    arr.n_out = 1;
-    CHECK_OK(tmlp_data_arrays(&data, &arr, LR_N));
+    vector_data(&data, &arr, &lr_x[0][0], LR_NF, lr_y, 1, LR_N);
     CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, lr_arena, sizeof lr_arena, NULL));
     cfg.loss = TMLP_LOSS_MSE;
     cfg.max_epochs = 5000;
@@ -295,13 +290,8 @@ TMLP_TEST(linreg_too_large_lr_stops_with_numeric_error)
     const float *q = NULL;
     size_t n = 0, i;
     lr_data(43u, 1, w1, -1.0f);
-    memset(&arr, 0, sizeof arr);
     memset(&cfg, 0, sizeof cfg);
-    arr.X = &lr_x[0][0];
-    arr.Y = lr_y;
-    arr.n_in = LR_NF;
-    arr.n_out = 1;
-    CHECK_OK(tmlp_data_arrays(&data, &arr, LR_N));
+    vector_data(&data, &arr, &lr_x[0][0], LR_NF, lr_y, 1, LR_N);
     CHECK_OK(tmlp_net_init(&ex_net, &d, &(tmlp_opts_t){.optim = &o}, lr_arena, sizeof lr_arena, NULL));
     cfg.loss = TMLP_LOSS_MSE;
     cfg.max_epochs = 5000;
@@ -390,12 +380,7 @@ TMLP_TEST(classify_adam_beats_baseline)
         CHECK_OK(cl_sample(&rng, i, cl_train_x[i], &label));
         cl_train_y[i] = (uint8_t)label;
     }
-    memset(&tra, 0, sizeof tra);
-    tra.X = &cl_train_x[0][0];
-    tra.labels_u8 = cl_train_y;
-    tra.n_in = 2;
-    tra.n_out = CL_CLASSES;
-    CHECK_OK(tmlp_data_arrays(&train, &tra, CL_TRAIN));
+    label_u8_data(&train, &tra, &cl_train_x[0][0], 2, cl_train_y, CL_TRAIN);
     memset(&stream, 0, sizeof stream);
     stream.start = rng;
     memset(&test, 0, sizeof test);

@@ -32,11 +32,7 @@ static void make_data(void)
         }
     }
     (void)tmlp_rng_u32(&rng, &u);
-    memset(&g_arr, 0, sizeof g_arr);
-    g_arr.X = &g_x[0][0];
-    g_arr.labels_u8 = g_lab;
-    g_arr.n_in = 4;
-    CHECK_OK(tmlp_data_arrays(&g_data, &g_arr, LN));
+    label_u8_data(&g_data, &g_arr, &g_x[0][0], 4, g_lab, LN);
 }
 
 static void make_net(tmlp_net_t *net, uint8_t kind, float lr, float momentum)
@@ -454,11 +450,7 @@ TMLP_TEST(evaluate_and_baseline)
     tmlp_net_t net;
     tmlp_arrays_t a;
     tmlp_data_t data;
-    memset(&a, 0, sizeof a);
-    a.X = &X[0][0];
-    a.labels = L;
-    a.n_in = 2;
-    CHECK_OK(tmlp_data_arrays(&data, &a, 5));
+    label_data(&data, &a, &X[0][0], 2, L, 5);
     CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
     CHECK_OK(tmlp_net_set_params(&net, p, 6));
     CHECK_OK(tmlp_evaluate(&net, &data, TMLP_LOSS_CE, scratch, &loss, &acc, conf));

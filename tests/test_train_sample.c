@@ -311,12 +311,7 @@ TMLP_TEST(train_sample_loop_batch1_same_bits)
         sample(&rng, X[s], &label, s);
         labels[s] = (uint8_t)label;
     }
-    memset(&arr, 0, sizeof arr);
-    arr.X = &X[0][0];
-    arr.labels_u8 = labels;
-    arr.n_in = SI;
-    arr.n_out = SO;
-    CHECK_OK(tmlp_data_arrays(&data, &arr, 24));
+    label_u8_data(&data, &arr, &X[0][0], SI, labels, 24);
     for (run = 0; run < 2; run++) {
         tmlp_net_t ref, fused;
         tmlp_trainer_t tr;
@@ -424,12 +419,7 @@ TMLP_TEST(train_sample_fused_modes_refuse_what_needs_a_gradient)
     CHECK(memcmp(net.train_params, w, sizeof w) == 0 && net.opt_state[0] == 0.0f);
     CHECK(net.steps == 0u);
     /* The loop: batch 1 only, and no gradient-norm rule. */
-    memset(&arr, 0, sizeof arr);
-    arr.X = x1;
-    arr.labels_u8 = label;
-    arr.n_in = 2;
-    arr.n_out = 1;
-    CHECK_OK(tmlp_data_arrays(&data, &arr, 1));
+    label_u8_data(&data, &arr, x1, 2, label, 1);
     memset(&c, 0, sizeof c);
     c.loss = TMLP_LOSS_BCE;
     c.max_epochs = 2;
