@@ -45,7 +45,7 @@ static const float fp_weights[FP_PARAMS] = {0.01f};
 static const float fp_x[FP_N][FP_IN] = {{0.5f}};
 static const uint8_t fp_labels[FP_N] = {1, 2, 3, 4};
 
-/* The caller's memory: the arena (tools/footprint.py reads its size from
+/* The caller's memory: the arena (tools/scripts/footprint.py reads its size from
  * the ELF symbol table) and the handles. */
 float fp_arena[FP_ARENA_BYTES / sizeof(float)];
 struct fp_state {
