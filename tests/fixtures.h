@@ -19,9 +19,9 @@
  * makes the failing call, and compares. Where the handle legitimately
  * changes on an error, the test says so and checks everything else.
  *
- * The static buffers behind these fixtures are defined once, in
- * fixtures.c: the Cortex-M0 has 16 KB of RAM for a suite, so the error
- * suites share one set of arenas and scratch rather than each its own. */
+ * The static buffers behind these fixtures are defined once, in fixtures.c,
+ * and shared by every suite that uses them: RAM is scarce (the Cortex-M0
+ * has 16 KB for a suite). */
 #ifndef TMLP_FIXTURES_H
 #define TMLP_FIXTURES_H
 
