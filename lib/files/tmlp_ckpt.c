@@ -289,7 +289,13 @@ TMLP_I_NOINLINE static tmlp_status_t repair(const tmlp_flash_t *f, const geom_t 
     if (st == TMLP_OK) {
         st = f->read(f->ctx, at, unit, TMLP_CKPT_HEADER_BYTES);
     }
-    if (st == TMLP_OK && memcmp(unit, h, TMLP_CKPT_HEADER_BYTES) != 0) {
+    /* Compared as the scan checks it (no memcmp: lib/ needs no more of the
+     * C library than memcpy, memset and memmove). */
+    if (st == TMLP_OK && (tmlp_i_get_u32(unit + 4) != rec->seq ||
+                          tmlp_i_get_u32(unit + 16) != tmlp_i_get_u32(h + 16) ||
+                          tmlp_i_get_u32(unit) != CKPT_MAGIC ||
+                          tmlp_i_get_u32(unit + 8) != rec->r.len ||
+                          tmlp_i_get_u32(unit + 12) != tmlp_i_get_u32(h + 12))) {
         st = TMLP_ERR_IO;
     }
     if (st == TMLP_OK) {
