@@ -99,16 +99,33 @@ typedef struct {
     tmlp_layer_desc_t layer[TMLP_MAX_LAYERS];
 } tmlp_desc_t;
 
-/* Checks a description against its rules: widths 1..TMLP_MAX_WIDTH, 1..
- * TMLP_MAX_LAYERS layers, known activations with valid parameters (leaky
- * ReLU slope in (0, 1), sigmoid lambda > 0, none on the others), softmax on
- * the output layer only, frozen layers first, known flags. tmlp_net_init
- * and tmlp_arena_size check the same. On error *bad_layer (may be NULL)
- * gets the index of the layer at fault, or TMLP_MAX_LAYERS when the fault
- * is the input width, the layer count or the desc's flags.
- * Errors: TMLP_ERR_ARG (NULL, an activation, parameter or flag),
- * TMLP_ERR_SHAPE (a width or the layer count). */
-tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, size_t *bad_layer);
+/* The rules of a description, in the order tmlp_desc_check tries them. */
+typedef enum {
+    TMLP_DESC_OK = 0,
+    TMLP_DESC_N_IN = 1,          /* input width not in 1..TMLP_MAX_WIDTH */
+    TMLP_DESC_N_LAYERS = 2,      /* layer count not in 1..TMLP_MAX_LAYERS */
+    TMLP_DESC_UNITS = 3,         /* a layer's width not in 1..TMLP_MAX_WIDTH */
+    TMLP_DESC_FLAGS = 4,         /* unknown TMLP_DESC_* bits */
+    TMLP_DESC_ACT = 5,           /* unknown activation or TMLP_LAYER_* bits */
+    TMLP_DESC_SOFTMAX = 6,       /* softmax on a layer other than the output */
+    TMLP_DESC_PARAM_UNUSED = 7,  /* act_param set on an activation without one */
+    TMLP_DESC_PARAM_RANGE = 8,   /* sigmoid lambda not > 0, leaky ReLU slope not
+                                    in (0, 1), or not finite */
+    TMLP_DESC_FROZEN_ORDER = 9   /* a frozen layer after a trainable one */
+} tmlp_desc_rule_t;
+
+/* Where a description breaks a rule. */
+typedef struct {
+    uint8_t rule;  /* a tmlp_desc_rule_t */
+    uint8_t layer; /* the layer at fault, or TMLP_MAX_LAYERS for N_IN, N_LAYERS, FLAGS */
+} tmlp_desc_fault_t;
+
+/* Checks a description against its rules (tmlp_desc_rule_t); tmlp_net_init
+ * and tmlp_arena_size check the same. On error *fault (may be NULL) says
+ * which rule and which layer, e.g. for a tool that points at the line.
+ * Errors: TMLP_ERR_ARG (NULL; FLAGS, ACT, SOFTMAX, PARAM_*, FROZEN_ORDER),
+ * TMLP_ERR_SHAPE (N_IN, N_LAYERS, UNITS). */
+tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault);
 
 /* The net scales its input, x' = (x - offset) * scale per feature, before
  * the first layer, so a model carries its own preprocessing (see

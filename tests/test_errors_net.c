@@ -56,34 +56,51 @@ TMLP_TEST(arena_size_errors)
         }
     }
     CHECK(i == 29);
-    /* The description's own check gives the same verdicts. */
+    /* The description's own check gives the same verdicts, with a rule. */
     for (i = 0; bad_desc(i, &d, &want); i++) {
-        size_t at = 99;
-        if (!CHECK_ERR(tmlp_desc_check(&d, &at), want)) {
+        tmlp_desc_fault_t f = {0, 99};
+        if (!CHECK_ERR(tmlp_desc_check(&d, &f), want)) {
             printf("  (bad desc #%d)\n", i);
         }
-        CHECK(at <= TMLP_MAX_LAYERS);
+        CHECK(f.rule != TMLP_DESC_OK && f.rule <= TMLP_DESC_FROZEN_ORDER);
+        CHECK(f.layer <= TMLP_MAX_LAYERS);
     }
-    /* It names the layer at fault: a softmax on layer 0 of 2, a zero-width
-     * layer 1; the input width is no layer's fault. */
+    /* It names the rule and the layer at fault; the input width, the layer
+     * count and the desc's flags are no layer's fault. */
     {
-        size_t at = 99;
+        tmlp_desc_fault_t f = {0, 99};
         base_desc(&d, TMLP_ACT_SOFTMAX);
-        CHECK_OK(tmlp_desc_check(&d, &at));
-        CHECK(at == 99u);
+        CHECK_OK(tmlp_desc_check(&d, &f));
+        CHECK(f.rule == 0u && f.layer == 99u);
         d.layer[0].act = TMLP_ACT_SOFTMAX;
-        CHECK_ERR(tmlp_desc_check(&d, &at), TMLP_ERR_ARG);
-        CHECK(at == 0u);
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_ARG);
+        CHECK(f.rule == TMLP_DESC_SOFTMAX && f.layer == 0u);
         base_desc(&d, TMLP_ACT_SOFTMAX);
         d.layer[1].units = 0;
-        CHECK_ERR(tmlp_desc_check(&d, &at), TMLP_ERR_SHAPE);
-        CHECK(at == 1u);
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_SHAPE);
+        CHECK(f.rule == TMLP_DESC_UNITS && f.layer == 1u);
+        base_desc(&d, TMLP_ACT_SOFTMAX);
+        d.layer[0].act = TMLP_ACT_SIGMOID;
+        d.layer[0].act_param = -1.0f;
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_ARG);
+        CHECK(f.rule == TMLP_DESC_PARAM_RANGE && f.layer == 0u);
+        d.layer[0].act = TMLP_ACT_TANH;
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_ARG);
+        CHECK(f.rule == TMLP_DESC_PARAM_UNUSED && f.layer == 0u);
+        base_desc(&d, TMLP_ACT_SOFTMAX);
+        d.layer[1].flags = TMLP_LAYER_FROZEN;
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_ARG);
+        CHECK(f.rule == TMLP_DESC_FROZEN_ORDER && f.layer == 1u);
+        base_desc(&d, TMLP_ACT_SOFTMAX);
+        d.flags = 0x80u;
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_ARG);
+        CHECK(f.rule == TMLP_DESC_FLAGS && f.layer == TMLP_MAX_LAYERS);
         base_desc(&d, TMLP_ACT_SOFTMAX);
         d.n_in = 0;
         CHECK_ERR(tmlp_desc_check(&d, NULL), TMLP_ERR_SHAPE);
-        CHECK_ERR(tmlp_desc_check(&d, &at), TMLP_ERR_SHAPE);
-        CHECK(at == TMLP_MAX_LAYERS);
-        CHECK_ERR(tmlp_desc_check(NULL, &at), TMLP_ERR_ARG);
+        CHECK_ERR(tmlp_desc_check(&d, &f), TMLP_ERR_SHAPE);
+        CHECK(f.rule == TMLP_DESC_N_IN && f.layer == TMLP_MAX_LAYERS);
+        CHECK_ERR(tmlp_desc_check(NULL, &f), TMLP_ERR_ARG);
     }
     /* Controls: the limits themselves, defaults, and garbage past n_layers. */
     base_desc(&d, TMLP_ACT_SOFTMAX);

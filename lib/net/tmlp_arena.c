@@ -26,67 +26,69 @@ float tmlp_i_act_param(const tmlp_layer_desc_t *layer)
     return layer->act == TMLP_ACT_LEAKY_RELU ? 0.01f : 1.0f;
 }
 
-static tmlp_status_t layer_check(const tmlp_layer_desc_t *layer, int is_output)
+/* The rule a layer breaks, or TMLP_DESC_OK. */
+static tmlp_desc_rule_t layer_rule(const tmlp_layer_desc_t *layer, int is_output)
 {
     float p = tmlp_i_act_param(layer);
     if (layer->units == 0 || layer->units > TMLP_MAX_WIDTH) {
-        return TMLP_ERR_SHAPE;
+        return TMLP_DESC_UNITS;
     }
     if (layer->act > TMLP_ACT_SOFTMAX || (layer->flags & ~TMLP_LAYER_FROZEN) != 0u) {
-        return TMLP_ERR_ARG;
+        return TMLP_DESC_ACT;
     }
     if (layer->act == TMLP_ACT_SOFTMAX && !is_output) {
-        return TMLP_ERR_ARG;
-    }
-    if (!tmlp_i_isfinite(p)) {
-        return TMLP_ERR_ARG;
+        return TMLP_DESC_SOFTMAX;
     }
     /* A parameter on an activation that has none would be kept in files
      * and make equal models compare unequal. */
     if (layer->act_param != 0.0f && layer->act != TMLP_ACT_SIGMOID &&
         layer->act != TMLP_ACT_LEAKY_RELU) {
-        return TMLP_ERR_ARG;
+        return TMLP_DESC_PARAM_UNUSED;
     }
     /* The derivative is computed from the output, which needs the slope
      * positive (so the output's sign tells the input's) and lambda > 0. */
-    if (layer->act == TMLP_ACT_LEAKY_RELU && !(p > 0.0f && p < 1.0f)) {
-        return TMLP_ERR_ARG;
+    if (!tmlp_i_isfinite(p) || (layer->act == TMLP_ACT_LEAKY_RELU && !(p > 0.0f && p < 1.0f)) ||
+        (layer->act == TMLP_ACT_SIGMOID && !(p > 0.0f))) {
+        return TMLP_DESC_PARAM_RANGE;
     }
-    if (layer->act == TMLP_ACT_SIGMOID && !(p > 0.0f)) {
-        return TMLP_ERR_ARG;
-    }
-    return TMLP_OK;
+    return TMLP_DESC_OK;
 }
 
 /* See tinymlp.h: the one owner of the description's rules (the library's
  * checks and the tool's JSON reader both ask it). */
-tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, size_t *bad_layer)
+tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault)
 {
-    size_t l, whole = TMLP_MAX_LAYERS;
-    tmlp_status_t st = TMLP_OK;
+    tmlp_desc_rule_t rule = TMLP_DESC_OK;
+    size_t l = 0;
     if (desc == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (desc->n_layers == 0 || desc->n_layers > TMLP_MAX_LAYERS || desc->n_in == 0 ||
-        desc->n_in > TMLP_MAX_WIDTH) {
-        st = TMLP_ERR_SHAPE;
+    if (desc->n_in == 0 || desc->n_in > TMLP_MAX_WIDTH) {
+        rule = TMLP_DESC_N_IN;
+    } else if (desc->n_layers == 0 || desc->n_layers > TMLP_MAX_LAYERS) {
+        rule = TMLP_DESC_N_LAYERS;
     } else if ((desc->flags & ~TMLP_DESC_INPUT_SCALE) != 0u) {
-        st = TMLP_ERR_ARG;
+        rule = TMLP_DESC_FLAGS;
     }
-    for (l = 0; st == TMLP_OK && l < desc->n_layers; l++) {
-        st = layer_check(&desc->layer[l], l + 1 == desc->n_layers);
+    for (; rule == TMLP_DESC_OK && l < desc->n_layers; l++) {
+        rule = layer_rule(&desc->layer[l], l + 1 == desc->n_layers);
         /* Frozen layers form a prefix: a trainable layer is never followed
          * by a frozen one. */
-        if (st == TMLP_OK && l > 0 && (desc->layer[l].flags & TMLP_LAYER_FROZEN) &&
+        if (rule == TMLP_DESC_OK && l > 0 && (desc->layer[l].flags & TMLP_LAYER_FROZEN) &&
             !(desc->layer[l - 1].flags & TMLP_LAYER_FROZEN)) {
-            st = TMLP_ERR_ARG;
+            rule = TMLP_DESC_FROZEN_ORDER;
         }
-        whole = st == TMLP_OK ? whole : l;
     }
-    if (st != TMLP_OK && bad_layer != NULL) {
-        *bad_layer = whole;
+    if (rule == TMLP_DESC_OK) {
+        return TMLP_OK;
     }
-    return st;
+    if (fault != NULL) {
+        fault->rule = (uint8_t)rule;
+        /* The loop stopped one past the layer at fault. */
+        fault->layer = (rule == TMLP_DESC_UNITS || rule >= TMLP_DESC_ACT) ? (uint8_t)(l - 1u)
+                                                                          : (uint8_t)TMLP_MAX_LAYERS;
+    }
+    return rule <= TMLP_DESC_UNITS ? TMLP_ERR_SHAPE : TMLP_ERR_ARG;
 }
 
 /* See tmlp_internal.h. */

@@ -257,7 +257,9 @@ static int parse_doc(tmlp_json_lex_t *lx, jdoc_t *d)
 
 /* ---- reading: shape and value checks, with the place of each mistake ---- */
 
-static int check_layer(tmlp_json_lex_t *lx, const jdoc_t *d, size_t l, size_t n_in)
+/* The keys of a layer: all four present, and an activation parameter only
+ * under the key of its own activation (the JSON form's rules). */
+static int check_layer_keys(tmlp_json_lex_t *lx, const jdoc_t *d, size_t l)
 {
     static const char *const need[] = {"units", "act", "W", "b"};
     const jlayer_t *ly = &d->layer[l];
@@ -267,14 +269,6 @@ static int check_layer(tmlp_json_lex_t *lx, const jdoc_t *d, size_t l, size_t n_
             return tmlp_json_fail(lx, ly->at, "layer %zu: missing key \"%s\"", l + 1u, need[k]);
         }
     }
-    if (ly->units < 1u || ly->units > TMLP_MAX_WIDTH) {
-        return tmlp_json_fail(lx, ly->units_at, "layer %zu: \"units\" must be 1..%d", l + 1u,
-                              TMLP_MAX_WIDTH);
-    }
-    if (ly->act == TMLP_ACT_SOFTMAX && l + 1u != d->n_layers) {
-        return tmlp_json_fail(lx, ly->act_at,
-                              "layer %zu: softmax is allowed on the last layer only", l + 1u);
-    }
     if ((ly->seen & K_LAMBDA) && ly->act != TMLP_ACT_SIGMOID) {
         return tmlp_json_fail(lx, ly->param_at[0],
                               "layer %zu: \"lambda\" is for sigmoid layers only", l + 1u);
@@ -283,18 +277,14 @@ static int check_layer(tmlp_json_lex_t *lx, const jdoc_t *d, size_t l, size_t n_
         return tmlp_json_fail(lx, ly->param_at[1],
                               "layer %zu: \"alpha\" is for leaky_relu layers only", l + 1u);
     }
-    if ((ly->seen & K_LAMBDA) && !(ly->param[0] > 0.0f)) {
-        return tmlp_json_fail(lx, ly->param_at[0], "layer %zu: \"lambda\" must be > 0", l + 1u);
-    }
-    if ((ly->seen & K_ALPHA) && !(ly->param[1] > 0.0f && ly->param[1] < 1.0f)) {
-        return tmlp_json_fail(lx, ly->param_at[1], "layer %zu: \"alpha\" must be in (0, 1)",
-                              l + 1u);
-    }
-    if (ly->frozen && l > 0 && !d->layer[l - 1].frozen) {
-        return tmlp_json_fail(lx, ly->frozen_at,
-                              "layer %zu: frozen layers must come first (layer %zu is trainable)",
-                              l + 1u, l);
-    }
+    return 0;
+}
+
+/* The shapes of a layer's numbers: W is units x n_in, b is units. */
+static int check_layer_numbers(tmlp_json_lex_t *lx, const jdoc_t *d, size_t l, size_t n_in)
+{
+    const jlayer_t *ly = &d->layer[l];
+    size_t k;
     if (ly->n_rows != ly->units) {
         return tmlp_json_fail(lx, ly->w_at,
                               "layer %zu: \"W\" has %zu rows, expected %lu (\"units\")", l + 1u,
@@ -317,6 +307,79 @@ static int check_layer(tmlp_json_lex_t *lx, const jdoc_t *d, size_t l, size_t n_
     return 0;
 }
 
+/* Widths as the description stores them; a value that does not fit
+ * becomes 0, which breaks the width rule as the value itself does. */
+static uint16_t width_of(unsigned long v)
+{
+    return v <= 0xFFFFu ? (uint16_t)v : 0u;
+}
+
+/* The description the document states. With `checking`, a parameter given
+ * as 0 is kept as -1 rather than 0, which the description reads as "the
+ * default": 0 is out of range as a value, and the library's check must see
+ * it so. Otherwise the default is stored as 0 (the canonical form). */
+static tmlp_desc_t make_desc(const jdoc_t *d, int checking)
+{
+    tmlp_desc_t desc;
+    size_t l;
+    memset(&desc, 0, sizeof desc);
+    desc.n_in = width_of(d->n_in);
+    desc.n_layers = (uint8_t)d->n_layers;
+    desc.flags = (d->seen & K_SCALE) ? (uint8_t)TMLP_DESC_INPUT_SCALE : 0u;
+    for (l = 0; l < d->n_layers; l++) {
+        const jlayer_t *ly = &d->layer[l];
+        /* After the key checks, at most the key of this activation is set. */
+        float p = ly->param[(ly->seen & K_ALPHA) ? 1 : 0];
+        desc.layer[l].units = width_of(ly->units);
+        desc.layer[l].act = ly->act;
+#ifdef TMLP_LAYER_FROZEN
+        desc.layer[l].flags = ly->frozen ? (uint8_t)TMLP_LAYER_FROZEN : 0u;
+#endif
+        if ((ly->seen & (K_LAMBDA | K_ALPHA)) && p != tmlp_json_default_param(ly->act)) {
+            desc.layer[l].act_param = checking && p == 0.0f ? -1.0f : p;
+        }
+    }
+    return desc;
+}
+
+/* The description's rules are the library's (tmlp_desc_check): this only
+ * says where in the document the rule it names is broken. */
+static int check_desc(tmlp_json_lex_t *lx, const jdoc_t *d)
+{
+    tmlp_desc_t desc = make_desc(d, 1);
+    tmlp_desc_fault_t f = {0, 0};
+    const jlayer_t *ly;
+    if (tmlp_desc_check(&desc, &f) == TMLP_OK) {
+        return 0;
+    }
+    ly = &d->layer[f.layer < d->n_layers ? f.layer : 0u];
+    switch (f.rule) {
+    case TMLP_DESC_N_IN:
+        return tmlp_json_fail(lx, d->input_at, "\"input\" must be 1..%d", TMLP_MAX_WIDTH);
+    case TMLP_DESC_N_LAYERS:
+        return tmlp_json_fail(lx, d->layers_at, "\"layers\" is empty");
+    case TMLP_DESC_UNITS:
+        return tmlp_json_fail(lx, ly->units_at, "layer %u: \"units\" must be 1..%d",
+                              f.layer + 1u, TMLP_MAX_WIDTH);
+    case TMLP_DESC_SOFTMAX:
+        return tmlp_json_fail(lx, ly->act_at,
+                              "layer %u: softmax is allowed on the last layer only", f.layer + 1u);
+    case TMLP_DESC_PARAM_RANGE:
+        if (ly->act == TMLP_ACT_SIGMOID) {
+            return tmlp_json_fail(lx, ly->param_at[0], "layer %u: \"lambda\" must be > 0",
+                                  f.layer + 1u);
+        }
+        return tmlp_json_fail(lx, ly->param_at[1], "layer %u: \"alpha\" must be in (0, 1)",
+                              f.layer + 1u);
+    case TMLP_DESC_FROZEN_ORDER:
+        return tmlp_json_fail(lx, ly->frozen_at,
+                              "layer %u: frozen layers must come first (layer %u is trainable)",
+                              f.layer + 1u, (unsigned)f.layer);
+    default: /* the document cannot express the others */
+        return tmlp_json_fail(lx, ly->at, "layer %u: not a valid layer", f.layer + 1u);
+    }
+}
+
 static int check_doc(tmlp_json_lex_t *lx, const jdoc_t *d)
 {
     size_t l, n_in;
@@ -324,15 +387,17 @@ static int check_doc(tmlp_json_lex_t *lx, const jdoc_t *d)
         return tmlp_json_fail(lx, d->at, "missing key \"%s\"",
                               (d->seen & K_INPUT) ? "layers" : "input");
     }
-    if (d->n_in < 1u || d->n_in > TMLP_MAX_WIDTH) {
-        return tmlp_json_fail(lx, d->input_at, "\"input\" must be 1..%d", TMLP_MAX_WIDTH);
+    for (l = 0; l < d->n_layers; l++) {
+        if (check_layer_keys(lx, d, l) != 0) {
+            return -1;
+        }
     }
-    if (d->n_layers == 0u) {
-        return tmlp_json_fail(lx, d->layers_at, "\"layers\" is empty");
+    if (check_desc(lx, d) != 0) {
+        return -1;
     }
     n_in = d->n_in;
     for (l = 0; l < d->n_layers; l++) {
-        if (check_layer(lx, d, l, n_in) != 0) {
+        if (check_layer_numbers(lx, d, l, n_in) != 0) {
             return -1;
         }
         n_in = d->layer[l].units;
@@ -352,34 +417,9 @@ static int check_doc(tmlp_json_lex_t *lx, const jdoc_t *d)
 
 /* ---- reading: building the file through the library ---- */
 
-static tmlp_desc_t make_desc(const jdoc_t *d)
-{
-    tmlp_desc_t desc;
-    size_t l;
-    memset(&desc, 0, sizeof desc);
-    desc.n_in = (uint16_t)d->n_in;
-    desc.n_layers = (uint8_t)d->n_layers;
-    desc.flags = (d->seen & K_SCALE) ? (uint8_t)TMLP_DESC_INPUT_SCALE : 0u;
-    for (l = 0; l < d->n_layers; l++) {
-        const jlayer_t *ly = &d->layer[l];
-        /* After check_doc, at most the key of this activation is set. */
-        float p = ly->param[(ly->seen & K_ALPHA) ? 1 : 0];
-        desc.layer[l].units = (uint16_t)ly->units;
-        desc.layer[l].act = ly->act;
-#ifdef TMLP_LAYER_FROZEN
-        desc.layer[l].flags = ly->frozen ? (uint8_t)TMLP_LAYER_FROZEN : 0u;
-#endif
-        /* The canonical form: the default is stored as 0. */
-        if ((ly->seen & (K_LAMBDA | K_ALPHA)) && p != tmlp_json_default_param(ly->act)) {
-            desc.layer[l].act_param = p;
-        }
-    }
-    return desc;
-}
-
 static int build(const jdoc_t *d, void **model, size_t *model_len, tmlp_json_error_t *err)
 {
-    tmlp_desc_t desc = make_desc(d);
+    tmlp_desc_t desc = make_desc(d, 0);
     tmlp_net_t net;
     size_t bytes = 0, n_params = 0, at = 0, l;
     float *arena = NULL, *params = NULL;
