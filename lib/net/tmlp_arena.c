@@ -3,6 +3,8 @@
  * knows where each buffer lives. */
 #include "tmlp_internal.h"
 
+#include <float.h>
+
 size_t tmlp_i_layer_in(const tmlp_desc_t *desc, size_t l)
 {
     return l == 0 ? (size_t)desc->n_in : (size_t)desc->layer[l - 1].units;
@@ -26,9 +28,10 @@ float tmlp_i_act_param(const tmlp_layer_desc_t *layer)
     return layer->act == TMLP_ACT_LEAKY_RELU ? 0.01f : 1.0f;
 }
 
-/* The rule a layer breaks, or TMLP_DESC_OK. */
-static tmlp_desc_rule_t layer_rule(const tmlp_layer_desc_t *layer, int is_output)
+/* The rule layer l of desc breaks, or TMLP_DESC_OK. */
+static tmlp_desc_rule_t layer_rule(const tmlp_desc_t *desc, size_t l)
 {
+    const tmlp_layer_desc_t *layer = &desc->layer[l];
     float p = tmlp_i_act_param(layer);
     if (layer->units == 0 || layer->units > TMLP_MAX_WIDTH) {
         return TMLP_DESC_UNITS;
@@ -36,7 +39,7 @@ static tmlp_desc_rule_t layer_rule(const tmlp_layer_desc_t *layer, int is_output
     if (layer->act > TMLP_ACT_SOFTMAX || (layer->flags & ~TMLP_LAYER_FROZEN) != 0u) {
         return TMLP_DESC_ACT;
     }
-    if (layer->act == TMLP_ACT_SOFTMAX && !is_output) {
+    if (layer->act == TMLP_ACT_SOFTMAX && l + 1u != desc->n_layers) {
         return TMLP_DESC_SOFTMAX;
     }
     /* A parameter on an activation that has none would be kept in files
@@ -46,10 +49,17 @@ static tmlp_desc_rule_t layer_rule(const tmlp_layer_desc_t *layer, int is_output
         return TMLP_DESC_PARAM_UNUSED;
     }
     /* The derivative is computed from the output, which needs the slope
-     * positive (so the output's sign tells the input's) and lambda > 0. */
-    if (!tmlp_i_isfinite(p) || (layer->act == TMLP_ACT_LEAKY_RELU && !(p > 0.0f && p < 1.0f)) ||
-        (layer->act == TMLP_ACT_SIGMOID && !(p > 0.0f))) {
+     * positive (so the output's sign tells the input's) and a finite
+     * lambda > 0 (NaN fails every comparison). */
+    if ((layer->act == TMLP_ACT_LEAKY_RELU && !(p > 0.0f && p < 1.0f)) ||
+        (layer->act == TMLP_ACT_SIGMOID && !(p > 0.0f && p <= FLT_MAX))) {
         return TMLP_DESC_PARAM_RANGE;
+    }
+    /* Frozen layers form a prefix: a trainable layer is never followed by
+     * a frozen one. */
+    if (l > 0 && (layer->flags & TMLP_LAYER_FROZEN) &&
+        !(desc->layer[l - 1].flags & TMLP_LAYER_FROZEN)) {
+        return TMLP_DESC_FROZEN_ORDER;
     }
     return TMLP_DESC_OK;
 }
@@ -59,7 +69,7 @@ static tmlp_desc_rule_t layer_rule(const tmlp_layer_desc_t *layer, int is_output
 tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault)
 {
     tmlp_desc_rule_t rule = TMLP_DESC_OK;
-    size_t l = 0;
+    size_t l = TMLP_MAX_LAYERS;
     if (desc == NULL) {
         return TMLP_ERR_ARG;
     }
@@ -69,24 +79,18 @@ tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault)
         rule = TMLP_DESC_N_LAYERS;
     } else if ((desc->flags & ~TMLP_DESC_INPUT_SCALE) != 0u) {
         rule = TMLP_DESC_FLAGS;
-    }
-    for (; rule == TMLP_DESC_OK && l < desc->n_layers; l++) {
-        rule = layer_rule(&desc->layer[l], l + 1 == desc->n_layers);
-        /* Frozen layers form a prefix: a trainable layer is never followed
-         * by a frozen one. */
-        if (rule == TMLP_DESC_OK && l > 0 && (desc->layer[l].flags & TMLP_LAYER_FROZEN) &&
-            !(desc->layer[l - 1].flags & TMLP_LAYER_FROZEN)) {
-            rule = TMLP_DESC_FROZEN_ORDER;
+    } else {
+        for (l = 0; l < desc->n_layers && rule == TMLP_DESC_OK; l++) {
+            rule = layer_rule(desc, l);
         }
+        l--; /* the layer at fault */
     }
     if (rule == TMLP_DESC_OK) {
         return TMLP_OK;
     }
     if (fault != NULL) {
         fault->rule = (uint8_t)rule;
-        /* The loop stopped one past the layer at fault. */
-        fault->layer = (rule == TMLP_DESC_UNITS || rule >= TMLP_DESC_ACT) ? (uint8_t)(l - 1u)
-                                                                          : (uint8_t)TMLP_MAX_LAYERS;
+        fault->layer = (uint8_t)l;
     }
     return rule <= TMLP_DESC_UNITS ? TMLP_ERR_SHAPE : TMLP_ERR_ARG;
 }
