@@ -400,9 +400,11 @@ test-finetune: $(BUILDDIR)/finetune ## the fine-tuning example on the host and o
 	    else diff $(BUILDDIR)/finetune.host.out $(BUILDDIR)/finetune.qemu.out; \
 	        echo "0 passed, 1 failed" > $(BUILDDIR)/finetune.log; fi; \
 	else echo "SKIPPED finetune under QEMU (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm)"; \
-	     echo "1 passed, 0 failed" > $(BUILDDIR)/finetune.log; fi
+	     echo "0 passed, 0 failed" > $(BUILDDIR)/finetune.log; echo skipped > $(BUILDDIR)/finetune.qemu.skip; fi
 	@cat $(BUILDDIR)/finetune.host.out
-	@echo "[finetune] host and qemu-m4f print the same: `cat $(BUILDDIR)/finetune.log`"
+	@if [ -f $(BUILDDIR)/finetune.qemu.skip ]; then rm -f $(BUILDDIR)/finetune.qemu.skip; \
+	    echo "[finetune] SKIPPED: host ran, no qemu-m4f run to compare: `cat $(BUILDDIR)/finetune.log`"; \
+	else echo "[finetune] host and qemu-m4f print the same: `cat $(BUILDDIR)/finetune.log`"; fi
 	@grep -q " 0 failed" $(BUILDDIR)/finetune.log
 
 # Host benchmark: tinymlp vs FANN 2.2 (libfann-dev) vs a plain C loop, and
