@@ -6,6 +6,7 @@
  * out of bounds fails the build's test run even where a check would pass. */
 #include <string.h>
 
+#include "fixtures.h"
 #include "sim/tmlp_flash_sim.h"
 #include "suites.h"
 #include "tinymlp.h"
@@ -32,25 +33,9 @@ static tmlp_status_t write_nothing(void *ctx, const void *buf, size_t len)
 /* An 8-4-2 training net in h_arena with weights from a fixed seed. */
 static void h_net(tmlp_net_t *net, uint8_t kind, float momentum)
 {
-    tmlp_desc_t d;
-    tmlp_optim_t o;
-    tmlp_init_t init;
-    tmlp_rng_t rng;
-    memset(&d, 0, sizeof d);
-    memset(&o, 0, sizeof o);
-    memset(&init, 0, sizeof init);
-    d.n_in = 8;
-    d.n_layers = 2;
-    d.layer[0].units = 4;
-    d.layer[0].act = TMLP_ACT_TANH;
-    d.layer[1].units = 2;
-    d.layer[1].act = TMLP_ACT_SOFTMAX;
-    o.kind = kind;
-    o.lr = 0.01f;
-    o.momentum = momentum;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o}, h_arena, sizeof h_arena, NULL));
-    CHECK_OK(tmlp_rng_seed(&rng, 11));
-    CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
+    tmlp_desc_t d = mlp2(8, 4, 2, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
+    tmlp_optim_t o = make_opt(kind, 0.01f, momentum);
+    seeded_net(net, &d, &o, h_arena, sizeof h_arena, 11, 0);
 }
 
 static const float HX[3][8] = {{1, 0, 0, 0, 0, 0, 0, 1},
