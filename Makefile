@@ -313,7 +313,7 @@ REPLAY_SAN := -O1 -g -fsanitize=address,undefined -fno-sanitize-recover=all -fno
 # Tool sources each replayer links besides its fuzz_*.c, the library and the
 # host port (fuzz_cli includes tools/cli/tinymlp.c itself, for its static parsers).
 FUZZ_SRCS_json := $(JSON_SRCS)
-FUZZ_SRCS_csv  := tools/cli/tinymlp_csv.c tools/cli/tinymlp_common.c tools/cli/tinymlp_train_opts.c
+FUZZ_SRCS_csv  := tools/cli/tinymlp_csv.c tools/cli/tinymlp_common.c tools/cli/tinymlp_scale.c
 FUZZ_SRCS_cli  := $(filter-out tools/cli/tinymlp.c,$(TOOL_SRCS)) $(JSON_SRCS)
 
 $(BUILDDIR)/fuzz-replay-%: tests/fuzz/fuzz_%.c tests/fuzz/replay_main.c tests/fuzz/fuzz.h $(JSON_SRCS) $(JSON_HDRS) \

@@ -29,7 +29,7 @@ BASE="-std=c99 -ffp-contract=off $WARN -Ilib -Iport -Itools/cli -Itools/json -It
 SAN="-g -O1 -fsanitize=fuzzer,address,undefined -fno-sanitize-recover=all -fno-omit-frame-pointer"
 LIB="lib/*/*.c port/host/tmlp_port.c"
 JSON=$(ls tools/json/*.c)
-CSV="tools/cli/tinymlp_csv.c tools/cli/tinymlp_common.c tools/cli/tinymlp_train_opts.c"
+CSV="tools/cli/tinymlp_csv.c tools/cli/tinymlp_common.c tools/cli/tinymlp_scale.c"
 # fuzz_cli includes tools/cli/tinymlp.c itself (for its static parsers).
 CLI=$(ls tools/cli/tinymlp_*.c)
 

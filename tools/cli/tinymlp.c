@@ -11,6 +11,7 @@
  *   tinymlp export model.tmlp -o model.h [--name NAME]          (tinymlp_export.c)
  *   tinymlp info model.tmlp                                     (tinymlp_export.c)
  *
+ * Options: tinymlp_commands.c lists them, tinymlp_args.c checks them.
  * Exit status: 0 done, 1 bad input or I/O error, 2 usage. Outputs are
  * written to a temporary file and renamed, so a failure leaves none. */
 #define _POSIX_C_SOURCE 200809L
@@ -18,31 +19,9 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tinymlp_args.h"
 #include "tinymlp_tool.h"
 #include "tmlp_json.h"
-
-static const char usage_text[] =
-    "usage: tinymlp COMMAND ...\n"
-    "  init --input N --layers 32,10 --act relu,softmax [--init NAME] [--init-bias]\n"
-    "       [--seed S] -o model.tmlp\n"
-    "  train model.tmlp train.csv -o out.tmlp [--loss ce|mse|bce]\n"
-    "       [--optimizer sgd|adam|rmsprop] [--lr X] [--momentum X] [--dampening X]\n"
-    "       [--nesterov] [--weight-decay X] [--beta1 X] [--beta2 X] [--eps X]\n"
-    "       [--alpha X] [--clip-norm X] [--batch B] [--epochs E] [--steps K]\n"
-    "       [--no-shuffle] [--seed S] [--val val.csv] [--resume] [--no-state]\n"
-    "       [--scale none|minmax|standard] [--plot curve.svg] [--quiet]\n"
-    "  eval model.tmlp test.csv [--loss ce|mse|bce]\n"
-    "  predict model.tmlp data.csv\n"
-    "  dump model.tmlp [-o model.json]\n"
-    "  load-json model.json -o model.tmlp\n"
-    "  export model.tmlp -o model.h [--name NAME]\n"
-    "  info model.tmlp\n";
-
-static int usage(void)
-{
-    fputs(usage_text, stderr);
-    return 2;
-}
 
 /* ---- init ---------------------------------------------------------------- */
 
@@ -60,8 +39,8 @@ static int parse_init(const char *s, uint8_t *kind)
             return 0;
         }
     }
-    tool_err("--init: unknown initialiser '%s' (zeros, uniform, normal, fanin-uniform, "
-             "xavier-uniform, xavier-normal, he-uniform, he-normal, auto)", s);
+    tool_err("--init %s: must be auto, zeros, uniform, normal, fanin-uniform, xavier-uniform, "
+             "xavier-normal, he-uniform or he-normal", s);
     return -1;
 }
 
@@ -79,11 +58,12 @@ static int parse_layers(const char *units, const char *acts, tmlp_desc_t *d)
     for (tok = strtok_r(buf, ",", &save); tok != NULL; tok = strtok_r(NULL, ",", &save)) {
         uint32_t u;
         if (n == TMLP_MAX_LAYERS) {
-            tool_err("--layers: at most %d layers", TMLP_MAX_LAYERS);
+            tool_err("--layers %s: at most %d layers", units, TMLP_MAX_LAYERS);
             return -1;
         }
-        if (tool_parse_u32("--layers", tok, &u) != 0 || u == 0u || u > TMLP_MAX_WIDTH) {
-            tool_err("--layers: widths must be 1..%d", TMLP_MAX_WIDTH);
+        if (tool_scan_u32(tok, &u) != 0 || u == 0u || u > TMLP_MAX_WIDTH) {
+            tool_err("--layers %s: every width must be an integer in 1..%d", units,
+                     TMLP_MAX_WIDTH);
             return -1;
         }
         d->layer[n++].units = (uint16_t)u;
@@ -124,12 +104,20 @@ static int init_parse(int argc, char **argv, init_opts_t *o)
             o->init.init_bias = 1;
             continue;
         }
+        if (a[0] != '-') {
+            tool_usage_err(tool_cmd("init"), "unexpected argument %s", a);
+            return 2;
+        }
         if (v == NULL) {
+            tool_usage_err(tool_cmd("init"), "%s needs a value", a);
             return 2;
         }
         i++;
         if (strcmp(a, "--input") == 0) {
-            rc = tool_parse_u32(a, v, &o->n_in);
+            if (tool_scan_u32(v, &o->n_in) != 0 || o->n_in == 0u || o->n_in > TMLP_MAX_WIDTH) {
+                tool_err("--input %s: must be an integer in 1..%d", v, TMLP_MAX_WIDTH);
+                rc = -1;
+            }
         } else if (strcmp(a, "--layers") == 0) {
             o->units = v;
         } else if (strcmp(a, "--act") == 0) {
@@ -141,12 +129,14 @@ static int init_parse(int argc, char **argv, init_opts_t *o)
         } else if (strcmp(a, "-o") == 0) {
             o->out = v;
         } else {
-            tool_err("init: unknown option '%s'", a);
+            tool_usage_err(tool_cmd("init"), "unknown option %s", a);
             return 2;
         }
     }
     if (rc == 0 && (o->units == NULL || o->acts == NULL || o->out == NULL || o->n_in == 0u)) {
-        tool_err("init needs --input, --layers, --act and -o");
+        tool_usage_err(tool_cmd("init"), "missing %s",
+                       o->n_in == 0u ? "--input" : o->units == NULL ? "--layers"
+                                                 : o->acts == NULL  ? "--act" : "-o");
         return 2;
     }
     return rc != 0 ? 1 : 0;
@@ -163,13 +153,9 @@ static int cmd_init(int argc, char **argv)
     tmlp_status_t st;
     int rc = init_parse(argc, argv, &o);
     if (rc != 0) {
-        return rc == 2 ? usage() : 1;
+        return rc;
     }
     memset(&d, 0, sizeof d);
-    if (o.n_in > TMLP_MAX_WIDTH) {
-        tool_err("--input: at most %d", TMLP_MAX_WIDTH);
-        return 1;
-    }
     if (parse_layers(o.units, o.acts, &d) != 0) {
         return 1;
     }
@@ -286,6 +272,7 @@ static int json_load_file(const char *in, const char *out)
 /* `tinymlp dump IN [-o OUT]` and `tinymlp load-json IN -o OUT`. */
 static int cmd_json(int argc, char **argv, int load)
 {
+    const tool_cmd_t *cmd = tool_cmd(argv[1]);
     const char *in = NULL, *out = NULL;
     int i;
     for (i = 2; i < argc; i++) {
@@ -294,40 +281,92 @@ static int cmd_json(int argc, char **argv, int load)
         } else if (in == NULL && argv[i][0] != '-') {
             in = argv[i];
         } else {
-            return usage();
+            tool_usage_err(cmd, "unexpected argument %s", argv[i]);
+            return 2;
         }
     }
     if (in == NULL || (load && out == NULL)) {
-        return usage();
+        tool_usage_err(cmd, "missing %s", in == NULL ? "the input file" : "-o MODEL.tmlp");
+        return 2;
     }
     return (load ? json_load_file(in, out) : json_dump_file(in, out)) == 0 ? 0 : 1;
 }
 
+static int cmd_dump(int argc, char **argv)
+{
+    return cmd_json(argc, argv, 0);
+}
+
+static int cmd_load_json(int argc, char **argv)
+{
+    return cmd_json(argc, argv, 1);
+}
+
+/* What runs each command of tool_cmds. */
+static const struct {
+    const char *name;
+    int (*run)(int argc, char **argv);
+} runs[] = {{"init", cmd_init},       {"train", cmd_train},         {"eval", cmd_eval},
+            {"predict", cmd_predict}, {"dump", cmd_dump},           {"load-json", cmd_load_json},
+            {"export", cmd_export},   {"info", cmd_info}};
+
+/* `tinymlp COMMAND ...`, its options checked and "--option=value" split. */
+static int run_command(const tool_cmd_t *cmd, int argc, char **argv)
+{
+    char **words = NULL;
+    int n = 0, rc = -1;
+    unsigned k;
+    switch (tool_args_split(cmd, argc, argv, &words, &n)) {
+    case TOOL_ARGS_HELP:
+        tool_usage_cmd(stdout, cmd);
+        return tool_stdout_done() == 0 ? 0 : 1;
+    case TOOL_ARGS_OK:
+        for (k = 0; k < sizeof runs / sizeof runs[0]; k++) {
+            if (strcmp(runs[k].name, cmd->name) == 0) {
+                rc = runs[k].run(n, words);
+            }
+        }
+        if (rc == -1) { /* tool_cmds has a command runs[] lacks */
+            tool_err("%s: not built into this tinymlp", cmd->name);
+            rc = 1;
+        }
+        free(words);
+        return rc;
+    default:
+        return 2;
+    }
+}
+
+static int print_version(void)
+{
+    printf("tinymlp %d.%d.%d\n", TMLP_VERSION_MAJOR, TMLP_VERSION_MINOR, TMLP_VERSION_PATCH);
+    return tool_stdout_done() == 0 ? 0 : 1;
+}
+
 int main(int argc, char **argv)
 {
-    const char *cmd = argc > 1 ? argv[1] : "";
-    if (strcmp(cmd, "init") == 0) {
-        return cmd_init(argc, argv);
-    } else if (strcmp(cmd, "train") == 0) {
-        return cmd_train(argc, argv);
-    } else if (strcmp(cmd, "eval") == 0) {
-        return cmd_eval(argc, argv);
-    } else if (strcmp(cmd, "predict") == 0) {
-        return cmd_predict(argc, argv);
-    } else if (strcmp(cmd, "dump") == 0) {
-        return cmd_json(argc, argv, 0);
-    } else if (strcmp(cmd, "load-json") == 0) {
-        return cmd_json(argc, argv, 1);
-    } else if (strcmp(cmd, "export") == 0) {
-        return cmd_export(argc, argv);
-    } else if (strcmp(cmd, "info") == 0) {
-        return cmd_info(argc, argv);
-    } else if (strcmp(cmd, "-h") == 0 || strcmp(cmd, "--help") == 0 || strcmp(cmd, "help") == 0) {
-        fputs(usage_text, stdout);
+    const tool_cmd_t *cmd;
+    if (argc < 2) {
+        tool_usage_all(stderr);
+        return 2;
+    }
+    if (strcmp(argv[1], "--version") == 0) {
+        return print_version();
+    }
+    if (strcmp(argv[1], "-h") == 0 || strcmp(argv[1], "--help") == 0 ||
+        strcmp(argv[1], "help") == 0) {
+        /* `tinymlp help COMMAND` is `tinymlp COMMAND --help`. */
+        cmd = argc > 2 ? tool_cmd_find(argv[2]) : NULL;
+        if (argc > 2 && cmd == NULL) {
+            return 2;
+        }
+        if (cmd != NULL) {
+            tool_usage_cmd(stdout, cmd);
+        } else {
+            tool_usage_all(stdout);
+        }
         return tool_stdout_done() == 0 ? 0 : 1;
     }
-    if (cmd[0] != '\0') {
-        tool_err("unknown command '%s'", cmd);
-    }
-    return usage();
+    cmd = tool_cmd_find(argv[1]);
+    return cmd != NULL ? run_command(cmd, argc, argv) : 2;
 }

@@ -146,7 +146,8 @@ int tool_act_parse(const char *s, uint8_t *act)
             return 0;
         }
     }
-    tool_err("unknown activation '%s' (identity, sigmoid, tanh, relu, leaky_relu, softmax)", s);
+    tool_err("--act %s: unknown activation (identity, sigmoid, tanh, relu, leaky_relu, softmax)",
+             s);
     return -1;
 }
 
@@ -164,7 +165,7 @@ int tool_loss_parse(const char *s, uint8_t *loss)
             return 0;
         }
     }
-    tool_err("unknown loss '%s' (ce, mse, bce)", s);
+    tool_err("--loss %s: must be ce, mse or bce", s);
     return -1;
 }
 
@@ -197,30 +198,46 @@ int tool_loss_check(const tmlp_desc_t *desc, uint8_t loss)
     return 0;
 }
 
-int tool_parse_u32(const char *opt, const char *s, uint32_t *out)
+int tool_scan_u32(const char *s, uint32_t *out)
 {
     char *end;
     unsigned long v;
     errno = 0;
     v = strtoul(s, &end, 10);
     if (s[0] < '0' || s[0] > '9' || *end != '\0' || errno != 0 || v > 0xFFFFFFFFul) {
-        tool_err("%s: '%s' is not a non-negative integer", opt, s);
         return -1;
     }
     *out = (uint32_t)v;
     return 0;
 }
 
-int tool_parse_float(const char *opt, const char *s, float *out)
+int tool_scan_float(const char *s, float *out)
 {
     char *end;
     float v;
     errno = 0;
     v = strtof(s, &end);
     if (end == s || *end != '\0' || errno != 0 || !isfinite(v)) {
-        tool_err("%s: '%s' is not a finite number", opt, s);
         return -1;
     }
     *out = v;
+    return 0;
+}
+
+int tool_parse_u32(const char *opt, const char *s, uint32_t *out)
+{
+    if (tool_scan_u32(s, out) != 0) {
+        tool_err("%s %s: must be an integer in 0..4294967295", opt, s);
+        return -1;
+    }
+    return 0;
+}
+
+int tool_parse_float(const char *opt, const char *s, float *out)
+{
+    if (tool_scan_float(s, out) != 0) {
+        tool_err("%s %s: must be a finite number", opt, s);
+        return -1;
+    }
     return 0;
 }

@@ -5,6 +5,7 @@
 #include <stdlib.h>
 #include <string.h>
 
+#include "tinymlp_args.h"
 #include "tinymlp_tool.h"
 
 /* Parses `CMD MODEL CSV [--loss L]`. */
@@ -26,13 +27,13 @@ static int parse_args(int argc, char **argv, const char **model, const char **cs
         } else if (argv[i][0] != '-' && *csv == NULL) {
             *csv = argv[i];
         } else {
-            tool_err("%s: unexpected argument '%s'", argv[1], argv[i]);
+            tool_usage_err(tool_cmd(argv[1]), "unexpected argument %s", argv[i]);
             return 2;
         }
     }
     if (*model == NULL || *csv == NULL) {
-        tool_err("usage: tinymlp %s MODEL.tmlp DATA.csv%s", argv[1],
-                 strcmp(argv[1], "eval") == 0 ? " [--loss ce|mse|bce]" : "");
+        tool_usage_err(tool_cmd(argv[1]), "missing %s",
+                       *model == NULL ? "the model" : "the CSV file");
         return 2;
     }
     return 0;

@@ -84,7 +84,11 @@ int tool_loss_check(const tmlp_desc_t *desc, uint8_t loss);
 /* Output width of a desc. */
 uint32_t tool_n_out(const tmlp_desc_t *desc);
 
-/* Number parsing for options: returns 0 or prints "option: bad value". */
+/* Numbers in option values: 0, or -1 (printing nothing) for anything but
+ * a whole decimal integer that fits, or a whole finite float (strtof). */
+int tool_scan_u32(const char *s, uint32_t *out);
+int tool_scan_float(const char *s, float *out);
+/* The same, printing "OPT VALUE: must be ..." on failure. */
 int tool_parse_u32(const char *opt, const char *s, uint32_t *out);
 int tool_parse_float(const char *opt, const char *s, float *out);
 

@@ -162,6 +162,14 @@ static int make_optim(const train_opts_t *o, const tool_model_t *m, int resume, 
             opt->lr = default_lr[opt->kind];
         }
     }
+    /* The one rule between options the library has (each value's own range
+     * is checked as it is read, tinymlp_train_opts.c). */
+    if (opt->nesterov &&
+        (opt->kind != TMLP_OPT_SGD || opt->momentum == 0.0f || opt->dampening != 0.0f)) {
+        tool_err("--nesterov: needs --optimizer sgd, --momentum > 0 and --dampening 0%s",
+                 resume ? " (with --resume, as stored in the model unless given)" : "");
+        return -1;
+    }
     st = tmlp_optim_slots(opt, &slots);
     if (st != TMLP_OK) {
         tool_err("train: invalid optimizer settings (%s)", tmlp_status_str(st));
@@ -307,6 +315,10 @@ static int train_run(train_opts_t *o, const tool_model_t *m)
     }
     if (load_data(o->csv, m, o->loss, &train) != 0) {
         return -1;
+    }
+    if (o->scale == SCALE_NONE ||
+        (o->scale == SCALE_KEEP && !(m->desc.flags & TMLP_DESC_INPUT_SCALE))) {
+        train_scale_warning(o->csv, train.X, train.n, m->desc.n_in);
     }
     rc = o->val != NULL ? load_data(o->val, m, o->loss, &val) : 0;
     rc = rc == 0 ? make_net(o, m, &train, &net, &arena) : rc;

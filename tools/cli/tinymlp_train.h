@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
-/* tinymlp tool: the train subcommand's options (tinymlp_train_opts.c) and
- * run (tinymlp_train.c). */
+/* tinymlp tool: the train subcommand's options (tinymlp_train_opts.c),
+ * input scaling (tinymlp_scale.c) and run (tinymlp_train.c). */
 #ifndef TINYMLP_TRAIN_H
 #define TINYMLP_TRAIN_H
 
@@ -41,8 +41,23 @@ int train_parse_opts(int argc, char **argv, train_opts_t *o);
 /* Copies the fields of `from` that `given` names into `to`. */
 void train_apply_given(tmlp_optim_t *to, const tmlp_optim_t *from, unsigned given);
 
+/* ---- tinymlp_scale.c ---- */
+
 /* Fits the input scaling (SCALE_MINMAX or SCALE_STANDARD) on X[n][n_in]. */
 void train_fit_scale(int kind, const float *X, uint32_t n, uint32_t n_in, float *offset,
                      float *scale);
+
+/* Above this root mean square over the training rows, sqrt(mean of x^2),
+ * a feature is too large to train unscaled. The initialisers (Xavier, He,
+ * PyTorch's nn.Linear) size the weights for inputs of mean square about 1;
+ * a feature 100 times that puts 100 times the intended share into every
+ * first-layer pre-activation (10^4 in variance), and its weights' gradient
+ * is as many times larger (docs/cli.md). */
+#define UNSCALED_RMS_LIMIT 100.0
+
+/* For training without input scaling: when a feature of X[n][n_in] (read
+ * from path) is above UNSCALED_RMS_LIMIT, one warning line on stderr naming
+ * the largest one's column and the --scale options. */
+void train_scale_warning(const char *path, const float *X, uint32_t n, uint32_t n_in);
 
 #endif

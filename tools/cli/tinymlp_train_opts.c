@@ -1,30 +1,65 @@
 /* SPDX-License-Identifier: MIT */
-/* tinymlp tool: options of the train subcommand, and input-scaling fits. */
+/* tinymlp tool: options of the train subcommand. */
 #define _POSIX_C_SOURCE 200809L
 
-#include <math.h>
 #include <stddef.h>
 #include <string.h>
 
+#include "tinymlp_args.h"
 #include "tinymlp_train.h"
 
-/* Float options: the optimizer field each sets and its GIVEN_* bit. */
+/* The values the library takes for an optimizer field (tmlp_optim_slots
+ * refuses others): the same rules, so that the tool names the option. */
+enum { ABOVE_0, FROM_0, FROM_0_BELOW_1, FROM_0_TO_1 };
+static const char *const range_text[] = {"> 0", ">= 0", "in [0, 1)", "in [0, 1]"};
+
+/* Float options: the optimizer field each sets, its GIVEN_* bit and range. */
 static const struct {
     const char *name;
     size_t offset;
     unsigned bit;
+    int range;
 } float_opts[] = {
-    {"--lr", offsetof(tmlp_optim_t, lr), GIVEN_LR},
-    {"--momentum", offsetof(tmlp_optim_t, momentum), GIVEN_MOMENTUM},
-    {"--dampening", offsetof(tmlp_optim_t, dampening), GIVEN_DAMPENING},
-    {"--weight-decay", offsetof(tmlp_optim_t, weight_decay), GIVEN_WD},
-    {"--beta1", offsetof(tmlp_optim_t, beta1), GIVEN_BETA1},
-    {"--beta2", offsetof(tmlp_optim_t, beta2), GIVEN_BETA2},
-    {"--eps", offsetof(tmlp_optim_t, eps), GIVEN_EPS},
-    {"--alpha", offsetof(tmlp_optim_t, alpha), GIVEN_ALPHA},
-    {"--clip-norm", offsetof(tmlp_optim_t, clip_norm), GIVEN_CLIP},
+    {"--lr", offsetof(tmlp_optim_t, lr), GIVEN_LR, ABOVE_0},
+    {"--momentum", offsetof(tmlp_optim_t, momentum), GIVEN_MOMENTUM, FROM_0_BELOW_1},
+    {"--dampening", offsetof(tmlp_optim_t, dampening), GIVEN_DAMPENING, FROM_0_TO_1},
+    {"--weight-decay", offsetof(tmlp_optim_t, weight_decay), GIVEN_WD, FROM_0},
+    {"--beta1", offsetof(tmlp_optim_t, beta1), GIVEN_BETA1, FROM_0_BELOW_1},
+    {"--beta2", offsetof(tmlp_optim_t, beta2), GIVEN_BETA2, FROM_0_BELOW_1},
+    {"--eps", offsetof(tmlp_optim_t, eps), GIVEN_EPS, FROM_0},
+    {"--alpha", offsetof(tmlp_optim_t, alpha), GIVEN_ALPHA, FROM_0_BELOW_1},
+    {"--clip-norm", offsetof(tmlp_optim_t, clip_norm), GIVEN_CLIP, FROM_0},
 };
 #define N_FLOAT_OPTS (sizeof float_opts / sizeof float_opts[0])
+
+static int in_range(int range, float v)
+{
+    switch (range) {
+    case ABOVE_0:
+        return v > 0.0f;
+    case FROM_0:
+        return v >= 0.0f;
+    case FROM_0_BELOW_1:
+        return v >= 0.0f && v < 1.0f;
+    default:
+        return v >= 0.0f && v <= 1.0f;
+    }
+}
+
+/* Reads float option k's value into o: 0, or 1 after "OPT VALUE: must be ...". */
+static int parse_float_opt(size_t k, const char *v, train_opts_t *o)
+{
+    float x;
+    int number = tool_scan_float(v, &x) == 0;
+    if (!number || !in_range(float_opts[k].range, x)) {
+        tool_err("%s %s: must be %s%s", float_opts[k].name, v, number ? "" : "a number ",
+                 range_text[float_opts[k].range]);
+        return 1;
+    }
+    memcpy((char *)&o->opt + float_opts[k].offset, &x, sizeof x);
+    o->given |= float_opts[k].bit;
+    return 0;
+}
 
 static int parse_optimizer(const char *s, tmlp_optim_t *opt)
 {
@@ -37,7 +72,7 @@ static int parse_optimizer(const char *s, tmlp_optim_t *opt)
             return 0;
         }
     }
-    tool_err("--optimizer: unknown '%s' (sgd, adam, adamw, rmsprop, ema)", s);
+    tool_err("--optimizer %s: must be sgd, adam, adamw, rmsprop or ema", s);
     return -1;
 }
 
@@ -51,7 +86,7 @@ static int parse_scale(const char *s, int *scale)
             return 0;
         }
     }
-    tool_err("--scale: unknown '%s' (none, minmax, standard)", s);
+    tool_err("--scale %s: must be none, minmax or standard", s);
     return -1;
 }
 
@@ -81,9 +116,7 @@ static int parse_valued(const char *a, const char *v, train_opts_t *o)
     size_t k;
     for (k = 0; k < N_FLOAT_OPTS; k++) {
         if (strcmp(a, float_opts[k].name) == 0) {
-            o->given |= float_opts[k].bit;
-            return tool_parse_float(a, v, (float *)(void *)((char *)&o->opt + float_opts[k].offset))
-                       ? 1 : 0;
+            return parse_float_opt(k, v, o);
         }
     }
     if (strcmp(a, "-o") == 0) {
@@ -130,13 +163,13 @@ int train_parse_opts(int argc, char **argv, train_opts_t *o)
             } else if (o->csv == NULL) {
                 o->csv = a;
             } else {
-                tool_err("train: unexpected argument '%s'", a);
+                tool_usage_err(tool_cmd("train"), "unexpected argument %s", a);
                 return 2;
             }
         } else if (!parse_flag(a, o)) {
             rc = i + 1 < argc ? parse_valued(a, argv[i + 1], o) : 2;
             if (rc == 2) {
-                tool_err("train: unknown option or missing value: '%s'", a);
+                tool_usage_err(tool_cmd("train"), "unknown option or missing value: %s", a);
             }
             if (rc != 0) {
                 return rc;
@@ -145,7 +178,10 @@ int train_parse_opts(int argc, char **argv, train_opts_t *o)
         }
     }
     if (o->model == NULL || o->csv == NULL || o->out == NULL) {
-        tool_err("usage: tinymlp train MODEL.tmlp TRAIN.csv -o OUT.tmlp [options]");
+        tool_usage_err(tool_cmd("train"), "missing %s",
+                       o->model == NULL ? "the model"
+                       : o->csv == NULL ? "the CSV file"
+                                        : "-o OUT.tmlp");
         return 2;
     }
     if (o->epochs == 0u && o->steps == 0u) {
@@ -166,37 +202,5 @@ void train_apply_given(tmlp_optim_t *to, const tmlp_optim_t *from, unsigned give
     }
     if (given & GIVEN_NESTEROV) {
         to->nesterov = from->nesterov;
-    }
-}
-
-void train_fit_scale(int kind, const float *X, uint32_t n, uint32_t n_in, float *offset,
-                     float *scale)
-{
-    uint32_t i, j;
-    for (j = 0; j < n_in; j++) {
-        double lo = (double)X[j], hi = (double)X[j], sum = 0.0, mean, var = 0.0, range;
-        for (i = 0; i < n; i++) {
-            double v = (double)X[(size_t)i * n_in + j];
-            lo = v < lo ? v : lo;
-            hi = v > hi ? v : hi;
-            sum += v;
-        }
-        mean = sum / (double)n;
-        for (i = 0; i < n; i++) {
-            double d = (double)X[(size_t)i * n_in + j] - mean;
-            var += d * d;
-        }
-        var /= (double)n; /* population variance */
-        range = hi - lo;
-        if (kind == SCALE_MINMAX) {
-            offset[j] = (float)lo;
-            scale[j] = range > 0.0 && isfinite(1.0 / range) ? (float)(1.0 / range) : 1.0f;
-        } else {
-            offset[j] = (float)mean;
-            scale[j] = var > 0.0 && isfinite(1.0 / sqrt(var)) ? (float)(1.0 / sqrt(var)) : 1.0f;
-        }
-        if (!isfinite(scale[j]) || scale[j] == 0.0f) {
-            scale[j] = 1.0f;
-        }
     }
 }
