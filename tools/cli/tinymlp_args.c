@@ -96,7 +96,7 @@ const tool_cmd_t *tool_cmd(const char *name)
 const tool_cmd_t *tool_cmd_find(const char *name)
 {
     const tool_cmd_t *cmd = tool_cmd(name);
-    const char *names[MAX_NAMES], *near;
+    const char *names[MAX_NAMES] = {NULL}, *near;
     unsigned k;
     if (cmd == NULL) {
         for (k = 0; k < tool_n_cmds && k < MAX_NAMES; k++) {
@@ -194,7 +194,7 @@ static const tool_opt_t *find_opt(const tool_cmd_t *cmd, const char *name)
 
 static void unknown_opt(const tool_cmd_t *cmd, const char *word)
 {
-    const char *names[MAX_NAMES], *near;
+    const char *names[MAX_NAMES] = {NULL}, *near;
     unsigned k;
     for (k = 0; k < cmd->n_opts && k + 1u < MAX_NAMES; k++) {
         names[k] = cmd->opts[k].name;
