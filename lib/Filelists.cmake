@@ -12,7 +12,7 @@ set(TINYMLP_SOURCES
   ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_fmath.c
   ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_fmath_vec.c
   ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_kernel.c
-  ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_kernel_fused_sgd.c
+  ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_kernel_sgd.c
   ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_rng.c
   ${CMAKE_CURRENT_LIST_DIR}/core/tmlp_status.c
   ${CMAKE_CURRENT_LIST_DIR}/optim/tmlp_optim.c

@@ -11,7 +11,7 @@
 # random numbers, elementary functions, kernels), optim, net, files, train.
 TINYMLP_LIB ?= lib
 TINYMLP_SRC_NAMES := core/tmlp_fmath.c core/tmlp_fmath_vec.c core/tmlp_kernel.c \
-  core/tmlp_kernel_fused_sgd.c core/tmlp_rng.c core/tmlp_status.c optim/tmlp_optim.c \
+  core/tmlp_kernel_sgd.c core/tmlp_rng.c core/tmlp_status.c optim/tmlp_optim.c \
   optim/tmlp_optim_sgd.c optim/tmlp_sched.c net/tmlp_act.c net/tmlp_arena.c \
   net/tmlp_forward_backward.c net/tmlp_gradcheck.c net/tmlp_init.c net/tmlp_loss.c \
   net/tmlp_net.c net/tmlp_train_sample.c files/tmlp_ckpt.c files/tmlp_crc.c \

@@ -186,18 +186,26 @@ void tmlp_i_dense_backward(const float *TMLP_RESTRICT w, float *TMLP_RESTRICT gw
 /* y[i] += a x[i] for i < n. */
 void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, size_t n);
 
-/* Plain SGD at batch 1, for tmlp_i_dense_sgd1 (tmlp_kernel_fused_sgd.c). */
+/* Plain SGD over a run of parameters (tmlp_kernel_sgd.c, which states the
+ * update): the one kernel of the checked and the fused training steps. */
 typedef struct {
     float lr, mu, keep; /* keep = 1 - dampening */
     int first;          /* with momentum: the first step, v = gradient */
-} tmlp_i_sgd1_t;
+    int from_zero;      /* 1: the gradient is 0 + a x[i] (the fused step);
+                           0: a x[i] exactly (the checked step) */
+} tmlp_i_sgd_t;
+/* Rows j < rows of w (n floats each; j n + i) and of the momentum v (same
+ * layout; NULL without momentum), updated by the gradient a[j] x[i]. w, v
+ * and x do not overlap. */
+void tmlp_i_sgd_rows(const tmlp_i_sgd_t *k, float *w, float *v, const float *x, const float *a,
+                     size_t n, size_t rows);
 /* Updates one dense layer's parameters w (W [n_out][n_in], then b) and
  * momentum v (same layout; NULL without momentum) by the gradient of one
  * sample, d[j] x[i] (d[j] for the biases), fused: the same values as
  * tmlp_i_dense_backward into a zeroed gradient and then the SGD step with
- * gradient scale 1. If d_in is not NULL, first sets it as
- * tmlp_i_dense_backward does, from the old weights. */
-void tmlp_i_dense_sgd1(const tmlp_i_sgd1_t *k, float *w, float *v, const float *x,
+ * gradient scale 1 (k->from_zero = 1). If d_in is not NULL, first sets it
+ * as tmlp_i_dense_backward does, from the old weights. */
+void tmlp_i_dense_sgd1(const tmlp_i_sgd_t *k, float *w, float *v, const float *x,
                        const float *d, float *d_in, size_t n_in, size_t n_out);
 
 /* ---- activations (tmlp_act.c) ---- */

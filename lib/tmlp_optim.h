@@ -17,11 +17,13 @@ typedef struct {
     int first;         /* SGD: first step, v = g */
     int add_wd;        /* weight decay added to the gradient */
     uint32_t slots;    /* state vectors: 0, 1 or 2 */
+    tmlp_i_sgd_t sgd;  /* plain SGD's commit: the row kernel's constants */
 } tmlp_i_step_ctx_t;
 
 /* Plain SGD (tmlp_i_sgd_is_plain) and, with momentum, not the first step
- * (which sets v = g): the loops of tmlp_i_sgd_plain_dry/commit carry no
- * per-element flags. */
+ * (which sets v = g): the dry run tmlp_i_sgd_plain_dry carries no
+ * per-element flags, and the commit is the row kernel tmlp_i_sgd_rows with
+ * c->sgd, over the whole vector as one row (x = g, a = gscale). */
 static inline int tmlp_i_sgd_plain(const tmlp_i_step_ctx_t *c)
 {
     return tmlp_i_sgd_is_plain(c->opt) && (c->slots == 0u || !c->first);
@@ -36,8 +38,5 @@ int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *
  * every new value is finite. */
 float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
                            const float *v, size_t n, int *ok);
-/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. */
-void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v,
-                             float *gz, size_t n);
 
 #endif

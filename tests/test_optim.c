@@ -102,6 +102,45 @@ TMLP_TEST(sgd_momentum_long_vector_bit_exact)
     }
 }
 
+/* Zero gradients of either sign, on a vector long enough for the 8-wide
+ * paths (and a tail of 3), with and without momentum (no dampening: the
+ * Cortex-M assembly path): the step uses the gradient exactly as given, so
+ * -0 stays -0 in the momentum and -0 - lr (-0) = +0 in the weights, bit for
+ * bit as the scalar formula. A step that added the gradient to +0 first (as
+ * the fused batch-1 step must, for a gradient it accumulates itself) would
+ * flip those signs. */
+TMLP_TEST(sgd_signed_zero_gradients_bit_exact)
+{
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.05f, 0.0f);
+    float w[19], g[19], v[19], ew[19], ev[19];
+    uint32_t t;
+    int s, k, mom;
+    for (mom = 0; mom < 2; mom++) {
+        o.momentum = mom ? 0.9f : 0.0f;
+        t = 0;
+        for (k = 0; k < 19; k++) {
+            w[k] = ew[k] = k % 3 == 0 ? -0.0f : 0.1f * (float)(k - 9);
+            v[k] = ev[k] = 0.0f;
+        }
+        for (s = 0; s < 3; s++) {
+            for (k = 0; k < 19; k++) {
+                g[k] = k % 2 == 0 ? -0.0f : (float)((k * 5 + s) % 7) * 0.25f - 0.75f;
+            }
+            CHECK_OK(tmlp_optim_step(&o, w, g, mom ? v : NULL, 19, &t));
+            for (k = 0; k < 19; k++) {
+                if (mom) {
+                    ev[k] = s == 0 ? g[k] : 0.9f * ev[k] + 1.0f * g[k];
+                    ew[k] = ew[k] - 0.05f * ev[k];
+                    CHECK_BITS(v[k], ev[k]);
+                } else {
+                    ew[k] = ew[k] - 0.05f * g[k];
+                }
+                CHECK_BITS(w[k], ew[k]);
+            }
+        }
+    }
+}
+
 TMLP_TEST(sgd_nesterov_weight_decay_maximize)
 {
     tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.05f, 0.0f);
@@ -296,6 +335,7 @@ void suite_optim(void)
     RUN(sgd_momentum_first_step_is_gradient);
     RUN(sgd_momentum_constant_gradient_decimal);
     RUN(sgd_momentum_long_vector_bit_exact);
+    RUN(sgd_signed_zero_gradients_bit_exact);
     RUN(sgd_nesterov_weight_decay_maximize);
     RUN(ema_is_the_seeds_moving_average);
     RUN(adam_and_adamw_bias_corrected);

@@ -1,6 +1,6 @@
 /* SPDX-License-Identifier: MIT */
 /* tmlp_net_train_sample: forward, backward and step for one sample, with the
- * gradient folded into the SGD update (tmlp_kernel_fused_sgd.c) when the
+ * gradient folded into the SGD update (tmlp_kernel_sgd.c) when the
  * optimizer allows it.
  *
  * All or nothing without a dry run. tmlp_net_step checks every new value
@@ -51,7 +51,7 @@ static float abs_max(const float *x, size_t n)
  * which compute the same deltas, bit for bit. */
 typedef struct {
     tmlp_net_t *net;
-    const tmlp_i_sgd1_t *k; /* the update pass: the step's constants */
+    const tmlp_i_sgd_t *k; /* the update pass: the step's constants */
     float p_max;            /* the measuring pass: P = max_l D_l X_l, or -1 if a
                                delta or an input is not finite (a hidden layer
                                can overflow to Inf while the output stays
@@ -101,7 +101,7 @@ static void update_layer(void *ctx, size_t off, const float *a_prev, const float
  * with dampening 1 (or near it) a huge gradient leaves V' and W' small.
  * With P < 1e30 the norm is at most sqrt(n) P < 2^16 1e30, finite, so
  * the fused step never takes a step the three calls would refuse. */
-static int bounded(const tmlp_net_t *net, const tmlp_i_sgd1_t *k, float p_max, float nb[2])
+static int bounded(const tmlp_net_t *net, const tmlp_i_sgd_t *k, float p_max, float nb[2])
 {
     float v = p_max;
     if (!(p_max >= 0.0f && p_max < SGD1_LIMIT) || net->wbound < 0.0f || net->vbound < 0.0f) {
@@ -121,7 +121,7 @@ static int bounded(const tmlp_net_t *net, const tmlp_i_sgd1_t *k, float p_max, f
 TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t loss,
                                                 const tmlp_target_t *target)
 {
-    tmlp_i_sgd1_t k;
+    tmlp_i_sgd_t k;
     sgd1_walk_t c;
     float p_max, nb[2];
     int ok;
@@ -129,6 +129,7 @@ TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t los
     k.mu = net->opt.momentum;
     k.keep = 1.0f - net->opt.dampening;
     k.first = net->steps == 0u;
+    k.from_zero = 1;
     c.net = net;
     c.k = &k;
     c.p_max = 0.0f;

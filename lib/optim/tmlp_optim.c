@@ -89,6 +89,11 @@ static void ctx_init(tmlp_i_step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slo
     c->alpha = or_default(opt->alpha, 0.99f);
     c->eps = or_default(opt->eps, 1e-8f);
     c->first = step == 0u;
+    c->sgd.lr = opt->lr;
+    c->sgd.mu = opt->momentum;
+    c->sgd.keep = 1.0f - opt->dampening;
+    c->sgd.first = 0;     /* plain SGD never takes the first momentum step */
+    c->sgd.from_zero = 0; /* the gradient g gscale exactly */
     c->add_wd = opt->weight_decay != 0.0f;
     c->decay = 1.0f - opt->lr * opt->weight_decay;
     c->step_size = opt->lr;
@@ -208,7 +213,7 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
         if (!tmlp_i_isfinite(nrm) || !ok) {
             return TMLP_ERR_NUMERIC;
         }
-        tmlp_i_sgd_plain_commit(&c, w, g, state, gz, n);
+        tmlp_i_sgd_rows(&c.sgd, w, slots != 0u ? state : NULL, g, &c.gscale, n, 1u);
     } else {
         nrm = grad_norm(g, gscale, n);
         if (!tmlp_i_isfinite(nrm)) {
@@ -228,7 +233,7 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
             if (!ok) {
                 return TMLP_ERR_NUMERIC;
             }
-            tmlp_i_sgd_plain_commit(&c, w, g, state, gz, n);
+            tmlp_i_sgd_rows(&c.sgd, w, slots != 0u ? state : NULL, g, &c.gscale, n, 1u);
         } else {
             const int sgd = opt->kind == TMLP_OPT_SGD;
             if (!(sgd ? tmlp_i_sgd_all(&c, w, g, state, n, 0)
@@ -237,10 +242,10 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
             }
             (void)(sgd ? tmlp_i_sgd_all(&c, w, g, state, n, 1)
                        : update_all(&c, w, g, state, n, 1));
-            if (gz != NULL) {
-                memset(gz, 0, n * sizeof(float));
-            }
         }
+    }
+    if (gz != NULL) {
+        memset(gz, 0, n * sizeof(float));
     }
     if (norm != NULL) {
         *norm = nrm;

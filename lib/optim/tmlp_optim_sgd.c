@@ -1,9 +1,11 @@
 /* SPDX-License-Identifier: MIT */
-/* The SGD loops of tmlp_optim.c's step (see there for the dry run and
+/* The SGD passes of tmlp_optim.c's step (see there for the dry run and
  * commit passes): any SGD in sgd_all, and plain SGD, the common case, with
- * its dry run fused with the gradient norm, on GNU C vectors (tmlp_vec.h)
- * or in portable C. Every loop runs the same float operations in the same
- * order as update_one() would, so the bits do not depend on the path. */
+ * its dry run fused with the gradient norm (on GNU C vectors, tmlp_vec.h,
+ * or in portable C); its commit is the row kernel the fused step uses too
+ * (tmlp_i_sgd_rows, tmlp_kernel_sgd.c, called by tmlp_optim.c). Every loop runs the same float
+ * operations in the same order as update_one() would, so the bits do not
+ * depend on the path. */
 #include "tmlp_optim.h"
 #include "tmlp_vec.h"
 
@@ -98,54 +100,6 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
-/* See tmlp_optim.h. */
-void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v,
-                             float *gz, size_t n)
-{
-    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
-    const float keep = 1.0f - c->opt->dampening;
-    const tmlp_f8_t G = tmlp_f8_splat(gs), LR = tmlp_f8_splat(lr), MU = tmlp_f8_splat(mu), KEEP = tmlp_f8_splat(keep);
-    const tmlp_f8_t Z = tmlp_f8_splat(0.0f);
-    tmlp_f8_t vv;
-    float vi;
-    size_t i = 0;
-    if (c->slots == 0u) {
-        for (; i + 8u <= n; i += 8u) {
-            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, tmlp_f8_mul(tmlp_f8_load(g + i), G))));
-        }
-        for (; i < n; i++) {
-            w[i] = w[i] - lr * (g[i] * gs);
-        }
-        if (gz != NULL) {
-            memset(gz, 0, n * sizeof(float));
-        }
-    } else if (gz == NULL) {
-        for (; i + 8u <= n; i += 8u) {
-            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, tmlp_f8_mul(tmlp_f8_load(g + i), G)));
-            tmlp_f8_store(v + i, vv);
-            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)));
-        }
-        for (; i < n; i++) {
-            vi = mu * v[i] + keep * (g[i] * gs);
-            v[i] = vi;
-            w[i] = w[i] - lr * vi;
-        }
-    } else {
-        for (; i + 8u <= n; i += 8u) {
-            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, tmlp_f8_mul(tmlp_f8_load(gz + i), G)));
-            tmlp_f8_store(gz + i, Z);
-            tmlp_f8_store(v + i, vv);
-            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)));
-        }
-        for (; i < n; i++) {
-            vi = mu * v[i] + keep * (gz[i] * gs);
-            gz[i] = 0.0f;
-            v[i] = vi;
-            w[i] = w[i] - lr * vi;
-        }
-    }
-}
-
 #else /* !TMLP_VEC */
 
 /* Portable C, unrolled by 8 with the local SGD_* macros below. They stay
@@ -208,47 +162,5 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
 #undef SGD_DRY
 #undef SGD_V_MOM
 #undef SGD_V_NONE
-
-/* Commit pass of plain SGD; zeroes g when gz (= g) is not NULL. Unrolled
- * by 8 so that the loop control is paid once per 8 elements. */
-#define SGD_UNROLL8(E)                                                              \
-    for (; i + 8u <= n; i += 8u) {                                                  \
-        E(0) E(1) E(2) E(3) E(4) E(5) E(6) E(7)                                     \
-    }                                                                               \
-    for (; i < n; i++) {                                                            \
-        E(0)                                                                        \
-    }
-#define SGD_SET_NONE(k) w[i + (k)] = w[i + (k)] - lr * (g[i + (k)] * gs);
-#define SGD_SET_MOM(k)                                                              \
-    vi = mu * v[i + (k)] + keep * (g[i + (k)] * gs);                                \
-    v[i + (k)] = vi;                                                                \
-    w[i + (k)] = w[i + (k)] - lr * vi;
-#define SGD_SET_MOM_ZERO(k)                                                         \
-    vi = mu * v[i + (k)] + keep * (gz[i + (k)] * gs);                               \
-    gz[i + (k)] = 0.0f;                                                             \
-    v[i + (k)] = vi;                                                                \
-    w[i + (k)] = w[i + (k)] - lr * vi;
-void tmlp_i_sgd_plain_commit(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v,
-                             float *gz, size_t n)
-{
-    const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
-    const float keep = 1.0f - c->opt->dampening;
-    float vi;
-    size_t i = 0;
-    if (c->slots == 0u) {
-        SGD_UNROLL8(SGD_SET_NONE)
-        if (gz != NULL) {
-            memset(gz, 0, n * sizeof(float));
-        }
-    } else if (gz == NULL) {
-        SGD_UNROLL8(SGD_SET_MOM)
-    } else {
-        SGD_UNROLL8(SGD_SET_MOM_ZERO)
-    }
-}
-#undef SGD_UNROLL8
-#undef SGD_SET_NONE
-#undef SGD_SET_MOM
-#undef SGD_SET_MOM_ZERO
 
 #endif /* TMLP_VEC */
