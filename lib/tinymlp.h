@@ -54,8 +54,12 @@ typedef enum {
     TMLP_ERR_IO = -8,      /* storage failed: a flash read, program or erase (or a
                               checkpoint read back different from what was written) */
     TMLP_ERR_NOT_FOUND = -9, /* no valid checkpoint in the flash */
-    TMLP_ERR_UNINIT = -10    /* the net handle was never initialised, or its last init
+    TMLP_ERR_UNINIT = -10,   /* the net handle was never initialised, or its last init
                                 failed: every call but an init refuses it */
+    TMLP_ERR_NO_SCALE = -11  /* the description says the inputs are scaled
+                                (TMLP_DESC_INPUT_SCALE) and no scaling was given yet:
+                                tmlp_opts_t.in_offset/in_scale, tmlp_net_set_input_scale
+                                or a load gives it */
 } tmlp_status_t;
 
 /* Short English description of a status ("ok", "bad argument", ...); never
@@ -223,8 +227,10 @@ typedef struct {
      * available (TMLP_ERR_STATE). Same results, bit for bit. */
     uint8_t no_grad_buffer;
     /* Input scaling, for a desc with TMLP_DESC_INPUT_SCALE: n_in offsets and
-     * n_in scales (finite), copied. Both NULL: offset 0 and scale 1 until
-     * tmlp_net_set_input_scale or a load sets them. */
+     * n_in scales (finite), copied. Both NULL: the net has no scaling yet,
+     * and refuses to run or be saved (TMLP_ERR_NO_SCALE) until
+     * tmlp_net_set_input_scale or a load gives it one: it never runs with
+     * a scaling nobody gave it. */
     const float *in_offset;
     const float *in_scale;
 } tmlp_opts_t;
@@ -298,8 +304,10 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, 
  * the easy way), as `opts` says (NULL: inference, parameters in the arena).
  * Parameters in the arena start at 0. The arena (and opts->params) must
  * outlive the net; nothing is freed, ever. A net with
- * TMLP_DESC_INPUT_SCALE starts with offset 0 and scale 1
- * (tmlp_net_set_input_scale, or a load, sets them).
+ * TMLP_DESC_INPUT_SCALE takes its scaling from opts (in_offset, in_scale);
+ * without them it has none until tmlp_net_set_input_scale or a load gives
+ * it one, and every call that would use it (forward, training, save)
+ * returns TMLP_ERR_NO_SCALE meanwhile.
  * The init first marks the handle as not initialised: if it then fails, the
  * handle is refused (TMLP_ERR_UNINIT) by every other function until an init
  * succeeds. This is the one exception to "an error changes nothing": a
@@ -340,13 +348,14 @@ tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params,
 tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params);
 
 /* Sets the input scaling of a net built with TMLP_DESC_INPUT_SCALE: copies
- * offset[n_in] and scale[n_in] (finite). A new net starts with offset 0 and
- * scale 1. Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no TMLP_DESC_INPUT_SCALE),
- * TMLP_ERR_NUMERIC. */
+ * offset[n_in] and scale[n_in] (finite); identity scaling is offset 0 and
+ * scale 1, given explicitly. Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no
+ * TMLP_DESC_INPUT_SCALE), TMLP_ERR_NUMERIC. */
 tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale);
 
 /* Read-only views of the input scaling (n_in floats each).
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no TMLP_DESC_INPUT_SCALE). */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no TMLP_DESC_INPUT_SCALE),
+ * TMLP_ERR_NO_SCALE (none given yet). */
 tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
                                    const float **scale);
 
@@ -553,6 +562,7 @@ struct tmlp_net {
     uint8_t n_frozen;       /* leading frozen layers */
     uint8_t slots;          /* optimizer state vectors */
     uint8_t bounds_known;   /* wbound and vbound hold (tmlp_net_train_sample) */
+    uint8_t scale_given;    /* input scaling: 1 once given (init, set, load) */
     float grad_norm; /* L2 norm of the mean gradient used by the last step; < 0
                         after a fused step, which does not compute it */
     float wbound;    /* >= every |trainable parameter|, when bounds_known */

@@ -498,6 +498,64 @@ TMLP_TEST(input_scale_errors)
     CHECK(po != NULL && ps != NULL && po[0] == 0.5f && ps[1] == 4.0f);
 }
 
+/* A net whose description says its inputs are scaled, built without a
+ * scaling: it never runs, trains or saves with one nobody gave it
+ * (TMLP_ERR_NO_SCALE, nothing changed), until the scaling comes from
+ * tmlp_net_set_input_scale, the init's options or a model file. */
+TMLP_TEST(scaled_net_refuses_without_scaling)
+{
+    static float arena[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_MOMENTUM,
+                                       TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE) /
+                       sizeof(float)];
+    static float arena2[sizeof arena / sizeof(float)];
+    static unsigned char file[512];
+    tmlp_net_t net, net2;
+    tmlp_desc_t d;
+    tmlp_opts_t opts;
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.9f);
+    tmlp_target_t t;
+    tmlp_loss_t loss;
+    const float x[2] = {3.0f, -1.0f}, off[2] = {0.5f, -0.5f}, sc[2] = {2.0f, 4.0f};
+    const float *po = NULL, *ps = NULL;
+    float y[2] = {7.0f, 7.0f}, y_set[2], y_opts[2], y_load[2], value = 0.0f;
+    size_t len = 0;
+    base_desc(&d, TMLP_ACT_IDENTITY);
+    d.flags = TMLP_DESC_INPUT_SCALE;
+    loss = fx_loss(TMLP_ACT_IDENTITY, &t);
+    memset(&opts, 0, sizeof opts);
+    opts.optim = &o;
+    CHECK_OK(tmlp_net_init(&net, &d, &opts, arena, sizeof arena, NULL));
+    snapshot(&net, arena, NP);
+    CHECK_ERR(tmlp_net_forward(&net, x, y), TMLP_ERR_NO_SCALE);
+    CHECK(y[0] == 7.0f && y[1] == 7.0f);
+    CHECK_ERR(tmlp_net_train_sample(&net, x, loss, &t, &value), TMLP_ERR_NO_SCALE);
+    CHECK_ERR(tmlp_model_save(&net, 0u, file, sizeof file, &len), TMLP_ERR_NO_SCALE);
+    CHECK_ERR(tmlp_net_input_scale(&net, &po, &ps), TMLP_ERR_NO_SCALE);
+    CHECK_UNCHANGED(&net);
+    /* Given by a call: runs with it. */
+    CHECK_OK(tmlp_net_set_input_scale(&net, off, sc));
+    CHECK_OK(tmlp_net_forward(&net, x, y_set));
+    CHECK_OK(tmlp_model_save(&net, 0u, file, sizeof file, &len));
+    /* Given at init: the same outputs. */
+    opts.in_offset = off;
+    opts.in_scale = sc;
+    CHECK_OK(tmlp_net_init(&net2, &d, &opts, arena2, sizeof arena2, NULL));
+    CHECK_OK(tmlp_net_forward(&net2, x, y_opts));
+    CHECK_BITS(y_opts[0], y_set[0]);
+    CHECK_BITS(y_opts[1], y_set[1]);
+    /* Given by a model file: a fresh net without scaling takes the file's. */
+    opts.in_offset = NULL;
+    opts.in_scale = NULL;
+    CHECK_OK(tmlp_net_init(&net2, &d, &opts, arena2, sizeof arena2, NULL));
+    CHECK_ERR(tmlp_net_forward(&net2, x, y_load), TMLP_ERR_NO_SCALE);
+    CHECK_OK(tmlp_model_load_buf(&net2, 0u, file, len));
+    CHECK_OK(tmlp_net_forward(&net2, x, y_load));
+    CHECK_BITS(y_load[0], y_set[0]);
+    CHECK_BITS(y_load[1], y_set[1]);
+    CHECK_OK(tmlp_net_input_scale(&net2, &po, &ps));
+    CHECK(po[0] == 0.5f && ps[1] == 4.0f);
+}
+
 /* See suites.h. */
 void suite_errors_net(void)
 {
@@ -510,4 +568,5 @@ void suite_errors_net(void)
     RUN(set_params_errors);
     RUN(init_weights_errors);
     RUN(input_scale_errors);
+    RUN(scaled_net_refuses_without_scaling);
 }

@@ -21,7 +21,7 @@ TMLP_TEST(status_strings_distinct)
     static const tmlp_status_t codes[] = {TMLP_OK,        TMLP_ERR_ARG,     TMLP_ERR_SHAPE,
                                           TMLP_ERR_NOMEM, TMLP_ERR_STATE,   TMLP_ERR_NUMERIC,
                                           TMLP_ERR_FORMAT, TMLP_ERR_LABEL,  TMLP_ERR_IO,
-                                          TMLP_ERR_NOT_FOUND};
+                                          TMLP_ERR_NOT_FOUND, TMLP_ERR_UNINIT, TMLP_ERR_NO_SCALE};
     const size_t n = sizeof codes / sizeof codes[0];
     size_t i, j;
     CHECK(tmlp_status_str((tmlp_status_t)-99) != NULL);

@@ -31,6 +31,8 @@ const char *tmlp_status_str(tmlp_status_t status)
         return "no valid checkpoint";
     case TMLP_ERR_UNINIT:
         return "net not initialised";
+    case TMLP_ERR_NO_SCALE:
+        return "input scaling not given";
     default:
         return "unknown status";
     }

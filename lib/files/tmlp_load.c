@@ -397,6 +397,9 @@ TMLP_I_NOINLINE static tmlp_status_t load_write(tmlp_net_t *net, uint32_t what,
             net->in_scale[i] = 1.0f;
         }
     }
+    if (st == TMLP_OK && net->in_offset != NULL) {
+        net->scale_given = 1; /* the file's scaling (identity if it has none) */
+    }
     if (st == TMLP_OK) {
         /* Fine-tuning: only the trainable layers, the canonical vector's
          * last n_train (the frozen ones were checked equal above, and a

@@ -69,6 +69,9 @@ static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *
     if ((what & ~(TMLP_SAVE_OPTIM | TMLP_SAVE_FULL)) != 0u || net->params == NULL) {
         return TMLP_ERR_ARG;
     }
+    if (net->in_offset != NULL && !net->scale_given) {
+        return TMLP_ERR_NO_SCALE; /* it would store a scaling nobody gave */
+    }
     *slots = 0;
     if (what & TMLP_SAVE_OPTIM) {
         if (!tmlp_i_trains(net)) {

@@ -140,6 +140,7 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
     if (opts != NULL && opts->in_offset != NULL) {
         memcpy(net->in_offset, opts->in_offset, desc->n_in * sizeof(float));
         memcpy(net->in_scale, opts->in_scale, desc->n_in * sizeof(float));
+        net->scale_given = 1;
     }
     return TMLP_OK;
 }
@@ -253,6 +254,7 @@ tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, con
     }
     memmove(net->in_offset, offset, net->desc.n_in * sizeof(float));
     memmove(net->in_scale, scale, net->desc.n_in * sizeof(float));
+    net->scale_given = 1;
     return TMLP_OK;
 }
 
@@ -269,6 +271,9 @@ tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
     }
     if (net->in_offset == NULL) {
         return TMLP_ERR_STATE;
+    }
+    if (!net->scale_given) {
+        return TMLP_ERR_NO_SCALE;
     }
     *offset = net->in_offset;
     *scale = net->in_scale;
