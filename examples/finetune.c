@@ -22,33 +22,26 @@
 
 #define N_IN digits_N_IN
 #define N_OUT digits_N_OUT
-#define P_LAST TMLP_DENSE_PARAMS(32, N_OUT)
-/* Batch 1 with SGD + momentum: no gradient buffer; the first layer frozen
- * in flash; input scaling. */
-#define FT_ARENA_BYTES                                                              \
-    TMLP_ARENA_BYTES(N_IN, N_OUT, 32 + N_OUT, 32, TMLP_MLP2_PARAMS(N_IN, 32, N_OUT), \
-                     P_LAST, N_OUT, TMLP_SLOTS_MOMENTUM,                            \
-                     TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD |    \
-                         TMLP_BUILD_SCALE)
-#define FULL_ARENA_BYTES \
-    TMLP_MLP2_BYTES(N_IN, 32, N_OUT, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE)
+/* The exported header sizes everything at compile time. Fine-tuning: batch
+ * 1 with SGD + momentum, so no gradient buffer; the first layer frozen in
+ * flash; input scaling (the model's own). */
+#define FT_ARENA_BYTES digits_ARENA_FINETUNE_BYTES(TMLP_SLOTS_MOMENTUM, TMLP_BUILD_NO_GRAD)
+#define FULL_ARENA_BYTES digits_ARENA_TRAIN_BYTES(TMLP_SLOTS_MOMENTUM, 0)
 
 /* A checkpoint of this net is a partial model file: the trained layer, the
  * input scaling and the optimizer state, not the frozen layer (it stays in
  * flash; the file holds its CRC). Its slot, at compile time, fits one 4 KB
  * sector; the whole model would need three. */
-#define CKPT_MODEL_BYTES                                                               \
-    (TMLP_MODEL_PARTIAL_BYTES(2, P_LAST) + TMLP_MODEL_SCALE_BYTES(N_IN) +              \
-     TMLP_MODEL_OPTIM_BYTES(P_LAST, TMLP_SLOTS_MOMENTUM))
+#define CKPT_MODEL_BYTES digits_CKPT_MODEL_BYTES(TMLP_SLOTS_MOMENTUM)
 #define SECTOR_BYTES 4096u
-#define SLOT_SECTORS ((TMLP_CKPT_SLOT_BYTES(CKPT_MODEL_BYTES, 8) + SECTOR_BYTES - 1u) / SECTOR_BYTES)
+#define SLOT_SECTORS \
+    ((digits_CKPT_SLOT_BYTES(TMLP_SLOTS_MOMENTUM, 8) + SECTOR_BYTES - 1u) / SECTOR_BYTES)
 
 static float infer_arena[digits_ARENA_INFER_CONST_BYTES / sizeof(float)];
-/* How the fine-tuning nets are built: the frozen first layer stays in the
- * exported weights in flash, the last layer trains in the arena with SGD +
- * momentum at batch 1, so no gradient buffer is needed. */
+/* The fine-tuning nets train the last layer with SGD + momentum at batch 1
+ * (digits_init_finetune: the frozen first layer stays in the exported
+ * weights in flash). */
 static tmlp_optim_t ft_optim;
-static tmlp_opts_t ft_opts;
 
 static float ft_arena[FT_ARENA_BYTES / sizeof(float)];
 static float check_arena[FT_ARENA_BYTES / sizeof(float)];
@@ -136,7 +129,7 @@ static int outputs_crc(tmlp_net_t *net, const tmlp_data_t *d)
 }
 
 /* Trains the last layer on the device's data, batch 1, SGD with momentum. */
-static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train)
+static int finetune(tmlp_net_t *net, const tmlp_data_t *train)
 {
     tmlp_train_cfg_t cfg;
     tmlp_trainer_t tr;
@@ -144,19 +137,13 @@ static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train
     memset(&cfg, 0, sizeof cfg);
     ft_optim.lr = 0.01f;
     ft_optim.momentum = 0.9f;
-    ft_opts.optim = &ft_optim;
-    ft_opts.params = digits_params;
-    ft_opts.n_params = digits_N_PARAMS;
-    ft_opts.no_grad_buffer = 1;
-    ft_opts.in_offset = digits_in_offset; /* the model's input scaling */
-    ft_opts.in_scale = digits_in_scale;
-    desc->layer[0].flags = TMLP_LAYER_FROZEN;
     cfg.loss = TMLP_LOSS_CE;
     cfg.batch = 1;
     cfg.shuffle = 1;
     cfg.seed = 7;
     cfg.max_epochs = 10;
-    if (!must(tmlp_net_init(net, desc, &ft_opts, ft_arena, sizeof ft_arena, NULL), "tmlp_net_init") ||
+    if (!must(digits_init_finetune(net, &ft_optim, 1, ft_arena, sizeof ft_arena),
+              "digits_init_finetune") ||
         !must(tmlp_train(&tr, net, train, &cfg, &res), "tmlp_train")) {
         return 0;
     }
@@ -170,7 +157,7 @@ static int finetune(tmlp_net_t *net, tmlp_desc_t *desc, const tmlp_data_t *train
  * fine-tuning net on the same weights in flash, as after a reset: the
  * checkpoint is checked to belong to that base model (the CRC of its frozen
  * layer), and both nets must hash alike. */
-static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
+static int checkpoint(const tmlp_net_t *net)
 {
     static uint8_t flash_mem[2u * SLOT_SECTORS * SECTOR_BYTES]; /* two slots */
     static tmlp_flash_sim_t sim;
@@ -184,7 +171,7 @@ static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
         !must(tmlp_model_size(net, TMLP_SAVE_OPTIM, &bytes), "tmlp_model_size") ||
         !must(tmlp_model_size(net, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &whole), "tmlp_model_size") ||
         !must(tmlp_ckpt_save(&fl, net, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_save") ||
-        !must(tmlp_net_init(&back, desc, &ft_opts, check_arena, sizeof check_arena, NULL),
+        !must(digits_init_finetune(&back, &ft_optim, 1, check_arena, sizeof check_arena),
               "second net") ||
         !must(tmlp_ckpt_load(&fl, &back, TMLP_SAVE_OPTIM, &seq), "tmlp_ckpt_load") ||
         !must(tmlp_net_crc32(net, &h1), "crc") || !must(tmlp_net_crc32(&back, &h2), "crc")) {
@@ -202,7 +189,6 @@ static int checkpoint(const tmlp_net_t *net, const tmlp_desc_t *desc)
 int main(void)
 {
     tmlp_net_t base, net;
-    tmlp_desc_t desc = digits_desc;
     tmlp_data_t train, held, orig;
     view_t v_train, v_held, v_orig;
     make_data(&train, &v_train, 0, 2, 1);
@@ -212,7 +198,7 @@ int main(void)
     printf("before fine-tuning (the shipped model):\n");
     if (!must(digits_init(&base, infer_arena, sizeof infer_arena), "digits_init") ||
         !accuracies(&base, &held, &orig) || !outputs_crc(&base, &orig) ||
-        !finetune(&net, &desc, &train)) {
+        !finetune(&net, &train)) {
         return 1;
     }
     printf("after fine-tuning on %lu dimmed samples:\n", (unsigned long)train.n);
@@ -222,5 +208,5 @@ int main(void)
     printf("RAM (arena bytes): inference %lu, this fine-tuning %lu, full training %lu\n",
            (unsigned long)sizeof infer_arena, (unsigned long)sizeof ft_arena,
            (unsigned long)FULL_ARENA_BYTES);
-    return checkpoint(&net, &desc) ? 0 : 1;
+    return checkpoint(&net) ? 0 : 1;
 }

@@ -40,7 +40,8 @@ export LC_ALL=C
 
 check "init" "$TM" init --input 4 --layers 8,3 --act relu,softmax --seed 7 -o m.tmlp
 check "info" "$TM" info m.tmlp
-grep -q "parameters 67" out.log && grep -q "inference, const weights" out.log && ok ||
+grep -q "parameters 67" out.log && grep -q "inference, const weights" out.log &&
+    grep -Eq "^  fine-tuning, same, batch 1 +[0-9]+$" out.log && ok ||
     bad "info output: $(cat out.log)"
 # A partial file (a fine-tuning checkpoint without its frozen layers; the
 # tool writes none, tmlp-mkmodel does, with a base of zeros): info names
@@ -185,6 +186,29 @@ export_check m.tmlp c "" x.csv
 cut -d, -f1-2 "$D/xor.csv" >xr.csv
 export_check r2.tmlp r "" xr.csv
 grep -q 'define mdl_ARENA_FINETUNE_BYTES(slots, build_extra)' model.h && ok || bad "export: arena macro"
+
+# The header as a firmware of several files uses it (tests/tool/export_use.c):
+# weights defined once, one-call predict (the same lines as tinymlp predict),
+# the fine-tuning init and the arena, checkpoint and width macros checked
+# against the library; compiled as C99 and as C++11 (-Wpedantic).
+check "export t.tmlp (scaled)" "$TM" export t.tmlp -o model.h --name mdl
+rm -rf libobj && mkdir libobj
+for f in "$SRC"/lib/*/*.c; do
+    $CC -std=c99 -O2 -ffp-contract=off -I"$SRC/lib" -c "$f" -o "libobj/$(basename "$f" .c).o" || bad "lib: $f"
+done
+"$TM" predict t.tmlp x.csv >pred.out 2>/dev/null
+for lang in c c++; do
+    if [ $lang = c ]; then cc1="$CC -std=c99"; else cc1="${CXX:-g++} -std=c++11 -x c++"; fi
+    if ! command -v "${cc1%% *}" >/dev/null 2>&1; then echo "SKIP export use as $lang: no compiler"; continue; fi
+    if $cc1 -O2 -ffp-contract=off -Wall -Wextra -Wpedantic -Wconversion -Wshadow -Werror \
+        -I. -I"$SRC/lib" -c "$SRC/tests/tool/export_use.c" -o use.o 2>cc.log &&
+        $cc1 -O2 -Wall -Wextra -Wpedantic -Werror -I. -I"$SRC/lib" \
+        -c "$SRC/tests/tool/export_use_weights.c" -o use_w.o 2>>cc.log &&
+        ${cc1%% *} use.o use_w.o libobj/*.o -o use 2>>cc.log; then ok; else
+        bad "export use as $lang: does not build: $(head -5 cc.log)"; continue; fi
+    if ./use <x.csv >use.out; then ok; else bad "export use as $lang: check $? failed"; fi
+    cmp -s use.out pred.out && ok || bad "export use as $lang: mdl_predict differs from tinymlp predict"
+done
 
 # ---- bad input: message, exit status, no output -------------------------------
 

@@ -26,10 +26,11 @@ static void put_float(FILE *f, float v)
     fputc('f', f);
 }
 
-static void put_array(FILE *f, const char *name, const char *suffix, const float *v, size_t n)
+static void put_array(FILE *f, const char *N, const char *name, const char *suffix,
+                      const float *v, size_t n)
 {
     size_t i;
-    fprintf(f, "static const float %s_%s[%zu] = {", name, suffix, n);
+    fprintf(f, "%s_MODEL_LINKAGE const float %s_%s[%zu] = {", N, name, suffix, n);
     for (i = 0; i < n; i++) {
         fputs(i % 6u == 0u ? "\n    " : " ", f);
         put_float(f, v[i]);
@@ -40,16 +41,19 @@ static void put_array(FILE *f, const char *name, const char *suffix, const float
     fputs("\n};\n", f);
 }
 
-static void put_desc(FILE *f, const char *name, const tmlp_desc_t *d)
+/* Positional initialisers (designated ones are not C++11). */
+static void put_desc(FILE *f, const char *N, const char *name, const tmlp_desc_t *d)
 {
     unsigned l;
-    fprintf(f, "static const tmlp_desc_t %s_desc = {\n    .n_in = %u,\n    .n_layers = %u,\n"
-            "    .flags = %s,\n    .layer = {\n", name, (unsigned)d->n_in, (unsigned)d->n_layers,
+    fprintf(f, "/* The shape: n_in, n_layers, flags, then per layer units, activation,\n"
+            " * flags, act_param. */\n"
+            "%s_MODEL_LINKAGE const tmlp_desc_t %s_desc = {\n    %u, %u, %s,\n    {\n", N, name,
+            (unsigned)d->n_in, (unsigned)d->n_layers,
             (d->flags & TMLP_DESC_INPUT_SCALE) ? "TMLP_DESC_INPUT_SCALE" : "0");
     for (l = 0; l < d->n_layers; l++) {
         const tmlp_layer_desc_t *L = &d->layer[l];
-        fprintf(f, "        {.units = %u, .act = %s, .flags = %s, .act_param = ", (unsigned)L->units,
-                act_macros[L->act], (L->flags & TMLP_LAYER_FROZEN) ? "TMLP_LAYER_FROZEN" : "0");
+        fprintf(f, "        {%u, %s, %s, ", (unsigned)L->units, act_macros[L->act],
+                (L->flags & TMLP_LAYER_FROZEN) ? "TMLP_LAYER_FROZEN" : "0");
         put_float(f, L->act_param);
         fputs("},\n", f);
     }
@@ -101,27 +105,88 @@ static void put_macros(FILE *f, const char *N, const tmlp_desc_t *d, size_t n_pa
             "                     TMLP_BUILD_TRAIN | (build_extra)%s)\n\n",
             N, N, N, N, N, N, N, N, N, scale, N, N, N, N, N, N, N, N, scale, N, N, N, N, N, N,
             N, N, scale, N, N, N, N, N, N, N, N, scale);
+    fprintf(f, "/* The layers' widths, input excluded: */\n#define %s_N_LAYERS %uu\n"
+            "#define %s_LAYER_UNITS {", N, (unsigned)d->n_layers, N);
+    for (l = 0; l < d->n_layers; l++) {
+        fprintf(f, "%s%uu", l > 0u ? ", " : "", (unsigned)d->layer[l].units);
+    }
+    fprintf(f, "}\n\n"
+            "/* A checkpoint of the fine-tuning net (%s_init_finetune, tmlp_ckpt_save):\n"
+            " * a partial model file (the output layer%s and the optimizer\n"
+            " * state; the frozen layers stay in flash), and the slot that holds it\n"
+            " * for a flash programmed in units of prog_bytes. */\n"
+            "#define %s_CKPT_MODEL_BYTES(slots) \\\n"
+            "    (TMLP_MODEL_PARTIAL_BYTES(%s_N_LAYERS, %s_N_LAST_PARAMS) + \\\n",
+            N, scaled ? ", the input scaling" : "", N, N, N);
+    if (scaled) {
+        fprintf(f, "     TMLP_MODEL_SCALE_BYTES(%s_N_IN) + \\\n", N);
+    }
+    fprintf(f, "     TMLP_MODEL_OPTIM_BYTES(%s_N_LAST_PARAMS, slots))\n"
+            "#define %s_CKPT_SLOT_BYTES(slots, prog_bytes) \\\n"
+            "    TMLP_CKPT_SLOT_BYTES(%s_CKPT_MODEL_BYTES(slots), prog_bytes)\n\n",
+            N, N, N);
 }
 
-static void put_init_fn(FILE *f, const char *name, int scaled)
+/* The opts every init of this model starts from: the weights in flash and
+ * the input scaling. */
+static void put_opts(FILE *f, const char *name, int scaled)
 {
-    fprintf(f, "/* Builds an inference net on the const weights, input scaling included:\n"
-            " *   static float arena[%s_ARENA_INFER_CONST_BYTES / sizeof(float)];\n"
-            " *   %s_init(&net, arena, sizeof arena);\n"
-            " * Errors: as tmlp_net_init(). */\n"
-            "static inline tmlp_status_t %s_init(tmlp_net_t *net, void *arena, size_t arena_bytes)\n"
-            "{\n"
-            "    tmlp_opts_t opts;\n"
-            "    memset(&opts, 0, sizeof opts);\n"
-            "    opts.params = %s_params;\n"
-            "    opts.n_params = %s_N_PARAMS;\n",
-            name, name, name, name, name);
+    fprintf(f, "    tmlp_opts_t opts;\n    memset(&opts, 0, sizeof opts);\n"
+            "    opts.params = %s_params;\n    opts.n_params = %s_N_PARAMS;\n", name, name);
     if (scaled) {
         fprintf(f, "    opts.in_offset = %s_in_offset;\n    opts.in_scale = %s_in_scale;\n", name,
                 name);
     }
-    fprintf(f, "    return tmlp_net_init(net, &%s_desc, &opts, arena, arena_bytes, NULL);\n}\n",
+}
+
+static void put_functions(FILE *f, const char *name, int scaled)
+{
+    fprintf(f, "/* Builds an inference net on the const weights%s:\n"
+            " *   static float arena[%s_ARENA_INFER_CONST_BYTES / sizeof(float)];\n"
+            " *   st = %s_init(&net, arena, sizeof arena);\n"
+            " * Errors: as tmlp_net_init(). */\n"
+            "static inline tmlp_status_t %s_init(tmlp_net_t *net, void *arena, size_t arena_bytes)\n"
+            "{\n", scaled ? ", input scaling included" : "", name, name, name);
+    put_opts(f, name, scaled);
+    fprintf(f, "    return tmlp_net_init(net, &%s_desc, &opts, arena, arena_bytes, NULL);\n}\n\n",
             name);
+    fprintf(f, "/* Builds a net that fine-tunes the output layer with `optim`, the other\n"
+            " * layers frozen and read in place from the const weights%s.\n"
+            " * no_grad_buffer 1: batch-1 plain SGD (tmlp_net_train_sample) without a\n"
+            " * gradient buffer. Call it again after a reset, then tmlp_ckpt_load:\n"
+            " *   static float arena[%s_ARENA_FINETUNE_BYTES(TMLP_SLOTS_MOMENTUM,\n"
+            " *                                             TMLP_BUILD_NO_GRAD) / sizeof(float)];\n"
+            " *   st = %s_init_finetune(&net, &optim, 1, arena, sizeof arena);\n"
+            " * Errors: as tmlp_net_init(). */\n"
+            "static inline tmlp_status_t %s_init_finetune(tmlp_net_t *net, const tmlp_optim_t *optim,\n"
+            "                                             int no_grad_buffer, void *arena,\n"
+            "                                             size_t arena_bytes)\n"
+            "{\n"
+            "    tmlp_desc_t desc = %s_desc;\n"
+            "    unsigned l;\n", scaled ? ", input scaling included" : "", name, name, name,
+            name);
+    put_opts(f, name, scaled);
+    fprintf(f, "    for (l = 0; l + 1u < desc.n_layers; l++) {\n"
+            "        desc.layer[l].flags = (uint8_t)(desc.layer[l].flags | TMLP_LAYER_FROZEN);\n"
+            "    }\n"
+            "    opts.optim = optim;\n"
+            "    opts.no_grad_buffer = (uint8_t)(no_grad_buffer != 0);\n"
+            "    return tmlp_net_init(net, &desc, &opts, arena, arena_bytes, NULL);\n}\n\n");
+    fprintf(f, "/* Runs the net on x (%s_N_IN floats): *label gets the class (the index\n"
+            " * of the largest output) and y, if not NULL, the %s_N_OUT outputs. Uses\n"
+            " * %s_N_OUT floats of stack. Errors: as tmlp_net_forward(). */\n"
+            "static inline tmlp_status_t %s_predict(tmlp_net_t *net, const float *x, float *y,\n"
+            "                                      uint32_t *label)\n"
+            "{\n"
+            "    float out[%s_N_OUT];\n"
+            "    tmlp_status_t st = tmlp_net_forward(net, x, out);\n"
+            "    if (st == TMLP_OK && label != NULL) {\n"
+            "        st = tmlp_argmax(out, %s_N_OUT, label);\n"
+            "    }\n"
+            "    if (st == TMLP_OK && y != NULL) {\n"
+            "        memcpy(y, out, sizeof out);\n"
+            "    }\n"
+            "    return st;\n}\n", name, name, name, name, name, name);
 }
 
 static int export_fn(FILE *f, void *ctx)
@@ -141,19 +206,36 @@ static int export_fn(FILE *f, void *ctx)
         N[i] = (char)toupper((unsigned char)c->name[i]);
     }
     fprintf(f, "/* Generated by `tinymlp export` from %s. Do not edit.\n"
-            " * An inference-only model with its weights const (in flash); see %s_init(). */\n"
-            "#ifndef %s_MODEL_H\n#define %s_MODEL_H\n\n#include <stddef.h>\n#include <string.h>\n\n#include \"tinymlp.h\"\n\n",
-            c->src, c->name, N, N);
+            " * The model %s: its weights const (in flash), the sizes and inits of\n"
+            " * the ways to build it (inference, fine-tuning the output layer, training\n"
+            " * every layer), and a one-call predict. C99 and C++11.\n"
+            " *\n"
+            " * The weights are defined `static const` in each file that includes this\n"
+            " * header, which suits a program that includes it once. A program that\n"
+            " * includes it in several files defines %s_MODEL_SHARED before every\n"
+            " * include, and %s_MODEL_DEFINE as well in exactly one of them: the\n"
+            " * weights are then defined once, in that file. */\n"
+            "#ifndef %s_MODEL_H\n#define %s_MODEL_H\n\n#include <stddef.h>\n#include <stdint.h>\n"
+            "#include <string.h>\n\n#include \"tinymlp.h\"\n\n",
+            c->src, c->name, N, N, N, N);
     put_macros(f, c->name, d, n, scaled);
-    put_desc(f, c->name, d);
-    put_array(f, c->name, "params", p, n);
+    fprintf(f, "#ifdef %s_MODEL_SHARED\nextern const tmlp_desc_t %s_desc;\n"
+            "extern const float %s_params[%zu];\n", N, c->name, c->name, n);
+    if (scaled) {
+        fprintf(f, "extern const float %s_in_offset[%u];\nextern const float %s_in_scale[%u];\n",
+                c->name, (unsigned)d->n_in, c->name, (unsigned)d->n_in);
+    }
+    fprintf(f, "#define %s_MODEL_LINKAGE\n#else\n#define %s_MODEL_LINKAGE static\n#endif\n\n"
+            "#if !defined(%s_MODEL_SHARED) || defined(%s_MODEL_DEFINE)\n", N, N, N, N);
+    put_desc(f, N, c->name, d);
+    put_array(f, N, c->name, "params", p, n);
     if (scaled && tmlp_net_input_scale(c->net, &off, &sc) == TMLP_OK) {
         fputs("/* Input scaling: x' = (x - offset) * scale. */\n", f);
-        put_array(f, c->name, "in_offset", off, d->n_in);
-        put_array(f, c->name, "in_scale", sc, d->n_in);
+        put_array(f, N, c->name, "in_offset", off, d->n_in);
+        put_array(f, N, c->name, "in_scale", sc, d->n_in);
     }
-    fputc('\n', f);
-    put_init_fn(f, c->name, scaled);
+    fputs("#endif\n\n", f);
+    put_functions(f, c->name, scaled);
     fprintf(f, "\n#endif\n");
     free(N);
     return 0;
@@ -244,11 +326,14 @@ int cmd_export(int argc, char **argv)
 
 /* ---- info ------------------------------------------------------------------- */
 
+/* Arena bytes of the ways to build the model; the fine-tuning rows train
+ * the output layer, the others frozen in place (as NAME_init_finetune of
+ * the exported header builds it). */
 static void print_arena(const tmlp_desc_t *d)
 {
     static const struct {
         const char *what;
-        unsigned build; /* TMLP_BUILD_TRAIN, TMLP_BUILD_BORROW bits */
+        unsigned build; /* TMLP_BUILD_TRAIN, TMLP_BUILD_BORROW, TMLP_BUILD_NO_GRAD bits */
         uint8_t kind;
         float momentum;
     } rows[] = {
@@ -257,14 +342,22 @@ static void print_arena(const tmlp_desc_t *d)
         {"training, SGD", TMLP_BUILD_TRAIN, TMLP_OPT_SGD, 0.0f},
         {"training, SGD + momentum", TMLP_BUILD_TRAIN, TMLP_OPT_SGD, 0.9f},
         {"training, Adam", TMLP_BUILD_TRAIN, TMLP_OPT_ADAM, 0.0f},
+        {"fine-tuning, SGD + momentum", TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW, TMLP_OPT_SGD, 0.9f},
+        {"fine-tuning, same, batch 1", TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD,
+         TMLP_OPT_SGD, 0.9f},
+        {"fine-tuning, Adam", TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW, TMLP_OPT_ADAM, 0.0f},
     };
     static const float some_params[1]; /* only its address counts for the size */
     size_t i, bytes;
+    unsigned l;
     printf("arena bytes\n");
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
+        tmlp_desc_t desc = *d;
         tmlp_optim_t opt;
         tmlp_opts_t opts;
         tmlp_status_t st;
+        int finetune = (rows[i].build & (TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW)) ==
+                       (TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW);
         memset(&opt, 0, sizeof opt);
         opt.kind = rows[i].kind;
         opt.lr = 0.01f;
@@ -272,11 +365,19 @@ static void print_arena(const tmlp_desc_t *d)
         memset(&opts, 0, sizeof opts);
         opts.optim = (rows[i].build & TMLP_BUILD_TRAIN) ? &opt : NULL;
         opts.params = (rows[i].build & TMLP_BUILD_BORROW) ? some_params : NULL;
-        st = tmlp_arena_size(d, &opts, &bytes);
+        opts.no_grad_buffer = (rows[i].build & TMLP_BUILD_NO_GRAD) ? 1u : 0u;
+        for (l = 0; finetune && l + 1u < desc.n_layers; l++) {
+            desc.layer[l].flags = (uint8_t)(desc.layer[l].flags | TMLP_LAYER_FROZEN);
+        }
+        if (finetune && desc.n_layers < 2u) {
+            printf("  %-28s n/a (one layer: nothing to keep frozen)\n", rows[i].what);
+            continue;
+        }
+        st = tmlp_arena_size(&desc, &opts, &bytes);
         if (st == TMLP_OK) {
-            printf("  %-26s %zu\n", rows[i].what, bytes);
+            printf("  %-28s %zu\n", rows[i].what, bytes);
         } else {
-            printf("  %-26s n/a (%s)\n", rows[i].what, tmlp_status_str(st));
+            printf("  %-28s n/a (%s)\n", rows[i].what, tmlp_status_str(st));
         }
     }
 }
