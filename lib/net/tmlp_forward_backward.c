@@ -75,7 +75,7 @@ tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y)
     if (x == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->in_offset != NULL && !net->scale_given) {
+    if (net->x_scaled != NULL && !net->scale_given) { /* x_scaled: the net scales */
         return TMLP_ERR_NO_SCALE;
     }
     if (!tmlp_i_all_finite(x, net->desc.n_in)) {
