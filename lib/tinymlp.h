@@ -5,8 +5,9 @@
  *
  * The one public header. Conventions that hold for every function below:
  * - Every function returns a tmlp_status_t (TMLP_OK = 0, errors < 0) and
- *   writes its results through out-parameters. tmlp_status_str() is the one
- *   exception: it can not fail and returns a string.
+ *   writes its results through out-parameters. tmlp_status_str() and
+ *   tmlp_stop_str() are the exceptions: they can not fail and return a
+ *   string.
  * - Arguments are checked at entry. On any error nothing observable changes:
  *   parameters, optimizer state, step counts and accumulated gradients are
  *   exactly as before the call (scratch buffers in the arena may differ).
@@ -46,8 +47,9 @@ typedef enum {
     TMLP_ERR_ARG = -1,     /* NULL pointer, unknown enum value, bad hyperparameter */
     TMLP_ERR_SHAPE = -2,   /* zero or too large width, too many layers, size mismatch */
     TMLP_ERR_NOMEM = -3,   /* arena smaller than tmlp_arena_size() (size reported) */
-    TMLP_ERR_STATE = -4,   /* wrong order of calls, e.g. step before backward, training
-                              an inference-only net, a loss the output layer can't take */
+    TMLP_ERR_STATE = -4,   /* wrong order of calls: loss or backward before a forward,
+                              backward twice, step with nothing accumulated, a trainer
+                              stopped or whose net was initialised again */
     TMLP_ERR_NUMERIC = -5, /* NaN/Inf in an input, target, parameter, loss, gradient or update */
     TMLP_ERR_FORMAT = -6,  /* malformed serialized data */
     TMLP_ERR_LABEL = -7,   /* class label out of range */
@@ -56,10 +58,18 @@ typedef enum {
     TMLP_ERR_NOT_FOUND = -9, /* no valid checkpoint in the flash */
     TMLP_ERR_UNINIT = -10,   /* the net handle was never initialised, or its last init
                                 failed: every call but an init refuses it */
-    TMLP_ERR_NO_SCALE = -11  /* the description says the inputs are scaled
+    TMLP_ERR_NO_SCALE = -11, /* the description says the inputs are scaled
                                 (TMLP_DESC_INPUT_SCALE) and no scaling was given yet:
                                 tmlp_opts_t.in_offset/in_scale, tmlp_net_set_input_scale
                                 or a load gives it */
+    TMLP_ERR_NOT_TRAINING = -12,   /* training call on an inference net (no tmlp_opts_t.optim) */
+    TMLP_ERR_NO_GRAD = -13,        /* needs the gradient buffer: net built with no_grad_buffer */
+    TMLP_ERR_LOSS = -14,           /* loss unsuited to the output: BCE needs sigmoid, CE softmax */
+    TMLP_ERR_OPTIM_MISMATCH = -15, /* optimizer (state) of another kind or size than the net's */
+    TMLP_ERR_FROZEN = -16,         /* frozen layers don't fit: other base or count, or all frozen */
+    TMLP_ERR_READ_ONLY = -17,      /* writes to parameters borrowed read-only (opts.params) */
+    TMLP_ERR_SLOT_SIZE = -18,      /* checkpoint larger than a flash slot (see tmlp_ckpt_size) */
+    TMLP_ERR_GEOMETRY = -19        /* tmlp_flash_t unit, sector, base or slot sizes don't fit */
 } tmlp_status_t;
 
 /* Short English description of a status ("ok", "bad argument", ...); never
@@ -224,7 +234,7 @@ typedef struct {
      * with batch 1), so the optimizer must be plain SGD (momentum and
      * dampening allowed; no weight decay, Nesterov, maximize, clipping);
      * tmlp_net_backward, tmlp_net_step and tmlp_net_gradcheck are not
-     * available (TMLP_ERR_STATE). Same results, bit for bit. */
+     * available (TMLP_ERR_NO_GRAD). Same results, bit for bit. */
     uint8_t no_grad_buffer;
     /* Input scaling, for a desc with TMLP_DESC_INPUT_SCALE: n_in offsets and
      * n_in scales (finite), copied. Both NULL: the net has no scaling yet,
@@ -296,8 +306,8 @@ typedef struct {
 /* Arena bytes for `desc` built with `opts` (may be NULL; its parameter
  * array is not read): the formula above, at run time.
  * Errors: TMLP_ERR_ARG (bad optimizer; no_grad_buffer without plain SGD or
- * without training), TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_STATE (a
- * training net with nothing to train). */
+ * without training), TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_FROZEN (a
+ * training net whose every layer is frozen: nothing to train). */
 tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, size_t *n_bytes);
 
 /* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
@@ -316,8 +326,8 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, 
  * way, and so is most garbage.
  * Errors: TMLP_ERR_ARG (also: one of in_offset/in_scale without the other,
  * or either without TMLP_DESC_INPUT_SCALE), TMLP_ERR_SHAPE (desc invalid,
- * or n_params differs from the desc's), TMLP_ERR_STATE (training with
- * nothing to train), TMLP_ERR_NUMERIC (a borrowed parameter or a scaling
+ * or n_params differs from the desc's), TMLP_ERR_FROZEN (training with
+ * every layer frozen), TMLP_ERR_NUMERIC (a borrowed parameter or a scaling
  * value is not finite), TMLP_ERR_NOMEM
  * (arena_bytes too small: *needed_bytes, if not NULL, gets the size). */
 tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp_opts_t *opts,
@@ -328,12 +338,14 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
  * of the same kind (the state means something different to each kind). If
  * it uses a different number of state vectors than the current one (e.g.
  * momentum switched on or off), the state and step count start afresh.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE. */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_TRAINING (inference net),
+ * TMLP_ERR_OPTIM_MISMATCH (another kind, more slots than at init, or not
+ * plain SGD for a net without a gradient buffer). */
 tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt);
 
 /* Read-only view of the parameters in canonical order (per layer: W
  * [out][in] row-major, then b [out]); valid while the net lives.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (a fine-tuning net: its parameters
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_FROZEN (a fine-tuning net: its parameters
  * are in two places; use tmlp_net_train_params()). */
 tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params);
 
@@ -343,18 +355,19 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
 tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params, size_t *n_train);
 
 /* Copies n_params floats (canonical order) into the net's parameters.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (const parameters), TMLP_ERR_SHAPE
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_READ_ONLY (parameters borrowed through
+ * tmlp_opts_t.params, fine-tuning nets included), TMLP_ERR_SHAPE
  * (n_params differs), TMLP_ERR_NUMERIC (a value is not finite). */
 tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params);
 
 /* Sets the input scaling of a net built with TMLP_DESC_INPUT_SCALE: copies
  * offset[n_in] and scale[n_in] (finite); identity scaling is offset 0 and
- * scale 1, given explicitly. Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no
- * TMLP_DESC_INPUT_SCALE), TMLP_ERR_NUMERIC. */
+ * scale 1, given explicitly. Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (the
+ * desc has no TMLP_DESC_INPUT_SCALE), TMLP_ERR_NUMERIC. */
 tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale);
 
 /* Read-only views of the input scaling (n_in floats each).
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no TMLP_DESC_INPUT_SCALE),
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (no TMLP_DESC_INPUT_SCALE),
  * TMLP_ERR_NO_SCALE (none given yet). */
 tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
                                    const float **scale);
@@ -409,7 +422,7 @@ typedef struct {
 /* Initialises every layer's parameters, drawing from rng in canonical order
  * (per layer: weights row by row, then biases when init_bias is set).
  * Resets the optimizer state, step count and gradients of a training net.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (const parameters). */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_READ_ONLY (borrowed parameters). */
 tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tmlp_rng_t *rng);
 
 /* ------------------------------------------------------------------------ */
@@ -456,8 +469,9 @@ tmlp_status_t tmlp_net_forward_batch(tmlp_net_t *net, const float *X, size_t n, 
                                      size_t *n_done);
 
 /* Loss of the last forward's output against target (one sample).
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no forward yet, or BCE without a
- * sigmoid / CE without a softmax output), TMLP_ERR_LABEL, TMLP_ERR_NUMERIC. */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no forward yet), TMLP_ERR_LOSS (BCE
+ * without a sigmoid / CE without a softmax output), TMLP_ERR_LABEL,
+ * TMLP_ERR_NUMERIC. */
 tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
                             float *value);
 
@@ -465,8 +479,9 @@ tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_
  * net's gradient sums (the mean over the batch is taken by tmlp_net_step()).
  * *value (if not NULL) gets the sample's loss. Needs one forward before each
  * backward.
- * Errors: as tmlp_net_loss(), TMLP_ERR_STATE (inference net, no gradient
- * buffer, no forward). */
+ * Errors: as tmlp_net_loss(), TMLP_ERR_NOT_TRAINING (inference net),
+ * TMLP_ERR_NO_GRAD (no gradient buffer), TMLP_ERR_STATE (no forward since
+ * the last backward). */
 tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
                                 float *value);
 
@@ -474,8 +489,9 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
  * last step, then clears them. All or nothing: if the gradient or any new
  * parameter or state value would be non-finite, nothing changes (the
  * accumulated gradients stay; clear them with tmlp_net_zero_grad()).
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (inference net, nothing accumulated),
- * TMLP_ERR_NUMERIC. */
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_TRAINING (inference net),
+ * TMLP_ERR_NO_GRAD (no gradient buffer), TMLP_ERR_STATE (nothing
+ * accumulated), TMLP_ERR_NUMERIC. */
 tmlp_status_t tmlp_net_step(tmlp_net_t *net);
 
 /* One sample of stochastic gradient descent: tmlp_net_forward(x),
@@ -493,14 +509,14 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net);
  * or, in a net without a gradient buffer, refuses the step with
  * TMLP_ERR_NUMERIC. Other optimizers always take the checked path.
  * On any error the parameters, optimizer state and gradient are as before.
- * Errors: as tmlp_net_forward() and tmlp_net_backward(); TMLP_ERR_STATE
- * (inference net, accumulated gradient); TMLP_ERR_NUMERIC (a non-finite
- * step). */
+ * Errors: as tmlp_net_forward() and tmlp_net_loss(); TMLP_ERR_NOT_TRAINING
+ * (inference net); TMLP_ERR_STATE (accumulated gradient); TMLP_ERR_NUMERIC
+ * (a non-finite step). */
 tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
                                     const tmlp_target_t *target, float *value);
 
 /* Forgets the gradients accumulated since the last step. Errors: TMLP_ERR_ARG,
- * TMLP_ERR_STATE (inference net). */
+ * TMLP_ERR_NOT_TRAINING (inference net), TMLP_ERR_NO_GRAD (no gradient buffer). */
 tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net);
 
 /* L2 norm of the mean gradient of the last successful step (before
@@ -516,7 +532,8 @@ tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index);
  * largest |analytic - numeric| / max(1, |analytic|, |numeric|). Needs a
  * training net with no accumulated gradient; parameters are restored bit for
  * bit and the gradient sums cleared afterwards. Cost: 2 n_params forwards.
- * Errors: as tmlp_net_backward(); TMLP_ERR_ARG if h is not > 0. */
+ * Errors: as tmlp_net_backward() (TMLP_ERR_STATE: a gradient is
+ * accumulated); TMLP_ERR_ARG if h is not > 0. */
 tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
                                  const tmlp_target_t *target, float h, float *max_error);
 

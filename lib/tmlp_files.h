@@ -55,8 +55,8 @@ typedef tmlp_status_t (*tmlp_pread_fn)(void *ctx, uint32_t offset, void *buf, si
 
 /* Bytes tmlp_model_save() writes for this net and `what` (see
  * TMLP_MODEL_BYTES; smaller for the partial file of a fine-tuning net).
- * Errors: TMLP_ERR_ARG (NULL, unknown `what` bits), TMLP_ERR_STATE
- * (TMLP_SAVE_OPTIM on a net without training state). */
+ * Errors: TMLP_ERR_ARG (NULL, unknown `what` bits), TMLP_ERR_NOT_TRAINING
+ * (TMLP_SAVE_OPTIM on an inference net: it has no training state). */
 tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes);
 
 /* Serialises the net into buf[0..cap): *len gets the bytes written.
@@ -124,12 +124,14 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * must be that of the base parameters. A partial file loads only into a
  * fine-tuning net: other nets have no base to complete it.
  * Errors: as tmlp_model_peek(); TMLP_ERR_SHAPE (another shape),
- * TMLP_ERR_STATE (const parameters; TMLP_SAVE_OPTIM asked of a file without
- * state, or for a net of another optimizer kind or without training state,
- * or with an optimizer a net without a gradient buffer cannot run; frozen
- * layers that differ from a fine-tuning net's base; a partial file
- * into a net that is not fine-tuning, or of another base or frozen-layer
- * count). */
+ * TMLP_ERR_READ_ONLY (an inference net with borrowed parameters),
+ * TMLP_ERR_NOT_TRAINING (TMLP_SAVE_OPTIM into an inference net),
+ * TMLP_ERR_OPTIM_MISMATCH (TMLP_SAVE_OPTIM with a file without optimizer
+ * state, or of another optimizer kind, state-vector count or trainable
+ * size, or with an optimizer a net without a gradient buffer cannot run),
+ * TMLP_ERR_FROZEN (frozen layers that differ from a fine-tuning net's
+ * base; a partial file into a net that is not fine-tuning, or of another
+ * base or frozen-layer count). */
 tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
                               size_t len);
 
@@ -206,8 +208,8 @@ typedef struct {
 
 /* Bytes one slot needs (TMLP_CKPT_SLOT_BYTES) to hold this net saved with
  * `what` on a flash whose program unit is prog_bytes.
- * Errors: as tmlp_model_size(); TMLP_ERR_ARG (prog_bytes 0 or more than
- * TMLP_CKPT_MAX_PROG). */
+ * Errors: as tmlp_model_size(); TMLP_ERR_GEOMETRY (prog_bytes 0 or more
+ * than TMLP_CKPT_MAX_PROG). */
 tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog_bytes,
                              size_t *n_bytes);
 
@@ -223,9 +225,13 @@ tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog
  * size: stack use is at most 512 bytes on Cortex-M0+ and 468 on M4F with
  * the default TMLP_CKPT_MAX_PROG (gcc -Os, flash callbacks excluded; the
  * program unit's own bytes are part of it).
- * Errors: TMLP_ERR_ARG (NULL, bad geometry, unknown `what` bits),
- * TMLP_ERR_STATE (TMLP_SAVE_OPTIM on a net without training state),
- * TMLP_ERR_NOMEM (a slot smaller than tmlp_ckpt_size()), TMLP_ERR_IO (the
+ * Errors: TMLP_ERR_ARG (NULL, a NULL callback, unknown `what` bits),
+ * TMLP_ERR_GEOMETRY (see tmlp_flash_t: a program unit 0 or above
+ * TMLP_CKPT_MAX_PROG, a sector size not a multiple of it, a base not a
+ * multiple of the sector size, fewer than 2 slots, an area past 2^32, a
+ * header unit larger than a sector), TMLP_ERR_NOT_TRAINING
+ * (TMLP_SAVE_OPTIM on an inference net), TMLP_ERR_SLOT_SIZE (a slot
+ * smaller than tmlp_ckpt_size(): give it more sectors), TMLP_ERR_IO (the
  * read-back or the repair did not verify: a failing flash, or one whose
  * half-programmed bits read differently), the callbacks' errors.
  * After an error the flash holds the checkpoints it held before the call,
@@ -240,7 +246,8 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
  * the scan of every slot, then again for its shape (the scan keeps only
  * where it is, to save stack). Repairs it first if its confirm mark is
  * missing, as tmlp_ckpt_load does.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint),
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_GEOMETRY (as tmlp_ckpt_save),
+ * TMLP_ERR_NOT_FOUND (no valid checkpoint),
  * TMLP_ERR_IO (the record verified in the scan but not the second time: the
  * flash did not read the same bytes twice; or the repair did not verify),
  * the callbacks' errors (prog's only from a repair). */
@@ -251,7 +258,7 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
  * tmlp_model_load() (verify everything, then write); *seq (may be NULL) gets
  * its sequence number. Older checkpoints are never used when the newest
  * does not suit the net: that is an error (e.g. a partial checkpoint of
- * another base model, TMLP_ERR_STATE). On any error the net is unchanged,
+ * another base model, TMLP_ERR_FROZEN). On any error the net is unchanged,
  * provided the flash reads the same bytes twice.
  * Across boots and power cuts, peek, load and save never hand out a
  * checkpoint older than one a save reported saved or a peek or load
@@ -260,8 +267,10 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
  * missing (only in the first call after a cut save): its units are
  * programmed again with the bytes just verified, which makes
  * half-programmed bits solid, then read back. Otherwise nothing is written.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_FOUND (no valid checkpoint), and as
- * tmlp_model_load() (TMLP_ERR_SHAPE, TMLP_ERR_STATE), TMLP_ERR_IO (the
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_GEOMETRY (as tmlp_ckpt_save),
+ * TMLP_ERR_NOT_FOUND (no valid checkpoint), and as tmlp_model_load()
+ * (TMLP_ERR_SHAPE, TMLP_ERR_READ_ONLY, TMLP_ERR_NOT_TRAINING,
+ * TMLP_ERR_OPTIM_MISMATCH, TMLP_ERR_FROZEN), TMLP_ERR_IO (the
  * repair did not verify; the net is unchanged), the callbacks' errors
  * (prog's only from a repair). */
 tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_t what,

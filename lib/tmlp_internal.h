@@ -114,6 +114,16 @@ static inline int tmlp_i_has_grad(const tmlp_net_t *net)
     return tmlp_i_trains(net) && !tmlp_i_mode_fused(net->mode);
 }
 
+/* TMLP_OK for a training net with a gradient buffer; else why not:
+ * TMLP_ERR_NOT_TRAINING (inference net) or TMLP_ERR_NO_GRAD. */
+static inline tmlp_status_t tmlp_i_grad_check(const tmlp_net_t *net)
+{
+    if (!tmlp_i_trains(net)) {
+        return TMLP_ERR_NOT_TRAINING;
+    }
+    return tmlp_i_mode_fused(net->mode) ? TMLP_ERR_NO_GRAD : TMLP_OK;
+}
+
 /* Plain SGD: v = mu v + (1 - dampening) g, w -= lr v (any momentum and
  * dampening; no weight decay, Nesterov or maximize). The one definition:
  * the fused step and the optimizer's fast loops both ask it. */

@@ -85,6 +85,10 @@ typedef enum {
     TMLP_STOP_ERROR = 8       /* a call failed (e.g. TMLP_ERR_NUMERIC: divergence) */
 } tmlp_stop_t;
 
+/* Short English description of why the loop stopped ("max_epochs reached",
+ * ...); never NULL. With TMLP_NO_STRINGS it returns "" for every code. */
+const char *tmlp_stop_str(tmlp_stop_t stop);
+
 /* What the per-epoch callback sees. */
 typedef struct {
     uint32_t epoch;      /* epochs completed (1 after the first) */
@@ -102,7 +106,8 @@ typedef struct {
 typedef int (*tmlp_epoch_fn)(void *ctx, const tmlp_epoch_info_t *info);
 
 /* Training configuration. Zero-initialise, then set at least one limit
- * (max_epochs, max_steps, a tolerance or a time budget); 0 turns a rule off. */
+ * (max_epochs, max_steps, a tolerance, a time budget or patience; none is
+ * TMLP_ERR_ARG); 0 turns a rule off. */
 typedef struct {
     uint8_t loss;    /* a tmlp_loss_t */
     uint8_t shuffle; /* 1: a new order every epoch, from `seed` */
@@ -141,8 +146,10 @@ typedef struct tmlp_trainer tmlp_trainer_t;
 /* Checks cfg, copies it and prepares the first epoch. The net must be a
  * training net whose output layer suits cfg->loss; net and data are
  * borrowed until training ends. lr0 is the net's optimizer lr now.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (inference net, loss not suited,
- * no stopping rule), TMLP_ERR_SHAPE (the data's or validation data's stated
+ * Errors: TMLP_ERR_ARG (also: no stopping rule set), TMLP_ERR_NOT_TRAINING
+ * (inference net), TMLP_ERR_NO_GRAD (a net without a gradient buffer and
+ * batch other than 1, or grad_tol > 0), TMLP_ERR_LOSS (loss not suited to
+ * the output layer), TMLP_ERR_SHAPE (the data's or validation data's stated
  * widths differ from the net's). */
 tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_data_t *data,
                                const tmlp_train_cfg_t *cfg);
@@ -207,7 +214,7 @@ tmlp_status_t tmlp_train_order(const tmlp_trainer_t *tr, uint32_t i, uint32_t *i
  * training net, which has those buffers in its arena. It runs forwards, so a
  * training net needs a new forward before its next backward; parameters,
  * optimizer state and gradients are not touched.
- * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (loss not suited to the output
+ * Errors: TMLP_ERR_ARG, TMLP_ERR_LOSS (loss not suited to the output
  * layer), errors of the read function, the forward pass and the loss
  * (TMLP_ERR_LABEL, TMLP_ERR_NUMERIC). */
 tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_t loss,

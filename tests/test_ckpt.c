@@ -141,7 +141,7 @@ TMLP_TEST(ckpt_round_trip_and_exact_resume)
      * and asking it for the state fails without touching the net. */
     CHECK_OK(tmlp_ckpt_save(&fl, &a, 0, &seq));
     CHECK(seq == 2u);
-    CHECK_ERR(tmlp_ckpt_load(&fl, &b, TMLP_SAVE_OPTIM, NULL), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_ckpt_load(&fl, &b, TMLP_SAVE_OPTIM, NULL), TMLP_ERR_OPTIM_MISMATCH);
     CHECK(c_hash(&a) == c_hash(&b));
     c_train(&a, 1);
     CHECK_OK(tmlp_ckpt_load(&fl, &a, 0, &seq));
@@ -180,28 +180,28 @@ TMLP_TEST(ckpt_bad_geometry_and_arguments)
     (void)c_build(&a, c_src, 1);
     bad = fl;
     bad.prog_bytes = 0;
-    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_GEOMETRY);
     bad.prog_bytes = 512;
-    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_GEOMETRY);
     bad = fl;
     bad.prog_bytes = 48; /* does not divide the sector */
-    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_GEOMETRY);
     bad = fl;
     bad.slot_sectors = 3; /* one slot only */
-    CHECK_ERR(tmlp_ckpt_load(&bad, &a, 0, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_load(&bad, &a, 0, NULL), TMLP_ERR_GEOMETRY);
     bad = fl;
     bad.base = 64; /* not on a sector boundary */
-    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_GEOMETRY);
     bad = fl;
     bad.erase = NULL;
     CHECK_ERR(tmlp_ckpt_save(&bad, &a, 0, NULL), TMLP_ERR_ARG);
     bad = fl;
     bad.slot_sectors = 1; /* 128-byte slots: too small for this model */
-    CHECK_ERR(tmlp_ckpt_save(&bad, &a, TMLP_SAVE_OPTIM, NULL), TMLP_ERR_NOMEM);
+    CHECK_ERR(tmlp_ckpt_save(&bad, &a, TMLP_SAVE_OPTIM, NULL), TMLP_ERR_SLOT_SIZE);
     CHECK_ERR(tmlp_ckpt_save(&fl, &a, 4u, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_ckpt_save(&fl, NULL, 0, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_ckpt_load(&fl, NULL, 0, NULL), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_ckpt_size(&a, 0, 0, &need), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_size(&a, 0, 0, &need), TMLP_ERR_GEOMETRY);
     CHECK(sim.ops == 0u && sim.violations == 0u);
 }
 
@@ -570,9 +570,9 @@ TMLP_TEST(ckpt_finetune_saves_partial)
     memcpy(ft_base2, ft_base, sizeof ft_base);
     ft_base2[2] = -ft_base2[2];
     (void)ft_build(&b, c_dst, ft_base2, 1);
-    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_STATE));
+    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_FROZEN));
     (void)c_build(&b, c_dst, 5);
-    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_STATE));
+    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_FROZEN));
     /* TMLP_SAVE_FULL: the whole model, which a training net takes (its
      * parameters; the state is the trained layer's only). */
     CHECK_OK(tmlp_ckpt_save(&fl, &a, TMLP_SAVE_OPTIM | TMLP_SAVE_FULL, &seq));
@@ -670,7 +670,7 @@ TMLP_TEST(ckpt_finetune_fused_round_trip_and_power_cuts)
     memcpy(ft_base2, ft_base, sizeof ft_base);
     ft_base2[0] = -ft_base2[0];
     (void)ft_build(&b, c_dst, ft_base2, 1);
-    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_STATE));
+    CHECK(ckpt_refused(&fl, &b, c_dst, TMLP_ERR_FROZEN));
     /* Into a fine-tuning net with a gradient buffer: the same state. */
     ft_fused = 0;
     (void)ft_build(&b, c_dst, ft_base, 1);

@@ -160,6 +160,9 @@ TMLP_TEST(cover_ckpt_geometry)
     wrap_t w;
     tmlp_flash_t f, g;
     tmlp_net_t net;
+    tmlp_desc_t d;
+    tmlp_model_info_t info;
+    tmlp_status_t want;
     size_t n = 0;
     int i;
     k_net(&net, k_arena, sizeof k_arena);
@@ -180,13 +183,18 @@ TMLP_TEST(cover_ckpt_geometry)
         case 10: g.base = 0xFFFFFF00u; break;         /* area past 2^32 */
         default: g.sector_bytes = 8; g.slot_sectors = 1; break; /* header > sector */
         }
-        CHECK_ERR(tmlp_ckpt_save(&g, &net, 0, NULL), TMLP_ERR_ARG);
+        /* a missing callback is a bad argument; sizes that do not fit
+         * together are the geometry's fault */
+        want = i < 3 ? TMLP_ERR_ARG : TMLP_ERR_GEOMETRY;
+        CHECK_ERR(tmlp_ckpt_save(&g, &net, 0, NULL), want);
+        CHECK_ERR(tmlp_ckpt_peek(&g, &d, &info, NULL), want);
+        CHECK_ERR(tmlp_ckpt_load(&g, &net, 0, NULL), want);
     }
     g = f;
     g.slot_sectors = 2; /* explicit, two slots */
     CHECK_OK(tmlp_ckpt_save(&g, &net, 0, NULL));
-    CHECK_ERR(tmlp_ckpt_size(&net, 0, 0, &n), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_ckpt_size(&net, 0, TMLP_CKPT_MAX_PROG + 1u, &n), TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_ckpt_size(&net, 0, 0, &n), TMLP_ERR_GEOMETRY);
+    CHECK_ERR(tmlp_ckpt_size(&net, 0, TMLP_CKPT_MAX_PROG + 1u, &n), TMLP_ERR_GEOMETRY);
     CHECK_ERR(tmlp_ckpt_size(&net, 0, 8, NULL), TMLP_ERR_ARG);
 }
 
@@ -455,8 +463,16 @@ TMLP_TEST(cover_load_crafted)
     o.momentum = 0.0f;
     CHECK_OK(tmlp_net_init(&dst, &d, &(tmlp_opts_t){.optim = &o}, k_arena2, sizeof k_arena2, NULL));
     h = k_hash(&dst);
-    CHECK_ERR(tmlp_model_load_buf(&dst, TMLP_SAVE_OPTIM, k_file, len), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_load_buf(&dst, TMLP_SAVE_OPTIM, k_file, len), TMLP_ERR_OPTIM_MISMATCH);
     CHECK(k_hash(&dst) == h);
+    /* The optimizer state into an inference net, which has none: refused,
+     * though its parameters alone would load. */
+    d = k_desc();
+    CHECK_OK(tmlp_net_init(&dst, &d, NULL, k_arena2, sizeof k_arena2, NULL));
+    h = k_hash(&dst);
+    CHECK_ERR(tmlp_model_load_buf(&dst, TMLP_SAVE_OPTIM, k_file, len), TMLP_ERR_NOT_TRAINING);
+    CHECK(k_hash(&dst) == h);
+    CHECK_OK(tmlp_model_load_buf(&dst, 0, k_file, len));
     /* A file without input scaling into a net with it: offset 0, scale 1. */
     d.flags = TMLP_DESC_INPUT_SCALE;
     o = k_opt();
@@ -559,13 +575,13 @@ TMLP_TEST(cover_save_args)
     k_net(&net, k_arena, sizeof k_arena);
     CHECK_OK(tmlp_net_init(&inf, &d, NULL, ia, sizeof ia, NULL));
     CHECK_ERR(tmlp_model_size(&net, 0, NULL), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_model_size(&inf, TMLP_SAVE_OPTIM, &n), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_size(&inf, TMLP_SAVE_OPTIM, &n), TMLP_ERR_NOT_TRAINING);
     CHECK_ERR(tmlp_model_save_stream(&net, 0, NULL, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_model_save_stream(NULL, 0, NULL, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_model_save(&net, 0, NULL, sizeof k_file, &len), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_model_save(&net, 0, k_file, sizeof k_file, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_model_save(&inf, TMLP_SAVE_OPTIM, k_file, sizeof k_file, &len),
-              TMLP_ERR_STATE);
+              TMLP_ERR_NOT_TRAINING);
 }
 
 TMLP_TEST(cover_sched_order)

@@ -116,8 +116,8 @@ TMLP_TEST(train_loop_errors)
         cfg.max_epochs = 2;
         switch (i) {
         case 0: cfg.loss = 9; break;
-        case 1: cfg.loss = TMLP_LOSS_BCE; want = TMLP_ERR_STATE; break; /* softmax output */
-        case 2: cfg.max_epochs = 0; want = TMLP_ERR_STATE; break;       /* nothing stops it */
+        case 1: cfg.loss = TMLP_LOSS_BCE; want = TMLP_ERR_LOSS; break; /* softmax output */
+        case 2: cfg.max_epochs = 0; break;                /* nothing stops it */
         case 3: cfg.shuffle = 2; break;
         case 4: cfg.grad_tol = -1.0f; break;
         case 5: cfg.rel_tol = qnan(); break;
@@ -136,7 +136,7 @@ TMLP_TEST(train_loop_errors)
     memset(&cfg, 0, sizeof cfg);
     cfg.loss = TMLP_LOSS_HALF_SSE;
     cfg.max_epochs = 1;
-    CHECK_ERR(tmlp_train_begin(&tr, infer_fx(), &data, &cfg), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_train_begin(&tr, infer_fx(), &data, &cfg), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(&inf_net);
     CHECK_ERR(tmlp_train_step(NULL, &stop), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_train_step(&tr, NULL), TMLP_ERR_ARG);
@@ -181,7 +181,7 @@ TMLP_TEST(evaluate_baseline_errors)
     /* label 2 of 2 classes; BCE on a softmax output */
     CHECK_ERR(tmlp_evaluate(net, &data, TMLP_LOSS_CE, scratch, &loss, &acc, conf), TMLP_ERR_LABEL);
     CHECK_MODEL_UNCHANGED(net);
-    CHECK_ERR(tmlp_evaluate(net, &vdata, TMLP_LOSS_BCE, NULL, &loss, &acc, NULL), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_evaluate(net, &vdata, TMLP_LOSS_BCE, NULL, &loss, &acc, NULL), TMLP_ERR_LOSS);
     CHECK_MODEL_UNCHANGED(net);
     /* an inference net needs scratch */
     net = infer_fx();

@@ -301,26 +301,26 @@ TMLP_TEST(set_optim_errors)
     CHECK_UNCHANGED(net);
     /* Another kind, even with the same number of slots (EMA: 1). */
     o = make_opt(TMLP_OPT_EMA, 0.01f, 0.9f);
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_OPTIM_MISMATCH);
     o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_OPTIM_MISMATCH);
     o = make_opt(TMLP_OPT_RMSPROP, 0.01f, 0.0f);
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_OPTIM_MISMATCH);
     CHECK_UNCHANGED(net);
     /* Inference nets have no optimizer. */
     o = make_opt(TMLP_OPT_SGD, 0.01f, 0.0f);
     net = infer_fx();
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
     net = const_fx();
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
     /* More slots than at init: plain SGD (0) -> momentum (1); RMSprop (1)
      * -> RMSprop with momentum (2). */
     o = make_opt(TMLP_OPT_SGD, 0.05f, 0.0f);
     net = train_fx(&o, TMLP_ACT_IDENTITY, 2, 1);
     o.momentum = 0.9f;
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_OPTIM_MISMATCH);
     o.momentum = 0.0f;
     o.nesterov = 1;
     CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_ARG);
@@ -328,7 +328,7 @@ TMLP_TEST(set_optim_errors)
     o = make_opt(TMLP_OPT_RMSPROP, 0.01f, 0.0f);
     net = train_fx(&o, TMLP_ACT_IDENTITY, 2, 1);
     o.momentum = 0.5f;
-    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(net, &o), TMLP_ERR_OPTIM_MISMATCH);
     CHECK_UNCHANGED(net);
     /* Controls: same kind, fewer or equal slots. */
     o.momentum = 0.0f;
@@ -369,10 +369,10 @@ TMLP_TEST(params_shape_misc_errors)
     CHECK(idx == 1u);
     /* inference nets have no gradients */
     net = infer_fx();
-    CHECK_ERR(tmlp_net_zero_grad(net), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_zero_grad(net), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
     net = const_fx();
-    CHECK_ERR(tmlp_net_zero_grad(net), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_zero_grad(net), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
 }
 
@@ -407,7 +407,7 @@ TMLP_TEST(set_params_errors)
     p[3] = 0.03f;
     /* const parameters can not be replaced */
     net = const_fx();
-    CHECK_ERR(tmlp_net_set_params(net, p, NP), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_params(net, p, NP), TMLP_ERR_READ_ONLY);
     CHECK_UNCHANGED(net);
     /* control */
     net = infer_fx();
@@ -450,7 +450,7 @@ TMLP_TEST(init_weights_errors)
     /* const parameters */
     memset(&init, 0, sizeof init);
     net = const_fx();
-    CHECK_ERR(tmlp_net_init_weights(net, &init, &rng), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_init_weights(net, &init, &rng), TMLP_ERR_READ_ONLY);
     CHECK_UNCHANGED(net);
     CHECK(memcmp(&rng, &copy, sizeof rng) == 0);
 }
@@ -470,8 +470,8 @@ TMLP_TEST(input_scale_errors)
     const float *po = NULL, *ps = NULL;
     float off[2] = {0.5f, -0.5f}, sc[2] = {2.0f, 4.0f};
     tmlp_net_t *plain = infer_fx(); /* no TMLP_DESC_INPUT_SCALE */
-    CHECK_ERR(tmlp_net_set_input_scale(plain, off, sc), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_net_input_scale(plain, &po, &ps), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_input_scale(plain, off, sc), TMLP_ERR_SHAPE);
+    CHECK_ERR(tmlp_net_input_scale(plain, &po, &ps), TMLP_ERR_SHAPE);
     CHECK_UNCHANGED(plain);
     base_desc(&d, TMLP_ACT_IDENTITY);
     d.flags = TMLP_DESC_INPUT_SCALE;

@@ -18,18 +18,26 @@
 
 TMLP_TEST(status_strings_distinct)
 {
-    static const tmlp_status_t codes[] = {TMLP_OK,        TMLP_ERR_ARG,     TMLP_ERR_SHAPE,
-                                          TMLP_ERR_NOMEM, TMLP_ERR_STATE,   TMLP_ERR_NUMERIC,
-                                          TMLP_ERR_FORMAT, TMLP_ERR_LABEL,  TMLP_ERR_IO,
-                                          TMLP_ERR_NOT_FOUND, TMLP_ERR_UNINIT, TMLP_ERR_NO_SCALE};
+    static const tmlp_status_t codes[] = {
+        TMLP_OK,          TMLP_ERR_ARG,          TMLP_ERR_SHAPE,     TMLP_ERR_NOMEM,
+        TMLP_ERR_STATE,   TMLP_ERR_NUMERIC,      TMLP_ERR_FORMAT,    TMLP_ERR_LABEL,
+        TMLP_ERR_IO,      TMLP_ERR_NOT_FOUND,    TMLP_ERR_UNINIT,    TMLP_ERR_NO_SCALE,
+        TMLP_ERR_NOT_TRAINING, TMLP_ERR_NO_GRAD, TMLP_ERR_LOSS,      TMLP_ERR_OPTIM_MISMATCH,
+        TMLP_ERR_FROZEN,  TMLP_ERR_READ_ONLY,    TMLP_ERR_SLOT_SIZE, TMLP_ERR_GEOMETRY};
     const size_t n = sizeof codes / sizeof codes[0];
     size_t i, j;
+    /* The numbers are part of the interface: 0, then -1, -2, ... in order. */
+    for (i = 0; i < n; i++) {
+        CHECK((int)codes[i] == -(int)i);
+    }
     CHECK(tmlp_status_str((tmlp_status_t)-99) != NULL);
     CHECK(tmlp_status_str((tmlp_status_t)7) != NULL);
 #ifndef TMLP_NO_STRINGS
     for (i = 0; i < n; i++) {
         const char *a = tmlp_status_str(codes[i]);
         CHECK(a != NULL && a[0] != '\0');
+        /* every code has a string of its own, not the unknown one */
+        CHECK(a != NULL && strcmp(a, tmlp_status_str((tmlp_status_t)-99)) != 0);
         for (j = 0; j < i; j++) {
             const char *b = tmlp_status_str(codes[j]);
             CHECK(a != NULL && b != NULL && strcmp(a, b) != 0);
@@ -40,6 +48,43 @@ TMLP_TEST(status_strings_distinct)
 #else
     for (i = 0; i < n; i++) {
         CHECK(tmlp_status_str(codes[i]) != NULL);
+    }
+    (void)j;
+#endif
+}
+
+/* Every stop reason has its own description; an unknown one is not taken
+ * for any of them. */
+TMLP_TEST(stop_strings_distinct)
+{
+    static const tmlp_stop_t stops[] = {
+        TMLP_STOP_NONE,    TMLP_STOP_MAX_EPOCHS, TMLP_STOP_MAX_STEPS,
+        TMLP_STOP_GRAD_NORM, TMLP_STOP_PLATEAU,  TMLP_STOP_TIME,
+        TMLP_STOP_EARLY,   TMLP_STOP_CALLBACK,   TMLP_STOP_ERROR};
+    const size_t n = sizeof stops / sizeof stops[0];
+    size_t i, j;
+    for (i = 0; i < n; i++) {
+        CHECK((int)stops[i] == (int)i);
+    }
+    CHECK(tmlp_stop_str((tmlp_stop_t)9) != NULL);
+    CHECK(tmlp_stop_str((tmlp_stop_t)-1) != NULL);
+#ifndef TMLP_NO_STRINGS
+    CHECK(strcmp(tmlp_stop_str(TMLP_STOP_MAX_EPOCHS), "max_epochs reached") == 0);
+    CHECK(strcmp(tmlp_stop_str(TMLP_STOP_EARLY),
+                 "validation loss stopped improving (patience)") == 0);
+    CHECK(strcmp(tmlp_stop_str((tmlp_stop_t)9), "unknown stop reason") == 0);
+    for (i = 0; i < n; i++) {
+        const char *a = tmlp_stop_str(stops[i]);
+        CHECK(a != NULL && a[0] != '\0');
+        CHECK(a != NULL && strcmp(a, tmlp_stop_str((tmlp_stop_t)9)) != 0);
+        for (j = 0; j < i; j++) {
+            const char *b = tmlp_stop_str(stops[j]);
+            CHECK(a != NULL && b != NULL && strcmp(a, b) != 0);
+        }
+    }
+#else
+    for (i = 0; i < n; i++) {
+        CHECK(tmlp_stop_str(stops[i]) != NULL && tmlp_stop_str(stops[i])[0] == '\0');
     }
     (void)j;
 #endif
@@ -238,6 +283,7 @@ TMLP_TEST(optim_step_huge_finite_gradient)
 void suite_errors_optim(void)
 {
     RUN(status_strings_distinct);
+    RUN(stop_strings_distinct);
     RUN(rng_errors);
     RUN(optim_slots_errors);
     RUN(optim_step_errors);

@@ -108,7 +108,7 @@ TMLP_TEST(forward_overflow)
         CHECK(memcmp(expect, net, sizeof *expect) == 0);
         CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
         CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v),
-                  TMLP_ERR_STATE); /* inference: STATE anyway */
+                  which == 0 ? TMLP_ERR_STATE : TMLP_ERR_NOT_TRAINING);
     }
     /* the same through const parameters */
     {
@@ -158,8 +158,8 @@ TMLP_TEST(loss_errors)
     CHECK_ERR(tmlp_net_loss(net, (tmlp_loss_t)4, &t, &v), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_loss(net, (tmlp_loss_t)0xff, &t, &v), TMLP_ERR_ARG);
     /* losses the output layer can't take */
-    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_BCE, &t, &v), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_CE, &t, &v), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_BCE, &t, &v), TMLP_ERR_LOSS);
+    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_CE, &t, &v), TMLP_ERR_LOSS);
     /* labels out of range */
     bad.values = NULL;
     bad.label = 2;
@@ -202,7 +202,7 @@ TMLP_TEST(loss_errors)
     bad.values = NULL;
     bad.label = 2;
     CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_CE, &bad, &v), TMLP_ERR_LABEL);
-    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_BCE, &bad, &v), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_BCE, &bad, &v), TMLP_ERR_LOSS);
     tv[0] = qnan();
     tv[1] = 1.0f;
     bad.values = tv;
@@ -212,7 +212,7 @@ TMLP_TEST(loss_errors)
     net = train_fx(&o, TMLP_ACT_SIGMOID, 2, 1);
     bad.values = NULL;
     bad.label = 1;
-    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_CE, &bad, &v), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_CE, &bad, &v), TMLP_ERR_LOSS);
     bad.label = 5;
     CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_BCE, &bad, &v), TMLP_ERR_LABEL);
     CHECK_UNCHANGED(net);
@@ -240,8 +240,8 @@ TMLP_TEST(backward_errors)
     CHECK_ERR(tmlp_net_backward(NULL, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, NULL, &v), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_backward(net, (tmlp_loss_t)4, &t, &v), TMLP_ERR_ARG);
-    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_BCE, &t, &v), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_CE, &t, &v), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_BCE, &t, &v), TMLP_ERR_LOSS);
+    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_CE, &t, &v), TMLP_ERR_LOSS);
     bad.values = NULL;
     bad.label = 2;
     CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &bad, &v), TMLP_ERR_LABEL);
@@ -288,10 +288,10 @@ TMLP_TEST(backward_errors)
     }
     /* inference nets */
     net = infer_fx();
-    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
     net = const_fx();
-    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
 }
 
@@ -319,10 +319,10 @@ TMLP_TEST(step_errors)
     CHECK_UNCHANGED(net);
     /* inference nets */
     net = infer_fx();
-    CHECK_ERR(tmlp_net_step(net), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_step(net), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
     net = const_fx();
-    CHECK_ERR(tmlp_net_step(net), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_step(net), TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(net);
 }
 
@@ -436,10 +436,10 @@ TMLP_TEST(gradcheck_errors)
     CHECK_UNCHANGED(net);
     /* inference nets */
     CHECK_ERR(tmlp_net_gradcheck(infer_fx(), X0, TMLP_LOSS_HALF_SSE, &t, 1e-3f, &err),
-              TMLP_ERR_STATE);
+              TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(&inf_net);
     CHECK_ERR(tmlp_net_gradcheck(const_fx(), X0, TMLP_LOSS_HALF_SSE, &t, 1e-3f, &err),
-              TMLP_ERR_STATE);
+              TMLP_ERR_NOT_TRAINING);
     CHECK_UNCHANGED(&const_net);
 }
 
@@ -470,8 +470,8 @@ TMLP_TEST(gradcheck_argument_errors_keep_handle)
         switch (k) {
         case 0: st = tmlp_net_gradcheck(net, xb, TMLP_LOSS_HALF_SSE, &t, 1e-3f, &err); want = TMLP_ERR_NUMERIC; break;
         case 1: st = tmlp_net_gradcheck(net, X0, TMLP_LOSS_HALF_SSE, &bad, 1e-3f, &err); want = TMLP_ERR_LABEL; break;
-        case 2: st = tmlp_net_gradcheck(net, X0, TMLP_LOSS_CE, &t, 1e-3f, &err); want = TMLP_ERR_STATE; break;
-        case 3: st = tmlp_net_gradcheck(net, X0, TMLP_LOSS_BCE, &t, 1e-3f, &err); want = TMLP_ERR_STATE; break;
+        case 2: st = tmlp_net_gradcheck(net, X0, TMLP_LOSS_CE, &t, 1e-3f, &err); want = TMLP_ERR_LOSS; break;
+        case 3: st = tmlp_net_gradcheck(net, X0, TMLP_LOSS_BCE, &t, 1e-3f, &err); want = TMLP_ERR_LOSS; break;
         case 4: st = tmlp_net_gradcheck(net, X0, (tmlp_loss_t)9, &t, 1e-3f, &err); want = TMLP_ERR_ARG; break;
         default:
             bad.values = tv;

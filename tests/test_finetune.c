@@ -88,7 +88,7 @@ TMLP_TEST(frozen_arena_sizes)
     CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &n), TMLP_ERR_ARG);
     d = f_desc(1);
     d.layer[2].flags = TMLP_LAYER_FROZEN;
-    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &n), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o}, &n), TMLP_ERR_FROZEN);
     CHECK_OK(tmlp_arena_size(&d, NULL, &n));
     d = f_desc(0);
     /* Borrowed parameters without a frozen layer: all are copied in, an
@@ -121,7 +121,16 @@ TMLP_TEST(frozen_layers_do_not_move_and_finetune_matches)
     /* Fine-tuning from the same weights, the frozen ones read in place. */
     CHECK_OK(tmlp_net_init(&fine, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine, sizeof g_fine - 64u,
                                     NULL));
-    CHECK_ERR(tmlp_net_params(&fine, &p, &n), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_params(&fine, &p, &n), TMLP_ERR_FROZEN);
+    /* Its frozen layers are the caller's const array: never written. */
+    CHECK_ERR(tmlp_net_set_params(&fine, g_base, F_PARAMS), TMLP_ERR_READ_ONLY);
+    {
+        tmlp_init_t init;
+        tmlp_rng_t rng;
+        memset(&init, 0, sizeof init);
+        CHECK_OK(tmlp_rng_seed(&rng, 1u));
+        CHECK_ERR(tmlp_net_init_weights(&fine, &init, &rng), TMLP_ERR_READ_ONLY);
+    }
     CHECK_OK(tmlp_net_train_params(&fine, &tp, &nt));
     CHECK(nt == F_TRAIN && memcmp(tp, g_base + F_PARAMS - F_TRAIN, sizeof(float) * F_TRAIN) == 0);
     f_train(&full, 50);
@@ -191,7 +200,7 @@ TMLP_TEST(finetuned_model_saves_whole)
         /* ...but not a file of another base model (one frozen weight off). */
         keep = g_base[0];
         g_base[0] = keep + 1.0f;
-        CHECK_ERR(tmlp_model_load_buf(&fine2, 0, file, len), TMLP_ERR_STATE);
+        CHECK_ERR(tmlp_model_load_buf(&fine2, 0, file, len), TMLP_ERR_FROZEN);
         g_base[0] = keep;
     }
 }
@@ -351,7 +360,7 @@ TMLP_TEST(finetune_saves_partial_file)
     CHECK_OK(tmlp_model_load_buf(&back, 0, p_bad, nt));
     CHECK_OK(tmlp_net_crc32(&back, &h2));
     CHECK(h1 == h2 && back.steps == 0u);
-    CHECK_ERR(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_bad, nt), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_bad, nt), TMLP_ERR_OPTIM_MISMATCH);
 }
 
 TMLP_TEST(partial_file_needs_its_base)
@@ -369,13 +378,13 @@ TMLP_TEST(partial_file_needs_its_base)
     CHECK_OK(tmlp_net_init(&other, &d, &(tmlp_opts_t){.optim = &o, .params = g_base2, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2,
                                     NULL));
     CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), TMLP_SAVE_OPTIM,
-                            p_file, len, TMLP_ERR_STATE));
+                            p_file, len, TMLP_ERR_FROZEN));
     CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), 0, p_file, len,
-                            TMLP_ERR_STATE));
+                            TMLP_ERR_FROZEN));
     memcpy(g_base2, g_base, sizeof g_base);
     g_base2[3] = g_base2[3] * 0.5f;
     CHECK(refused_unchanged(&other, g_fine2, sizeof g_fine2 / sizeof(float), 0, p_file, len,
-                            TMLP_ERR_STATE));
+                            TMLP_ERR_FROZEN));
     /* The base's own copy of the trained layer is not checked: the file
      * replaces it. */
     memcpy(g_base2, g_base, sizeof g_base);
@@ -387,7 +396,7 @@ TMLP_TEST(partial_file_needs_its_base)
     CHECK_OK(tmlp_net_init(&other, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine1, sizeof g_fine1,
                                     NULL));
     CHECK(refused_unchanged(&other, g_fine1, sizeof g_fine1 / sizeof(float), 0, p_file, len,
-                            TMLP_ERR_STATE));
+                            TMLP_ERR_FROZEN));
     /* ...even with a base CRC crafted to be that of this net's one frozen
      * layer: the count of left-out layers must match too. */
     {
@@ -399,18 +408,18 @@ TMLP_TEST(partial_file_needs_its_base)
         p_bad[27] = (uint8_t)(crc >> 24);
         fix_crc(p_bad, len);
         CHECK(refused_unchanged(&other, g_fine1, sizeof g_fine1 / sizeof(float), 0, p_bad, len,
-                                TMLP_ERR_STATE));
+                                TMLP_ERR_FROZEN));
     }
     /* A training net and an inference net: no base to complete the file. */
     d = f_desc(1);
     CHECK_OK(tmlp_net_init(&other, &d, &(tmlp_opts_t){.optim = &o}, g_full, sizeof g_full, NULL));
     CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), 0, p_file, len,
-                            TMLP_ERR_STATE));
+                            TMLP_ERR_FROZEN));
     CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), TMLP_SAVE_OPTIM,
-                            p_file, len, TMLP_ERR_STATE));
+                            p_file, len, TMLP_ERR_FROZEN));
     CHECK_OK(tmlp_net_init(&other, &d, NULL, g_full, sizeof g_full, NULL));
     CHECK(refused_unchanged(&other, g_full, sizeof g_full / sizeof(float), 0, p_file, len,
-                            TMLP_ERR_STATE));
+                            TMLP_ERR_FROZEN));
 }
 
 TMLP_TEST(partial_file_every_truncation_and_byte_change_is_rejected)
@@ -479,7 +488,7 @@ TMLP_TEST(partial_file_crafted_headers)
     CHECK(crafted(len, 24, (uint8_t)(p_file[24] ^ 1u), TMLP_OK));
     CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.optim = &o, .params = g_base, .n_params = F_PARAMS}, g_fine2, sizeof g_fine2, NULL));
     CHECK(refused_unchanged(&back, g_fine2, sizeof g_fine2 / sizeof(float), TMLP_SAVE_OPTIM, p_bad,
-                            len, TMLP_ERR_STATE));
+                            len, TMLP_ERR_FROZEN));
     CHECK_OK(tmlp_model_load_buf(&back, TMLP_SAVE_OPTIM, p_file, len));
 }
 
@@ -537,8 +546,8 @@ TMLP_TEST(finetune_load_error_paths)
     CHECK_OK(tmlp_model_load(&back, TMLP_SAVE_OPTIM, f_read, &r, len));
     /* A net whose parameters are const takes no file, full or partial. */
     CHECK_OK(tmlp_net_init(&back, &d, &(tmlp_opts_t){.params = g_base, .n_params = F_PARAMS}, g_full, sizeof g_full, NULL));
-    CHECK_ERR(tmlp_model_load_buf(&back, 0, whole, len), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_model_load_buf(&back, 0, p_file, sizeof p_file), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_load_buf(&back, 0, whole, len), TMLP_ERR_READ_ONLY);
+    CHECK_ERR(tmlp_model_load_buf(&back, 0, p_file, sizeof p_file), TMLP_ERR_READ_ONLY);
 }
 
 /* A net built with momentum (one state vector in its arena) whose

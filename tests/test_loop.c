@@ -290,7 +290,7 @@ TMLP_TEST(each_stopping_rule_reports_itself)
     {
         tmlp_trainer_t tr;
         c = base_cfg();
-        CHECK_ERR(tmlp_train_begin(&tr, &net, &g_data, &c), TMLP_ERR_STATE);
+        CHECK_ERR(tmlp_train_begin(&tr, &net, &g_data, &c), TMLP_ERR_ARG);
     }
 }
 

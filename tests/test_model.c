@@ -111,7 +111,7 @@ TMLP_TEST(save_load_round_trip_and_exact_resume)
     CHECK_OK(tmlp_model_load_buf(&n2, 0, file, len));
     CHECK_OK(tmlp_net_crc32(&n2, &h2));
     CHECK(h1 == h2);
-    CHECK_ERR(tmlp_model_load_buf(&n2, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_load_buf(&n2, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_OPTIM_MISMATCH);
 }
 
 /* Loading `buf` must fail and leave the net's bytes as they were. */
@@ -291,7 +291,7 @@ TMLP_TEST(input_scaling_applies_before_the_first_layer)
     d.flags = 0;
     CHECK_OK(tmlp_net_init(&np, &d, NULL, p_arena, sizeof p_arena, NULL));
     CHECK_OK(tmlp_net_set_params(&np, p, n));
-    CHECK_ERR(tmlp_net_set_input_scale(&np, off, sc), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_input_scale(&np, off, sc), TMLP_ERR_SHAPE);
     for (i = 0; i < MI; i++) {
         xs[i] = (MX[2][i] - off[i]) * sc[i];
     }

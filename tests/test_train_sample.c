@@ -244,7 +244,7 @@ TMLP_TEST(train_sample_errors)
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, NULL, NULL), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_train_sample(&net, bad, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NUMERIC);
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &oob, NULL), TMLP_ERR_LABEL);
-    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_CE, &t, NULL), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_CE, &t, NULL), TMLP_ERR_LOSS);
     /* The step counter saturates, as tmlp_net_step's. */
     net.steps = UINT32_MAX;
     CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL));
@@ -260,7 +260,7 @@ TMLP_TEST(train_sample_errors)
         tmlp_desc_t d = tiny_desc();
         CHECK_OK(tmlp_net_init(&net, &d, NULL, g_fused_arena,
                                sizeof g_fused_arena, NULL));
-        CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
+        CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NOT_TRAINING);
     }
 }
 
@@ -407,12 +407,12 @@ TMLP_TEST(train_sample_fused_modes_refuse_what_needs_a_gradient)
         CHECK(net.opt_state[0] == 0.0f && net.bounds_known == 0u);
         CHECK_OK(tmlp_net_set_params(&net, w, 3));
     }
-    CHECK_ERR(tmlp_net_set_optim(&net, &wd), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_set_optim(&net, &wd), TMLP_ERR_OPTIM_MISMATCH);
     CHECK_OK(tmlp_net_forward(&net, x1, NULL));
-    CHECK_ERR(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_net_step(&net), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_net_zero_grad(&net), TMLP_ERR_STATE);
-    CHECK_ERR(tmlp_net_gradcheck(&net, x1, TMLP_LOSS_BCE, &t, 1e-2f, &err), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NO_GRAD);
+    CHECK_ERR(tmlp_net_step(&net), TMLP_ERR_NO_GRAD);
+    CHECK_ERR(tmlp_net_zero_grad(&net), TMLP_ERR_NO_GRAD);
+    CHECK_ERR(tmlp_net_gradcheck(&net, x1, TMLP_LOSS_BCE, &t, 1e-2f, &err), TMLP_ERR_NO_GRAD);
     /* The overflowing step of train_sample_overflow_refused_net_unchanged:
      * without a gradient buffer there is no checked path; refused. */
     CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_BCE, &t, NULL), TMLP_ERR_NUMERIC);
@@ -423,10 +423,10 @@ TMLP_TEST(train_sample_fused_modes_refuse_what_needs_a_gradient)
     memset(&c, 0, sizeof c);
     c.loss = TMLP_LOSS_BCE;
     c.max_epochs = 2;
-    CHECK_ERR(tmlp_train_begin(&tr, &net, &data, &c), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_train_begin(&tr, &net, &data, &c), TMLP_ERR_NO_GRAD);
     c.batch = 1;
     c.grad_tol = 1e-6f;
-    CHECK_ERR(tmlp_train_begin(&tr, &net, &data, &c), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_train_begin(&tr, &net, &data, &c), TMLP_ERR_NO_GRAD);
     c.grad_tol = 0.0f;
     o.lr = 0.1f;
     CHECK_OK(tmlp_net_set_optim(&net, &o));
@@ -466,7 +466,7 @@ TMLP_TEST(train_sample_fused_finetune_save_load)
     CHECK_OK(tmlp_net_init(&ref, &d, &(tmlp_opts_t){.optim = &wd, .params = base, .n_params = S_PARAMS}, g_ref_arena,
                                     sizeof g_ref_arena, NULL));
     CHECK_OK(tmlp_model_save(&ref, TMLP_SAVE_OPTIM, file, sizeof file, &len));
-    CHECK_ERR(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_STATE);
+    CHECK_ERR(tmlp_model_load_buf(&again, TMLP_SAVE_OPTIM, file, len), TMLP_ERR_OPTIM_MISMATCH);
 }
 
 /* A hidden layer that overflows to Inf while the output stays finite:

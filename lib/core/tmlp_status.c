@@ -33,8 +33,56 @@ const char *tmlp_status_str(tmlp_status_t status)
         return "net not initialised";
     case TMLP_ERR_NO_SCALE:
         return "input scaling not given";
+    case TMLP_ERR_NOT_TRAINING:
+        return "not a training net";
+    case TMLP_ERR_NO_GRAD:
+        return "net has no gradient buffer";
+    case TMLP_ERR_LOSS:
+        return "loss does not suit the output layer";
+    case TMLP_ERR_OPTIM_MISMATCH:
+        return "optimizer of another kind or size";
+    case TMLP_ERR_FROZEN:
+        return "frozen layers do not match";
+    case TMLP_ERR_READ_ONLY:
+        return "parameters are read-only";
+    case TMLP_ERR_SLOT_SIZE:
+        return "checkpoint slot too small";
+    case TMLP_ERR_GEOMETRY:
+        return "bad flash geometry";
     default:
         return "unknown status";
+    }
+#endif
+}
+
+/* See tmlp_training.h. */
+const char *tmlp_stop_str(tmlp_stop_t stop)
+{
+#ifdef TMLP_NO_STRINGS
+    (void)stop;
+    return "";
+#else
+    switch (stop) {
+    case TMLP_STOP_NONE:
+        return "still running";
+    case TMLP_STOP_MAX_EPOCHS:
+        return "max_epochs reached";
+    case TMLP_STOP_MAX_STEPS:
+        return "max_steps reached";
+    case TMLP_STOP_GRAD_NORM:
+        return "gradient norm at or below grad_tol";
+    case TMLP_STOP_PLATEAU:
+        return "epoch loss stopped decreasing (rel_tol)";
+    case TMLP_STOP_TIME:
+        return "time budget spent";
+    case TMLP_STOP_EARLY:
+        return "validation loss stopped improving (patience)";
+    case TMLP_STOP_CALLBACK:
+        return "stopped by the epoch callback";
+    case TMLP_STOP_ERROR:
+        return "stopped by an error";
+    default:
+        return "unknown stop reason";
     }
 #endif
 }

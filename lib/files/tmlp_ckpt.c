@@ -65,17 +65,19 @@ static tmlp_status_t geom_check(const tmlp_flash_t *f, geom_t *g)
 {
     uint32_t per;
     uint64_t end;
-    if (f == NULL || f->read == NULL || f->prog == NULL || f->erase == NULL ||
-        f->prog_bytes == 0u || f->prog_bytes > TMLP_CKPT_MAX_PROG || f->sector_bytes == 0u ||
-        f->sector_bytes % f->prog_bytes != 0u || f->base % f->sector_bytes != 0u) {
+    if (f == NULL || f->read == NULL || f->prog == NULL || f->erase == NULL) {
         return TMLP_ERR_ARG;
+    }
+    if (f->prog_bytes == 0u || f->prog_bytes > TMLP_CKPT_MAX_PROG || f->sector_bytes == 0u ||
+        f->sector_bytes % f->prog_bytes != 0u || f->base % f->sector_bytes != 0u) {
+        return TMLP_ERR_GEOMETRY;
     }
     /* slot_sectors 0: two slots of sector_count / 2 sectors, the odd
      * sector (if any) unused. */
     per = f->slot_sectors != 0u ? f->slot_sectors : f->sector_count / 2u;
     end = (uint64_t)f->base + (uint64_t)f->sector_bytes * f->sector_count;
     if (per == 0u || f->sector_count / per < 2u || end > (uint64_t)UINT32_MAX) {
-        return TMLP_ERR_ARG;
+        return TMLP_ERR_GEOMETRY;
     }
     g->first = 0;
     g->n_slots = f->slot_sectors != 0u ? f->sector_count / per : 2u;
@@ -85,7 +87,7 @@ static tmlp_status_t geom_check(const tmlp_flash_t *f, geom_t *g)
      * must stay inside a sector. */
     if (CKPT_HDR(f->prog_bytes) > f->sector_bytes ||
         CKPT_HDR(f->prog_bytes) % f->sector_bytes + CKPT_CONF(f->prog_bytes) > f->sector_bytes) {
-        return TMLP_ERR_ARG;
+        return TMLP_ERR_GEOMETRY;
     }
     return TMLP_OK;
 }
@@ -361,8 +363,11 @@ tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog
 {
     size_t model = 0;
     tmlp_status_t st;
-    if (n_bytes == NULL || prog_bytes == 0u || prog_bytes > TMLP_CKPT_MAX_PROG) {
+    if (n_bytes == NULL) {
         return TMLP_ERR_ARG;
+    }
+    if (prog_bytes == 0u || prog_bytes > TMLP_CKPT_MAX_PROG) {
+        return TMLP_ERR_GEOMETRY;
     }
     st = tmlp_model_size(net, what, &model);
     if (st == TMLP_OK) {
@@ -372,14 +377,14 @@ tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog
 }
 
 /* TMLP_OK if a record of the net saved with `what` fits a slot of
- * slot_bytes, else TMLP_ERR_NOMEM or tmlp_ckpt_size's error. A frame of its
+ * slot_bytes, else TMLP_ERR_SLOT_SIZE or tmlp_ckpt_size's error. A frame of its
  * own, off tmlp_ckpt_save's (stack: docs/quality.md). */
 TMLP_I_NOINLINE static tmlp_status_t slot_fits(const tmlp_net_t *net, uint32_t what,
                                                uint32_t prog_bytes, uint32_t slot_bytes)
 {
     size_t need = 0;
     tmlp_status_t st = tmlp_ckpt_size(net, what, prog_bytes, &need);
-    return st == TMLP_OK && need > slot_bytes ? TMLP_ERR_NOMEM : st;
+    return st == TMLP_OK && need > slot_bytes ? TMLP_ERR_SLOT_SIZE : st;
 }
 
 /* See tinymlp.h. */

@@ -333,7 +333,7 @@ static tmlp_status_t same_frozen(const tmlp_net_t *net, tmlp_pread_fn read, void
     tmlp_status_t st;
     if (p->info.partial) {
         return tmlp_i_crc32_floats(0, net->params, n) == p->info.base_crc ? TMLP_OK
-                                                                          : TMLP_ERR_STATE;
+                                                                          : TMLP_ERR_FROZEN;
     }
     while (i < n) {
         size_t m = n - i < TMLP_F_RCHUNK / 4u ? n - i : TMLP_F_RCHUNK / 4u;
@@ -343,7 +343,7 @@ static tmlp_status_t same_frozen(const tmlp_net_t *net, tmlp_pread_fn read, void
         }
         for (k = 0; k < m; k++) {
             if (tmlp_i_get_u32(buf + 4u * k) != tmlp_i_float_bits(net->params[i + k])) {
-                return TMLP_ERR_STATE;
+                return TMLP_ERR_FROZEN;
             }
         }
         i += m;
@@ -362,17 +362,20 @@ static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const pars
      * keeps in flash exactly the layers the file leaves out. */
     if (p->info.partial &&
         (!tmlp_i_mode_finetune(net->mode) || net->n_frozen != p->info.n_frozen)) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_FROZEN;
     }
     if (what & TMLP_SAVE_OPTIM) {
-        if (!p->info.has_optim || !tmlp_i_trains(net) ||
-            p->info.optim.kind != net->opt.kind ||
-            (tmlp_i_mode_fused(net->mode) && !tmlp_i_optim_fusable(&p->info.optim))) {
-            return TMLP_ERR_STATE;
+        if (!tmlp_i_trains(net)) {
+            return TMLP_ERR_NOT_TRAINING;
         }
+        /* The file's state must be what this net's optimizer keeps: none
+         * at all, another kind, one the net cannot run, or another count
+         * of state vectors or trainable parameters is refused. */
         (void)tmlp_i_optim_check(&net->opt, &slots);
-        if (slots != p->slots || net->n_train != train_params(&p->desc)) {
-            return TMLP_ERR_STATE;
+        if (!p->info.has_optim || p->info.optim.kind != net->opt.kind ||
+            (tmlp_i_mode_fused(net->mode) && !tmlp_i_optim_fusable(&p->info.optim)) ||
+            slots != p->slots || net->n_train != train_params(&p->desc)) {
+            return TMLP_ERR_OPTIM_MISMATCH;
         }
     }
     return TMLP_OK;
@@ -436,7 +439,7 @@ tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read
         return TMLP_ERR_ARG;
     }
     if (net->params_rw == NULL && !tmlp_i_mode_finetune(net->mode)) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_READ_ONLY;
     }
     st = tmlp_i_model_verify(read, ctx, len, &p);
     if (st == TMLP_OK) {

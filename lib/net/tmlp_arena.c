@@ -216,7 +216,7 @@ tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opt
         *mode = borrow ? (o->no_grad_buffer ? TMLP_I_FINETUNE_NO_GRAD : TMLP_I_FINETUNE)
                        : (o->no_grad_buffer ? TMLP_I_TRAIN_NO_GRAD : TMLP_I_TRAIN);
         if (n_frozen == desc->n_layers) {
-            return TMLP_ERR_STATE; /* training needs a layer to train */
+            return TMLP_ERR_FROZEN; /* training needs a layer to train */
         }
         st = tmlp_i_mode_optim_check((unsigned)*mode, o->optim, slots);
         if (st != TMLP_OK) {

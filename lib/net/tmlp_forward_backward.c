@@ -203,7 +203,11 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
     if (target == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_has_grad(net) || !net->backward_ready) {
+    st = tmlp_i_grad_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (!net->backward_ready) {
         return TMLP_ERR_STATE;
     }
     st = tmlp_i_sample_loss(net, loss, target, &v);
@@ -228,7 +232,11 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     if (st != TMLP_OK) {
         return st;
     }
-    if (!tmlp_i_has_grad(net) || net->batch_count == 0u) {
+    st = tmlp_i_grad_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (net->batch_count == 0u) {
         return TMLP_ERR_STATE;
     }
     /* The commit pass also zeroes the gradient sums for the next batch. */

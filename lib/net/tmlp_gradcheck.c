@@ -27,7 +27,11 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
         !tmlp_i_isfinite(h) || !(h > 0.0f)) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_has_grad(net) || net->batch_count != 0u) {
+    st = tmlp_i_grad_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    if (net->batch_count != 0u) {
         return TMLP_ERR_STATE;
     }
     /* Everything the arguments alone can tell, before the net is touched. */

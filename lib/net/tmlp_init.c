@@ -129,7 +129,7 @@ tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tm
         return st;
     }
     if (net->params_rw == NULL) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_READ_ONLY;
     }
     st = dists_finite(net, init);
     if (st != TMLP_OK) {

@@ -27,7 +27,7 @@ tmlp_status_t tmlp_i_loss_check(const tmlp_desc_t *desc, tmlp_loss_t loss,
     }
     if ((loss == TMLP_LOSS_BCE && out->act != TMLP_ACT_SIGMOID) ||
         (loss == TMLP_LOSS_CE && out->act != TMLP_ACT_SOFTMAX)) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_LOSS;
     }
     if (target->values == NULL) {
         /* One output (not CE): a binary label, 0 or 1, is the target. */

@@ -160,12 +160,13 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
     if (st != TMLP_OK) {
         return st;
     }
-    if (!tmlp_i_trains(net) || (tmlp_i_mode_fused(net->mode) && !tmlp_i_optim_fusable(opt))) {
-        return TMLP_ERR_STATE;
+    if (!tmlp_i_trains(net)) {
+        return TMLP_ERR_NOT_TRAINING;
     }
     have = net->slots;
-    if (opt->kind != net->opt.kind || slots > have) {
-        return TMLP_ERR_STATE;
+    if (opt->kind != net->opt.kind || slots > have ||
+        (tmlp_i_mode_fused(net->mode) && !tmlp_i_optim_fusable(opt))) {
+        return TMLP_ERR_OPTIM_MISMATCH;
     }
     (void)tmlp_i_optim_check(&net->opt, &used);
     if (slots != used) {
@@ -190,7 +191,7 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
         return TMLP_ERR_ARG;
     }
     if (tmlp_i_mode_finetune(net->mode)) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_FROZEN;
     }
     *params = net->params;
     *n_params = net->n_params;
@@ -223,7 +224,7 @@ tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n
         return TMLP_ERR_ARG;
     }
     if (net->params_rw == NULL) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_READ_ONLY;
     }
     if (n_params != net->n_params) {
         return TMLP_ERR_SHAPE;
@@ -247,7 +248,7 @@ tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, con
         return TMLP_ERR_ARG;
     }
     if (net->in_offset == NULL) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_SHAPE;
     }
     if (!tmlp_i_all_finite(offset, net->desc.n_in) || !tmlp_i_all_finite(scale, net->desc.n_in)) {
         return TMLP_ERR_NUMERIC;
@@ -270,7 +271,7 @@ tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
         return TMLP_ERR_ARG;
     }
     if (net->in_offset == NULL) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_SHAPE;
     }
     if (!net->scale_given) {
         return TMLP_ERR_NO_SCALE;
@@ -303,8 +304,9 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
     if (st != TMLP_OK) {
         return st;
     }
-    if (!tmlp_i_has_grad(net)) {
-        return TMLP_ERR_STATE;
+    st = tmlp_i_grad_check(net);
+    if (st != TMLP_OK) {
+        return st;
     }
     memset(net->grad, 0, net->n_train * sizeof(float));
     net->batch_count = 0;

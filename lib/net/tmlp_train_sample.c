@@ -169,7 +169,10 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
     if (x == NULL || target == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_trains(net) || net->batch_count != 0u) {
+    if (!tmlp_i_trains(net)) {
+        return TMLP_ERR_NOT_TRAINING;
+    }
+    if (net->batch_count != 0u) {
         return TMLP_ERR_STATE;
     }
     st = tmlp_net_forward(net, x, NULL);

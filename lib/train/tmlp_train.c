@@ -39,11 +39,11 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
         return st;
     }
     if (!tmlp_i_trains(net)) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_NOT_TRAINING;
     }
     /* A net without a gradient buffer trains only by fused steps. */
     if (tmlp_i_mode_fused(net->mode) && (c->batch != 1u || c->grad_tol > 0.0f)) {
-        return TMLP_ERR_STATE;
+        return TMLP_ERR_NO_GRAD;
     }
     /* The loss must suit the output layer: check once with a valid target. */
     probe.values = NULL;
@@ -54,7 +54,7 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
     }
     if (c->max_epochs == 0u && c->max_steps == 0u && c->grad_tol == 0.0f &&
         c->rel_tol == 0.0f && c->time_budget == 0u && c->patience == 0u) {
-        return TMLP_ERR_STATE; /* nothing would ever stop it */
+        return TMLP_ERR_ARG; /* nothing would ever stop it */
     }
     return TMLP_OK;
 }

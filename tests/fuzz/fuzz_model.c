@@ -7,7 +7,7 @@
  * - peek accepting a file implies that a net for its desc can be built and
  *   that load accepts the same file; for a partial file (the frozen layers
  *   left out), that inference and training nets refuse it with
- *   TMLP_ERR_STATE, and that a fine-tuning net on a base of zeros takes it
+ *   TMLP_ERR_FROZEN, and that a fine-tuning net on a base of zeros takes it
  *   exactly when the file's base CRC is that of zeros (tmlp-mkmodel
  *   --partial seeds are such files);
  * - every parameter and scaling value of the loaded net is finite;
@@ -82,7 +82,7 @@ static void infer(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
         abort();
     }
     if (info->partial) {
-        if (tmlp_model_load_buf(&net, 0, data, size) != TMLP_ERR_STATE) {
+        if (tmlp_model_load_buf(&net, 0, data, size) != TMLP_ERR_FROZEN) {
             abort();
         }
         return;
@@ -104,7 +104,7 @@ static void train(const tmlp_desc_t *d, const tmlp_model_info_t *info, const uin
     tmlp_target_t t;
     size_t need = 0;
     tmlp_status_t st = tmlp_arena_size(d, &(tmlp_opts_t){.optim = &info->optim}, &need);
-    if (st == TMLP_ERR_STATE) {
+    if (st == TMLP_ERR_FROZEN) {
         /* Every layer frozen: the reader accepts optimizer state for no
          * trainable parameter, which no training net can take (reported). */
         return;
@@ -139,7 +139,7 @@ static void train_refuses(const tmlp_desc_t *d, const tmlp_optim_t *opt, uint32_
         return;
     }
     if (tmlp_net_init(&net, d, &(tmlp_opts_t){.optim = opt}, arena, sizeof arena, NULL) != TMLP_OK ||
-        tmlp_model_load_buf(&net, what, data, size) != TMLP_ERR_STATE) {
+        tmlp_model_load_buf(&net, what, data, size) != TMLP_ERR_FROZEN) {
         abort();
     }
 }
@@ -178,7 +178,7 @@ static void partial(const tmlp_desc_t *d, const tmlp_model_info_t *info, const u
     }
     (void)tmlp_crc32(0, zeros, sizeof(float) * (info->n_params - n_train), &crc);
     st = tmlp_model_load_buf(&net, what, data, size);
-    if (st != (crc == info->base_crc ? TMLP_OK : TMLP_ERR_STATE)) {
+    if (st != (crc == info->base_crc ? TMLP_OK : TMLP_ERR_FROZEN)) {
         abort();
     }
     if (st != TMLP_OK) {

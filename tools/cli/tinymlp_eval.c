@@ -95,7 +95,7 @@ static int run_eval(tmlp_net_t *net, const dataset_t *ds, uint8_t loss, const ch
             print_confusion(conf, c);
             print_baseline(conf, c, ds->n);
         }
-    } else if (st == TMLP_ERR_STATE) {
+    } else if (st == TMLP_ERR_LOSS) {
         tool_err("%s: loss %s does not suit the model's %s output layer", path,
                  tool_loss_name(loss), tool_act_name(net->desc.layer[net->desc.n_layers - 1].act));
     } else {

@@ -256,7 +256,7 @@ static int run_loop(run_t *r)
     tmlp_status_t st;
     train_cfg(o, r, &cfg);
     st = tmlp_train_begin(&tr, r->net, &r->train->data, &cfg);
-    if (st == TMLP_ERR_STATE) {
+    if (st == TMLP_ERR_LOSS) {
         tool_err("train: loss %s does not suit the model's %s output layer",
                  tool_loss_name(o->loss),
                  tool_act_name(r->net->desc.layer[r->net->desc.n_layers - 1].act));
@@ -356,7 +356,8 @@ int cmd_train(int argc, char **argv)
         return 1;
     }
     /* Before anything else: with --resume the file goes straight into a
-     * training net, whose refusal (TMLP_ERR_STATE) says nothing of why. */
+     * training net, whose refusal (TMLP_ERR_FROZEN) does not say that the
+     * file lacks its frozen layers' parameters. */
     if (tool_model_whole(&m) != 0) {
         tool_model_free(&m);
         return 1;

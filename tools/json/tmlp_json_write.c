@@ -133,7 +133,7 @@ static int bad_file(const void *model, size_t len, tmlp_status_t st, tmlp_json_e
 /* A partial file (a fine-tuning checkpoint) has no frozen layers to dump. */
 static int partial_file(const tmlp_model_info_t *info, tmlp_json_error_t *err)
 {
-    return tmlp_json_fail0(err, TMLP_ERR_STATE,
+    return tmlp_json_fail0(err, TMLP_ERR_FROZEN,
                            "a partial file: the parameters of its %u frozen layer%s are not in "
                            "it (base CRC-32 %08lx); save the whole model with TMLP_SAVE_FULL",
                            (unsigned)info->n_frozen, info->n_frozen == 1u ? "" : "s",
