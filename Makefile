@@ -99,7 +99,7 @@ test-host: ## the test suite in every host configuration (gcc, clang, -O0..-O3, 
 test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMake, hashes
 	@fail=0; \
 	$(MAKE) --no-print-directory test-host || fail=1; \
-	$(MAKE) --no-print-directory check-syms check-cxx check-filelists check-help || fail=1; \
+	$(MAKE) --no-print-directory check-syms check-cxx check-nodiscard check-filelists check-help || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
 	$(MAKE) --no-print-directory test-tool || fail=1; \
@@ -521,6 +521,28 @@ check-cxx: ## tinymlp.h compiles as C++11 without warnings
 	    g++ -std=c++11 -Wall -Wextra -Wpedantic -Werror -Ilib -Iport $(BUILDDIR)/cxx_check.cpp -o $(BUILDDIR)/cxx_check && \
 	    echo "check-cxx: ok (tinymlp.h compiles as C++11)"; \
 	else echo "SKIPPED check-cxx: g++ is not installed (apt-get install g++)"; fi
+
+# A dropped status is a compile error with -Werror under gcc and clang
+# (TMLP_NODISCARD), even through a (void) cast with gcc; TMLP_NO_NODISCARD
+# turns the attribute off.
+.PHONY: check-nodiscard
+check-nodiscard: ## a caller that ignores a tinymlp status gets a warning from gcc and clang
+	@mkdir -p $(BUILDDIR) && \
+	printf '#include "tinymlp.h"\nint main(void)\n{\n    tmlp_rng_t r;\n    tmlp_rng_seed(&r, 1u);\n    return 0;\n}\n' \
+	    > $(BUILDDIR)/nodiscard_check.c; fail=0; \
+	for c in gcc clang; do \
+	    if ! command -v $$c >/dev/null 2>&1; then echo "SKIPPED check-nodiscard $$c: not installed"; continue; fi; \
+	    if $$c -std=c99 -Wall -Werror -Ilib -c $(BUILDDIR)/nodiscard_check.c -o $(BUILDDIR)/nodiscard_check.o 2>/dev/null; then \
+	        echo "check-nodiscard: $$c accepted an ignored status"; fail=1; fi; \
+	    $$c -std=c99 -Wall -Werror -DTMLP_NO_NODISCARD -Ilib -c $(BUILDDIR)/nodiscard_check.c \
+	        -o $(BUILDDIR)/nodiscard_check.o || { echo "check-nodiscard: $$c, TMLP_NO_NODISCARD: still refused"; fail=1; }; \
+	done; \
+	missing=`awk '/^tmlp_status_t tmlp_/ {d = 1; name = $$2} \
+	    d && /;[ \t]*$$/ {if ($$0 !~ /TMLP_NODISCARD;/) print FILENAME ": " name; d = 0}' \
+	    lib/tinymlp.h lib/tmlp_training.h lib/tmlp_files.h`; \
+	if [ -n "$$missing" ]; then echo "check-nodiscard: declared without TMLP_NODISCARD:"; \
+	    echo "$$missing"; fail=1; fi; \
+	[ $$fail = 0 ] && echo "check-nodiscard: ok (every status-returning declaration; an ignored status is an error with -Werror)"
 
 deps: ## install the Debian packages the tests need (root)
 	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev

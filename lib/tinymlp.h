@@ -38,6 +38,16 @@ extern "C" {
 /* Single number for comparisons: major * 10000 + minor * 100 + patch. */
 #define TMLP_VERSION 100
 
+/* Marks every function that returns a tmlp_status_t: a caller that drops
+ * the status gets a compiler warning (GCC and clang; empty elsewhere, or
+ * when TMLP_NO_NODISCARD is defined). GCC warns even for a (void) cast:
+ * check the status. */
+#if defined(__GNUC__) && !defined(TMLP_NO_NODISCARD)
+#define TMLP_NODISCARD __attribute__((warn_unused_result))
+#else
+#define TMLP_NODISCARD
+#endif
+
 /* ------------------------------------------------------------------------ */
 /* Status                                                                    */
 /* ------------------------------------------------------------------------ */
@@ -139,7 +149,7 @@ typedef struct {
  * which rule and which layer, e.g. for a tool that points at the line.
  * Errors: TMLP_ERR_ARG (NULL; FLAGS, ACT, SOFTMAX, PARAM_*, FROZEN_ORDER),
  * TMLP_ERR_SHAPE (N_IN, N_LAYERS, UNITS). */
-tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault);
+tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault) TMLP_NODISCARD;
 
 /* The net scales its input, x' = (x - offset) * scale per feature, before
  * the first layer, so a model carries its own preprocessing (see
@@ -193,7 +203,7 @@ typedef struct {
 
 /* Number of state vectors `opt` keeps per parameter (0, 1 or 2).
  * Errors: TMLP_ERR_ARG (NULL, unknown kind, hyperparameter out of range). */
-tmlp_status_t tmlp_optim_slots(const tmlp_optim_t *opt, uint32_t *slots);
+tmlp_status_t tmlp_optim_slots(const tmlp_optim_t *opt, uint32_t *slots) TMLP_NODISCARD;
 
 /* One optimizer step on a flat vector: w[0..n) moves along g[0..n).
  * state: slots * n floats, zeroed by the caller before the first step, laid
@@ -203,7 +213,7 @@ tmlp_status_t tmlp_optim_slots(const tmlp_optim_t *opt, uint32_t *slots);
  * finite.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NUMERIC (non-finite gradient or result). */
 tmlp_status_t tmlp_optim_step(const tmlp_optim_t *opt, float *w, const float *g, float *state,
-                              size_t n, uint32_t *step);
+                              size_t n, uint32_t *step) TMLP_NODISCARD;
 
 /* ------------------------------------------------------------------------ */
 /* Building a net: one init, one arena                                       */
@@ -308,7 +318,8 @@ typedef struct {
  * Errors: TMLP_ERR_ARG (bad optimizer; no_grad_buffer without plain SGD or
  * without training), TMLP_ERR_SHAPE (desc invalid), TMLP_ERR_FROZEN (a
  * training net whose every layer is frozen: nothing to train). */
-tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, size_t *n_bytes);
+tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, size_t *n_bytes)
+    TMLP_NODISCARD;
 
 /* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
  * the easy way), as `opts` says (NULL: inference, parameters in the arena).
@@ -331,7 +342,7 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, 
  * value is not finite), TMLP_ERR_NOMEM
  * (arena_bytes too small: *needed_bytes, if not NULL, gets the size). */
 tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp_opts_t *opts,
-                            void *arena, size_t arena_bytes, size_t *needed_bytes);
+                            void *arena, size_t arena_bytes, size_t *needed_bytes) TMLP_NODISCARD;
 
 /* Replaces the optimizer of a training net (e.g. a new learning rate). The
  * new one must need no more state slots than the one given at init, and be
@@ -341,39 +352,44 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_TRAINING (inference net),
  * TMLP_ERR_OPTIM_MISMATCH (another kind, more slots than at init, or not
  * plain SGD for a net without a gradient buffer). */
-tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt);
+tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt) TMLP_NODISCARD;
 
 /* Read-only view of the parameters in canonical order (per layer: W
  * [out][in] row-major, then b [out]); valid while the net lives.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_FROZEN (a fine-tuning net: its parameters
  * are in two places; use tmlp_net_train_params()). */
-tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params);
+tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_t *n_params)
+    TMLP_NODISCARD;
 
 /* Read-only view of the trainable layers' parameters: the last n_train of
  * the canonical vector (all of it without frozen layers). For an inference
  * net, *n_train is 0. Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params, size_t *n_train);
+tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params, size_t *n_train)
+    TMLP_NODISCARD;
 
 /* Copies n_params floats (canonical order) into the net's parameters.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_READ_ONLY (parameters borrowed through
  * tmlp_opts_t.params, fine-tuning nets included), TMLP_ERR_SHAPE
  * (n_params differs), TMLP_ERR_NUMERIC (a value is not finite). */
-tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params);
+tmlp_status_t tmlp_net_set_params(tmlp_net_t *net, const float *params, size_t n_params)
+    TMLP_NODISCARD;
 
 /* Sets the input scaling of a net built with TMLP_DESC_INPUT_SCALE: copies
  * offset[n_in] and scale[n_in] (finite); identity scaling is offset 0 and
  * scale 1, given explicitly. Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (the
  * desc has no TMLP_DESC_INPUT_SCALE), TMLP_ERR_NUMERIC. */
-tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale);
+tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, const float *scale)
+    TMLP_NODISCARD;
 
 /* Read-only views of the input scaling (n_in floats each).
  * Errors: TMLP_ERR_ARG, TMLP_ERR_SHAPE (no TMLP_DESC_INPUT_SCALE),
  * TMLP_ERR_NO_SCALE (none given yet). */
 tmlp_status_t tmlp_net_input_scale(const tmlp_net_t *net, const float **offset,
-                                   const float **scale);
+                                   const float **scale) TMLP_NODISCARD;
 
 /* Widths: input, output, parameter count. Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out, size_t *n_params);
+tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out, size_t *n_params)
+    TMLP_NODISCARD;
 
 /* ------------------------------------------------------------------------ */
 /* Random numbers and initialisation                                         */
@@ -388,13 +404,13 @@ typedef struct {
  * target. Pass a board's entropy (port/: tmlp_port_entropy()) for a
  * different run each boot.
  * Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_rng_seed(tmlp_rng_t *rng, uint32_t seed);
+tmlp_status_t tmlp_rng_seed(tmlp_rng_t *rng, uint32_t seed) TMLP_NODISCARD;
 /* Next 32 random bits. Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_rng_u32(tmlp_rng_t *rng, uint32_t *out);
+tmlp_status_t tmlp_rng_u32(tmlp_rng_t *rng, uint32_t *out) TMLP_NODISCARD;
 /* Uniform in [0, 1), a multiple of 2^-24. Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_rng_uniform(tmlp_rng_t *rng, float *out);
+tmlp_status_t tmlp_rng_uniform(tmlp_rng_t *rng, float *out) TMLP_NODISCARD;
 /* Standard normal (Marsaglia's polar method). Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_rng_normal(tmlp_rng_t *rng, float *out);
+tmlp_status_t tmlp_rng_normal(tmlp_rng_t *rng, float *out) TMLP_NODISCARD;
 
 typedef enum {
     TMLP_INIT_AUTO = 0,       /* HE_UNIFORM for (leaky) ReLU layers, XAVIER_UNIFORM otherwise */
@@ -423,7 +439,8 @@ typedef struct {
  * (per layer: weights row by row, then biases when init_bias is set).
  * Resets the optimizer state, step count and gradients of a training net.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_READ_ONLY (borrowed parameters). */
-tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tmlp_rng_t *rng);
+tmlp_status_t tmlp_net_init_weights(tmlp_net_t *net, const tmlp_init_t *init, tmlp_rng_t *rng)
+    TMLP_NODISCARD;
 
 /* ------------------------------------------------------------------------ */
 /* Forward, loss, backward, step                                             */
@@ -460,20 +477,20 @@ typedef struct {
  * parameters or input scaling are too large for this input. The net forgets
  * its last output, so tmlp_net_loss and tmlp_net_backward return
  * TMLP_ERR_STATE until the next good forward). */
-tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y);
+tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y) TMLP_NODISCARD;
 
 /* Runs the net on n inputs X[n][n_in], writing Y[n][n_out]. Stops at the first
  * sample that fails; *n_done (if not NULL) says how many succeeded.
  * Errors: as tmlp_net_forward(). */
 tmlp_status_t tmlp_net_forward_batch(tmlp_net_t *net, const float *X, size_t n, float *Y,
-                                     size_t *n_done);
+                                     size_t *n_done) TMLP_NODISCARD;
 
 /* Loss of the last forward's output against target (one sample).
  * Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (no forward yet), TMLP_ERR_LOSS (BCE
  * without a sigmoid / CE without a softmax output), TMLP_ERR_LABEL,
  * TMLP_ERR_NUMERIC. */
 tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
-                            float *value);
+                            float *value) TMLP_NODISCARD;
 
 /* Back-propagates the last forward's sample and adds its gradient to the
  * net's gradient sums (the mean over the batch is taken by tmlp_net_step()).
@@ -483,7 +500,7 @@ tmlp_status_t tmlp_net_loss(const tmlp_net_t *net, tmlp_loss_t loss, const tmlp_
  * TMLP_ERR_NO_GRAD (no gradient buffer), TMLP_ERR_STATE (no forward since
  * the last backward). */
 tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target,
-                                float *value);
+                                float *value) TMLP_NODISCARD;
 
 /* Applies the optimizer to the mean of the gradients accumulated since the
  * last step, then clears them. All or nothing: if the gradient or any new
@@ -492,7 +509,7 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
  * Errors: TMLP_ERR_ARG, TMLP_ERR_NOT_TRAINING (inference net),
  * TMLP_ERR_NO_GRAD (no gradient buffer), TMLP_ERR_STATE (nothing
  * accumulated), TMLP_ERR_NUMERIC. */
-tmlp_status_t tmlp_net_step(tmlp_net_t *net);
+tmlp_status_t tmlp_net_step(tmlp_net_t *net) TMLP_NODISCARD;
 
 /* One sample of stochastic gradient descent: tmlp_net_forward(x),
  * tmlp_net_backward(loss, target, value) and tmlp_net_step() in one call,
@@ -513,19 +530,19 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net);
  * (inference net); TMLP_ERR_STATE (accumulated gradient); TMLP_ERR_NUMERIC
  * (a non-finite step). */
 tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
-                                    const tmlp_target_t *target, float *value);
+                                    const tmlp_target_t *target, float *value) TMLP_NODISCARD;
 
 /* Forgets the gradients accumulated since the last step. Errors: TMLP_ERR_ARG,
  * TMLP_ERR_NOT_TRAINING (inference net), TMLP_ERR_NO_GRAD (no gradient buffer). */
-tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net);
+tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net) TMLP_NODISCARD;
 
 /* L2 norm of the mean gradient of the last successful step (before
  * clipping). Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (the last step was a
  * fused tmlp_net_train_sample step, which does not compute it). */
-tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm);
+tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm) TMLP_NODISCARD;
 
 /* Index of the largest of y[0..n) (the first one on ties). Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index);
+tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index) TMLP_NODISCARD;
 
 /* Compares back-propagated gradients with central finite differences
  * (L(w + h) - L(w - h)) / 2h for every parameter on one sample; reports the
@@ -535,7 +552,8 @@ tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index);
  * Errors: as tmlp_net_backward() (TMLP_ERR_STATE: a gradient is
  * accumulated); TMLP_ERR_ARG if h is not > 0. */
 tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t loss,
-                                 const tmlp_target_t *target, float h, float *max_error);
+                                 const tmlp_target_t *target, float h, float *max_error)
+    TMLP_NODISCARD;
 
 /* The training loop and metrics, then model files, checkpoints and
  * checksums: topic headers of this one (include tinymlp.h, not them). */

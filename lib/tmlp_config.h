@@ -26,8 +26,12 @@
  * points check their arguments whether or not this is set. */
 /* #define TMLP_DEBUG 1 */
 
-/* Leave out tmlp_status_str()'s strings to save flash. */
+/* Leave out tmlp_status_str()'s and tmlp_stop_str()'s strings to save flash. */
 /* #define TMLP_NO_STRINGS 1 */
+
+/* Leave TMLP_NODISCARD (warn_unused_result on every function that returns
+ * a status) empty, for code that may drop statuses. */
+/* #define TMLP_NO_NODISCARD 1 */
 
 /* Use the portable C dense kernels even where VFP assembly kernels exist
  * (Cortex-M4F/M7/M33); both give the same bits. */

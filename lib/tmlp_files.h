@@ -57,17 +57,17 @@ typedef tmlp_status_t (*tmlp_pread_fn)(void *ctx, uint32_t offset, void *buf, si
  * TMLP_MODEL_BYTES; smaller for the partial file of a fine-tuning net).
  * Errors: TMLP_ERR_ARG (NULL, unknown `what` bits), TMLP_ERR_NOT_TRAINING
  * (TMLP_SAVE_OPTIM on an inference net: it has no training state). */
-tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes);
+tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_bytes) TMLP_NODISCARD;
 
 /* Serialises the net into buf[0..cap): *len gets the bytes written.
  * Errors: as tmlp_model_size(); TMLP_ERR_NOMEM (cap too small). */
 tmlp_status_t tmlp_model_save(const tmlp_net_t *net, uint32_t what, void *buf, size_t cap,
-                              size_t *len);
+                              size_t *len) TMLP_NODISCARD;
 
 /* The same through a write callback, in pieces of at most 64 bytes.
  * Errors: as tmlp_model_size(), and the callback's. */
 tmlp_status_t tmlp_model_save_stream(const tmlp_net_t *net, uint32_t what, tmlp_write_fn write,
-                                     void *ctx);
+                                     void *ctx) TMLP_NODISCARD;
 
 /* What a stored file holds, from tmlp_model_peek(). */
 typedef struct {
@@ -104,7 +104,7 @@ typedef struct {
  * corrupt, impossible optimizer state), TMLP_ERR_NUMERIC (a NaN/Inf value),
  * the read callback's. */
 tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_desc_t *desc,
-                              tmlp_model_info_t *info);
+                              tmlp_model_info_t *info) TMLP_NODISCARD;
 
 /* Loads a stored file into a net built for the same desc: a first pass
  * verifies everything (as tmlp_model_peek, plus the shape against the net),
@@ -133,12 +133,13 @@ tmlp_status_t tmlp_model_peek(tmlp_pread_fn read, void *ctx, size_t len, tmlp_de
  * base; a partial file into a net that is not fine-tuning, or of another
  * base or frozen-layer count). */
 tmlp_status_t tmlp_model_load(tmlp_net_t *net, uint32_t what, tmlp_pread_fn read, void *ctx,
-                              size_t len);
+                              size_t len) TMLP_NODISCARD;
 
 /* tmlp_model_peek and tmlp_model_load on a file in memory (buf[0..len)). */
 tmlp_status_t tmlp_model_peek_buf(const void *buf, size_t len, tmlp_desc_t *desc,
-                                  tmlp_model_info_t *info);
-tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *buf, size_t len);
+                                  tmlp_model_info_t *info) TMLP_NODISCARD;
+tmlp_status_t tmlp_model_load_buf(tmlp_net_t *net, uint32_t what, const void *buf, size_t len)
+    TMLP_NODISCARD;
 
 /* ------------------------------------------------------------------------ */
 /* Checkpoints in flash (layout and protocol: docs/checkpoints.md)          */
@@ -211,7 +212,7 @@ typedef struct {
  * Errors: as tmlp_model_size(); TMLP_ERR_GEOMETRY (prog_bytes 0 or more
  * than TMLP_CKPT_MAX_PROG). */
 tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog_bytes,
-                             size_t *n_bytes);
+                             size_t *n_bytes) TMLP_NODISCARD;
 
 /* Saves the net (as tmlp_model_save_stream with `what`: for a fine-tuning
  * net, a partial file unless TMLP_SAVE_FULL) as a new checkpoint with the
@@ -238,7 +239,7 @@ tmlp_status_t tmlp_ckpt_size(const tmlp_net_t *net, uint32_t what, uint32_t prog
  * except that the slot this save used may have been erased (never after a
  * failed repair: nothing is erased then). */
 tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, uint32_t what,
-                             uint32_t *seq);
+                             uint32_t *seq) TMLP_NODISCARD;
 
 /* Describes the newest valid checkpoint, fully verified as by
  * tmlp_model_peek(), so the caller can build a net for it; *seq (may be
@@ -252,7 +253,7 @@ tmlp_status_t tmlp_ckpt_save(const tmlp_flash_t *flash, const tmlp_net_t *net, u
  * flash did not read the same bytes twice; or the repair did not verify),
  * the callbacks' errors (prog's only from a repair). */
 tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
-                             tmlp_model_info_t *info, uint32_t *seq);
+                             tmlp_model_info_t *info, uint32_t *seq) TMLP_NODISCARD;
 
 /* Loads the newest valid checkpoint into a net built for its shape, as
  * tmlp_model_load() (verify everything, then write); *seq (may be NULL) gets
@@ -274,7 +275,7 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
  * repair did not verify; the net is unchanged), the callbacks' errors
  * (prog's only from a repair). */
 tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_t what,
-                             uint32_t *seq);
+                             uint32_t *seq) TMLP_NODISCARD;
 
 /* ------------------------------------------------------------------------ */
 /* Checksums                                                                 */
@@ -283,11 +284,11 @@ tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_
 /* CRC-32 (zlib polynomial 0xEDB88320, reflected) of len bytes, continuing
  * from crc (0 to start): tmlp_crc32(0, "123456789", 9) gives 0xcbf43926.
  * Errors: TMLP_ERR_ARG (data NULL with len > 0). */
-tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *out);
+tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *out) TMLP_NODISCARD;
 
 /* CRC-32 of the parameters in canonical order, each as its 4 little-endian
  * IEEE-754 bytes: the "weights-hash", equal on every target for equal
  * parameters. Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc);
+tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc) TMLP_NODISCARD;
 
 #endif

@@ -55,6 +55,10 @@ tmlp_status_t tmlp_i_model_save_units(const tmlp_net_t *net, uint32_t what, uint
                                       size_t unit_bytes, tmlp_write_fn write, void *ctx,
                                       uint32_t *crc);
 
+/* tmlp_crc32 without the argument checks: CRC-32 continued from crc over
+ * data[0..len) (data may be NULL when len is 0). */
+uint32_t tmlp_i_crc32(uint32_t crc, const void *data, size_t len);
+
 /* CRC-32 (as tmlp_crc32) continued from crc over f[0..n), each float as
  * its 4 little-endian IEEE-754 bytes: the weights-hash of tmlp_net_crc32,
  * and a partial file's base CRC over the frozen layers' parameters. */

@@ -161,6 +161,9 @@ void tmlp_i_backward_walk(tmlp_net_t *net, tmlp_i_layer_fn layer_fn, void *ctx);
 /* The output layer's dL/dz of the last forward, into net->delta. */
 void tmlp_i_output_delta(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_target_t *target);
 
+/* tmlp_argmax without the checks (n >= 1): the first index of the largest. */
+uint32_t tmlp_i_argmax(const float *y, size_t n);
+
 /* Loss of the last forward (checks included), as tmlp_net_loss. */
 tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
                                  const tmlp_target_t *target, float *value);
@@ -168,10 +171,21 @@ tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
 /* Training nets: zeroes gradients and optimizer state, clears the step and
  * batch counters. No effect on an inference net. */
 void tmlp_i_reset_training(tmlp_net_t *net);
+/* tmlp_net_zero_grad without the checks: forgets the accumulated gradient
+ * of a net with a gradient buffer; no effect on any other net. */
+void tmlp_i_zero_grad(tmlp_net_t *net);
 
 /* Checks a data source against the net: a read function, samples, and
  * stated widths that match the net's (TMLP_ERR_SHAPE). */
 tmlp_status_t tmlp_i_data_check(const tmlp_net_t *net, const tmlp_data_t *data);
+
+/* ---- random numbers (tmlp_rng.c): the public ones without the argument
+ * checks, for the library's own callers ---- */
+
+void tmlp_i_rng_seed(tmlp_rng_t *rng, uint32_t seed);
+uint32_t tmlp_i_rng_u32(tmlp_rng_t *rng);
+float tmlp_i_rng_uniform(tmlp_rng_t *rng);
+float tmlp_i_rng_normal(tmlp_rng_t *rng);
 
 /* ---- dense kernels (tmlp_kernel.c) ---- */
 

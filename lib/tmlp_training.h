@@ -51,7 +51,8 @@ typedef struct {
 
 /* Makes `data` read from `arrays` (which it points to: keep both alive).
  * Errors: TMLP_ERR_ARG (NULL, not exactly one target array, zero widths). */
-tmlp_status_t tmlp_data_arrays(tmlp_data_t *data, const tmlp_arrays_t *arrays, uint32_t n);
+tmlp_status_t tmlp_data_arrays(tmlp_data_t *data, const tmlp_arrays_t *arrays, uint32_t n)
+    TMLP_NODISCARD;
 
 /* Learning-rate schedules, as functions of the epoch e (0, 1, ...); lr0 is
  * the optimizer's lr at tmlp_train_begin(). */
@@ -152,7 +153,7 @@ typedef struct tmlp_trainer tmlp_trainer_t;
  * the output layer), TMLP_ERR_SHAPE (the data's or validation data's stated
  * widths differ from the net's). */
 tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_data_t *data,
-                               const tmlp_train_cfg_t *cfg);
+                               const tmlp_train_cfg_t *cfg) TMLP_NODISCARD;
 
 /* Runs one mini-batch (reads, forward, backward, one optimizer step) and,
  * at the end of an epoch, the epoch's bookkeeping (validation, stopping
@@ -170,7 +171,7 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
  * exception to "an error changes nothing": an error from the validation set
  * at the end of an epoch comes after that epoch's last step has been
  * applied (the weights are that step's, finite). */
-tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop);
+tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop) TMLP_NODISCARD;
 
 /* Summary of a run so far. */
 typedef struct {
@@ -186,21 +187,24 @@ typedef struct {
 } tmlp_train_result_t;
 
 /* Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *result);
+tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *result)
+    TMLP_NODISCARD;
 
 /* begin + step until stopped: identical results to the incremental API.
  * Errors: as tmlp_train_begin() and tmlp_train_step(). */
 tmlp_status_t tmlp_train(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_data_t *data,
-                         const tmlp_train_cfg_t *cfg, tmlp_train_result_t *result);
+                         const tmlp_train_cfg_t *cfg, tmlp_train_result_t *result) TMLP_NODISCARD;
 
 /* Learning rate of `sched` at epoch e for base rate lr0 (the loop's rule).
  * A rate that would reach 0 is kept at FLT_MIN, so the optimizer stays valid
  * (and savable) at every epoch. Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch, float *lr);
+tmlp_status_t tmlp_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch, float *lr)
+    TMLP_NODISCARD;
 
 /* Index of sample i of an epoch under the trainer's current order (for
  * tests and for callers that want to log the order). Errors: TMLP_ERR_ARG. */
-tmlp_status_t tmlp_train_order(const tmlp_trainer_t *tr, uint32_t i, uint32_t *index);
+tmlp_status_t tmlp_train_order(const tmlp_trainer_t *tr, uint32_t i, uint32_t *index)
+    TMLP_NODISCARD;
 
 /* ------------------------------------------------------------------------ */
 /* Metrics                                                                   */
@@ -219,7 +223,7 @@ tmlp_status_t tmlp_train_order(const tmlp_trainer_t *tr, uint32_t i, uint32_t *i
  * (TMLP_ERR_LABEL, TMLP_ERR_NUMERIC). */
 tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_t loss,
                             float *scratch, float *mean_loss, float *accuracy,
-                            uint32_t *confusion);
+                            uint32_t *confusion) TMLP_NODISCARD;
 
 /* The random-guess baselines of labelled data with n_classes
  * classes: accuracy of always guessing the majority class, and of guessing
@@ -228,7 +232,7 @@ tmlp_status_t tmlp_evaluate(tmlp_net_t *net, const tmlp_data_t *data, tmlp_loss_
  * the read function, whose inputs are otherwise ignored.
  * Errors: TMLP_ERR_ARG, TMLP_ERR_LABEL, errors of the read function. */
 tmlp_status_t tmlp_baseline(const tmlp_data_t *data, uint32_t n_classes, float *x_buf,
-                            uint32_t *counts, float *majority, float *uniform);
+                            uint32_t *counts, float *majority, float *uniform) TMLP_NODISCARD;
 
 /* The trainer's storage: the caller declares it; every field is private
  * and may change between releases. */

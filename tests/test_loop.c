@@ -22,16 +22,16 @@ static void make_data(void)
     tmlp_rng_t rng;
     uint32_t u;
     int i, k;
-    (void)tmlp_rng_seed(&rng, 77);
+    CHECK_OK(tmlp_rng_seed(&rng, 77));
     for (i = 0; i < LN; i++) {
         g_lab[i] = (uint8_t)(i % 3);
         for (k = 0; k < 4; k++) {
             float z;
-            (void)tmlp_rng_normal(&rng, &z);
+            CHECK_OK(tmlp_rng_normal(&rng, &z));
             g_x[i][k] = 0.5f * z + (k == g_lab[i] ? 1.5f : 0.0f);
         }
     }
-    (void)tmlp_rng_u32(&rng, &u);
+    CHECK_OK(tmlp_rng_u32(&rng, &u));
     label_u8_data(&g_data, &g_arr, &g_x[0][0], 4, g_lab, LN);
 }
 

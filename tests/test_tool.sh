@@ -160,7 +160,7 @@ int main(int argc, char **argv)
         if (tmlp_net_forward(&net, x, y) != TMLP_OK) return 7;
         if (argv[3][0] == 'c') {
             if (mdl_N_OUT == 1) cls = y[0] > 0.5f;
-            else tmlp_argmax(y, mdl_N_OUT, &cls);
+            else if (tmlp_argmax(y, mdl_N_OUT, &cls) != TMLP_OK) return 8;
             printf("%u,", (unsigned)cls);
         }
         for (k = 0; k < mdl_N_OUT; k++) printf(k ? ",%.9g" : "%.9g", (double)y[k]);

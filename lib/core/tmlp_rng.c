@@ -34,17 +34,29 @@ static uint32_t mix(uint32_t *x)
     return z ^ (z >> 16);
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_rng_seed(tmlp_rng_t *rng, uint32_t seed)
+/* See tmlp_internal.h. */
+void tmlp_i_rng_seed(tmlp_rng_t *rng, uint32_t seed)
 {
     int k;
-    if (rng == NULL) {
-        return TMLP_ERR_ARG;
-    }
     for (k = 0; k < 4; k++) {
         rng->s[k] = mix(&seed);
     }
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_rng_seed(tmlp_rng_t *rng, uint32_t seed)
+{
+    if (rng == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    tmlp_i_rng_seed(rng, seed);
     return TMLP_OK;
+}
+
+/* See tmlp_internal.h. */
+uint32_t tmlp_i_rng_u32(tmlp_rng_t *rng)
+{
+    return next(rng);
 }
 
 /* See tinymlp.h. */
@@ -57,7 +69,8 @@ tmlp_status_t tmlp_rng_u32(tmlp_rng_t *rng, uint32_t *out)
     return TMLP_OK;
 }
 
-static float uniform(tmlp_rng_t *rng)
+/* See tmlp_internal.h. */
+float tmlp_i_rng_uniform(tmlp_rng_t *rng)
 {
     /* The top 24 bits: every value is exact in float. */
     return (float)(next(rng) >> 8) * (1.0f / 16777216.0f);
@@ -69,25 +82,31 @@ tmlp_status_t tmlp_rng_uniform(tmlp_rng_t *rng, float *out)
     if (rng == NULL || out == NULL) {
         return TMLP_ERR_ARG;
     }
-    *out = uniform(rng);
+    *out = tmlp_i_rng_uniform(rng);
     return TMLP_OK;
+}
+
+/* See tmlp_internal.h. */
+float tmlp_i_rng_normal(tmlp_rng_t *rng)
+{
+    float u, v, s;
+    /* Marsaglia's polar method: needs log and sqrt, not sin and cos. The
+     * second value of each pair is dropped so the state holds no extra
+     * field; the loop accepts with probability pi/4 per try. */
+    do {
+        u = 2.0f * tmlp_i_rng_uniform(rng) - 1.0f;
+        v = 2.0f * tmlp_i_rng_uniform(rng) - 1.0f;
+        s = u * u + v * v;
+    } while (s >= 1.0f || s == 0.0f);
+    return u * tmlp_i_sqrtf(-2.0f * tmlp_i_logf(s) / s);
 }
 
 /* See tinymlp.h. */
 tmlp_status_t tmlp_rng_normal(tmlp_rng_t *rng, float *out)
 {
-    float u, v, s;
     if (rng == NULL || out == NULL) {
         return TMLP_ERR_ARG;
     }
-    /* Marsaglia's polar method: needs log and sqrt, not sin and cos. The
-     * second value of each pair is dropped so the state holds no extra
-     * field; the loop accepts with probability pi/4 per try. */
-    do {
-        u = 2.0f * uniform(rng) - 1.0f;
-        v = 2.0f * uniform(rng) - 1.0f;
-        s = u * u + v * v;
-    } while (s >= 1.0f || s == 0.0f);
-    *out = u * tmlp_i_sqrtf(-2.0f * tmlp_i_logf(s) / s);
+    *out = tmlp_i_rng_normal(rng);
     return TMLP_OK;
 }

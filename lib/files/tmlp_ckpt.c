@@ -128,7 +128,7 @@ TMLP_I_NOINLINE static tmlp_status_t find_newest(const tmlp_flash_t *f, const ge
     tmlp_i_model_scratch_t scr;
     uint8_t *h = scr.buf; /* the header, then the model file's last 4 bytes at h + 20 */
     reader_t *r = &best->r; /* each candidate's model file; at the end, the newest's */
-    uint32_t s, crc, seq, addr = 0, len = 0;
+    uint32_t s, seq, addr = 0, len = 0;
     tmlp_status_t st;
     memset(best, 0, sizeof *best); /* found = 0; and no field is left unset */
     r->f = f;
@@ -138,12 +138,10 @@ TMLP_I_NOINLINE static tmlp_status_t find_newest(const tmlp_flash_t *f, const ge
         if (st != TMLP_OK) {
             return st;
         }
-        crc = 0;
-        (void)tmlp_crc32(0, h, 16, &crc);
         r->addr = at + g->file_off;
         r->len = tmlp_i_get_u32(h + 8);
         /* An erased header (all 0xFF) fails the magic test. */
-        if (tmlp_i_get_u32(h) != CKPT_MAGIC || tmlp_i_get_u32(h + 16) != crc ||
+        if (tmlp_i_get_u32(h) != CKPT_MAGIC || tmlp_i_get_u32(h + 16) != tmlp_i_crc32(0, h, 16) ||
             r->len < TMLP_MODEL_BASE_BYTES(1) || r->len > g->slot_bytes - g->file_off) {
             continue;
         }
@@ -239,7 +237,7 @@ static tmlp_status_t file_pass(const tmlp_flash_t *f, const newest_t *rec, uint3
             return st;
         }
         if (off < body) {
-            (void)tmlp_crc32(crc, unit, (body - off < n ? body - off : n), &crc);
+            crc = tmlp_i_crc32(crc, unit, (body - off < n ? body - off : n));
         }
         /* The last 4 bytes, possibly across two units, little-endian. */
         for (k = off < body ? body - off : 0u; k < n; k++) {
@@ -275,7 +273,7 @@ TMLP_I_NOINLINE static tmlp_status_t repair(const tmlp_flash_t *f, const geom_t 
         return st;
     }
     memcpy(h, unit, TMLP_CKPT_HEADER_BYTES);
-    (void)tmlp_crc32(0, h, 16, &crc);
+    crc = tmlp_i_crc32(0, h, 16);
     if (tmlp_i_get_u32(h) != CKPT_MAGIC || tmlp_i_get_u32(h + 16) != crc ||
         tmlp_i_get_u32(h + 4) != rec->seq || tmlp_i_get_u32(h + 8) != rec->r.len) {
         return TMLP_ERR_IO; /* the header read differently from the scan */
@@ -338,7 +336,7 @@ TMLP_I_NOINLINE static tmlp_status_t write_record(const tmlp_flash_t *f, const g
     tmlp_i_put_u32(k->unit + 4, seq);
     tmlp_i_put_u32(k->unit + 8, k->len);
     tmlp_i_put_u32(k->unit + 12, crc); /* the model file's last 4 bytes */
-    (void)tmlp_crc32(0, k->unit, 16, &crc);
+    crc = tmlp_i_crc32(0, k->unit, 16);
     tmlp_i_put_u32(k->unit + 16, crc);
     st = f->prog(f->ctx, at, k->unit, CKPT_HDR(f->prog_bytes));
     return st == TMLP_OK ? prog_confirm(f, at, k->unit) : st;

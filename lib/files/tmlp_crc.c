@@ -3,9 +3,11 @@
 #include "tmlp_format.h"
 #include "tmlp_internal.h"
 
-/* Bitwise, no table: 1 KB of flash saved; checksums are not on a hot path. */
-static uint32_t crc_update(uint32_t crc, const uint8_t *p, size_t len)
+/* See tmlp_format.h. Bitwise, no table: 1 KB of flash saved; checksums
+ * are not on a hot path. */
+uint32_t tmlp_i_crc32(uint32_t crc, const void *data, size_t len)
 {
+    const uint8_t *p = (const uint8_t *)data;
     size_t i;
     int b;
     crc = ~crc;
@@ -24,7 +26,7 @@ tmlp_status_t tmlp_crc32(uint32_t crc, const void *data, size_t len, uint32_t *o
     if (out == NULL || (data == NULL && len > 0u)) {
         return TMLP_ERR_ARG;
     }
-    *out = len > 0u ? crc_update(crc, (const uint8_t *)data, len) : crc;
+    *out = tmlp_i_crc32(crc, data, len);
     return TMLP_OK;
 }
 
@@ -39,7 +41,7 @@ uint32_t tmlp_i_crc32_floats(uint32_t crc, const float *f, size_t n)
         le[1] = (uint8_t)(u >> 8);
         le[2] = (uint8_t)(u >> 16);
         le[3] = (uint8_t)(u >> 24);
-        crc = crc_update(crc, le, sizeof le);
+        crc = tmlp_i_crc32(crc, le, sizeof le);
     }
     return crc;
 }

@@ -206,7 +206,7 @@ TMLP_I_NOINLINE static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, p
         if (st != TMLP_OK) {
             return st;
         }
-        (void)tmlp_crc32(crc, p->buf, n, &crc);
+        crc = tmlp_i_crc32(crc, p->buf, n);
         st = chunk_check(p, off, n);
         if (st != TMLP_OK) {
             return st;
@@ -419,7 +419,7 @@ TMLP_I_NOINLINE static tmlp_status_t load_write(tmlp_net_t *net, uint32_t what,
     }
     st = read_floats(read, ctx, p->buf, p->off_state, net->opt_state,
                      (size_t)p->slots * net->n_train);
-    (void)tmlp_net_zero_grad(net);
+    tmlp_i_zero_grad(net);
     tmlp_i_forget_bounds(net);
     net->opt = p->info.optim;
     net->steps = p->info.steps;

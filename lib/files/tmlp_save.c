@@ -21,7 +21,7 @@ static void flush(sink_t *s)
 {
     if (s->st == TMLP_OK && s->n > 0u) {
         if (!s->sealed) {
-            (void)tmlp_crc32(s->crc, s->buf, s->n, &s->crc);
+            s->crc = tmlp_i_crc32(s->crc, s->buf, s->n);
         }
         s->st = s->write(s->ctx, s->buf, s->n);
     }
@@ -252,7 +252,7 @@ tmlp_status_t tmlp_i_model_save_units(const tmlp_net_t *net, uint32_t what, uint
         return st;
     }
     /* The CRC of the bytes still buffered, then the CRC itself after them. */
-    (void)tmlp_crc32(s.crc, s.buf, s.n, &s.crc);
+    s.crc = tmlp_i_crc32(s.crc, s.buf, s.n);
     s.sealed = 1;
     put_uint(&s, s.crc, 4);
     flush(&s);

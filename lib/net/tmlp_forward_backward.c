@@ -255,18 +255,24 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     return TMLP_OK;
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index)
+/* See tmlp_internal.h. */
+uint32_t tmlp_i_argmax(const float *y, size_t n)
 {
     size_t k, best = 0;
-    if (y == NULL || index == NULL || n == 0u) {
-        return TMLP_ERR_ARG;
-    }
     for (k = 1; k < n; k++) {
         if (y[k] > y[best]) {
             best = k;
         }
     }
-    *index = (uint32_t)best;
+    return (uint32_t)best;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_argmax(const float *y, size_t n, uint32_t *index)
+{
+    if (y == NULL || index == NULL || n == 0u) {
+        return TMLP_ERR_ARG;
+    }
+    *index = tmlp_i_argmax(y, n);
     return TMLP_OK;
 }

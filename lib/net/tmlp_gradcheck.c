@@ -68,7 +68,7 @@ tmlp_status_t tmlp_net_gradcheck(tmlp_net_t *net, const float *x, tmlp_loss_t lo
         err = err / scale;
         worst = err > worst ? err : worst;
     }
-    (void)tmlp_net_zero_grad(net);
+    tmlp_i_zero_grad(net);
     net->backward_ready = 0;
     if (st == TMLP_OK) {
         *max_error = worst;

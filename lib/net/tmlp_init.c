@@ -68,13 +68,13 @@ static float draw(const dist_t *d, tmlp_rng_t *rng)
 {
     float u;
     if (d->normal) {
-        (void)tmlp_rng_normal(rng, &u);
+        u = tmlp_i_rng_normal(rng);
         return d->lo + d->hi * u;
     }
     if (d->lo == d->hi) {
         return d->lo; /* constants and zeros consume no random numbers */
     }
-    (void)tmlp_rng_uniform(rng, &u);
+    u = tmlp_i_rng_uniform(rng);
     return d->lo + (d->hi - d->lo) * u;
 }
 

@@ -308,9 +308,17 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
     if (st != TMLP_OK) {
         return st;
     }
-    memset(net->grad, 0, net->n_train * sizeof(float));
-    net->batch_count = 0;
+    tmlp_i_zero_grad(net);
     return TMLP_OK;
+}
+
+/* See tmlp_internal.h. */
+void tmlp_i_zero_grad(tmlp_net_t *net)
+{
+    if (tmlp_i_has_grad(net)) {
+        memset(net->grad, 0, net->n_train * sizeof(float));
+        net->batch_count = 0;
+    }
 }
 
 /* See tinymlp.h. */

@@ -204,7 +204,7 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
             st = tmlp_net_step(net);
         }
         if (st != TMLP_OK) {
-            (void)tmlp_net_zero_grad(net);
+            tmlp_i_zero_grad(net);
             return st;
         }
     }

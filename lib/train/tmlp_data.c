@@ -68,9 +68,9 @@ static void classes(const tmlp_net_t *net, const tmlp_target_t *t, size_t n_out,
         *truth = t->values != NULL ? t->values[0] > 0.5f : t->label;
         return;
     }
-    (void)tmlp_argmax(net->output, n_out, pred);
+    *pred = tmlp_i_argmax(net->output, n_out);
     if (t->values != NULL) {
-        (void)tmlp_argmax(t->values, n_out, truth);
+        *truth = tmlp_i_argmax(t->values, n_out);
     } else {
         *truth = t->label;
     }

@@ -99,13 +99,13 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
     tr->best_val = -1.0f;
     tr->last_loss = -1.0f;
     tr->last_val = -1.0f;
-    (void)tmlp_rng_seed(&tr->rng, cfg->seed);
+    tmlp_i_rng_seed(&tr->rng, cfg->seed);
     if (cfg->index_buf != NULL) {
         for (i = 0; i < data->n; i++) {
             cfg->index_buf[i] = i;
         }
     }
-    (void)tmlp_net_zero_grad(net);
+    tmlp_i_zero_grad(net);
     tr->t_start = now(tr);
     start_epoch(tr);
     return TMLP_OK;
@@ -113,7 +113,7 @@ tmlp_status_t tmlp_train_begin(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_d
 
 static tmlp_status_t fail(tmlp_trainer_t *tr, tmlp_status_t st)
 {
-    (void)tmlp_net_zero_grad(tr->net);
+    tmlp_i_zero_grad(tr->net);
     tr->stop = TMLP_STOP_ERROR;
     tr->error = st;
     return st;
@@ -311,12 +311,9 @@ tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop)
     return st;
 }
 
-/* See tinymlp.h. */
-tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *result)
+/* The summary of a trainer that has a net. */
+static void fill_result(const tmlp_trainer_t *tr, tmlp_train_result_t *result)
 {
-    if (tr == NULL || result == NULL || tr->net == NULL) {
-        return TMLP_ERR_ARG;
-    }
     memset(result, 0, sizeof *result);
     result->stop = tr->stop;
     result->epochs = tr->epoch;
@@ -326,6 +323,15 @@ tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *r
     result->best_val = tr->best_val;
     result->grad_norm = tr->net->grad_norm;
     result->elapsed = tr->elapsed;
+}
+
+/* See tinymlp.h. */
+tmlp_status_t tmlp_train_result(const tmlp_trainer_t *tr, tmlp_train_result_t *result)
+{
+    if (tr == NULL || result == NULL || tr->net == NULL) {
+        return TMLP_ERR_ARG;
+    }
+    fill_result(tr, result);
     return TMLP_OK;
 }
 
@@ -342,7 +348,7 @@ tmlp_status_t tmlp_train(tmlp_trainer_t *tr, tmlp_net_t *net, const tmlp_data_t 
         st = tmlp_train_step(tr, &stop);
     }
     if (result != NULL) {
-        (void)tmlp_train_result(tr, result);
+        fill_result(tr, result);
     }
     return st;
 }

@@ -15,12 +15,6 @@
  * (uniform over all n! orders). */
 #include "tmlp_internal.h"
 
-static uint32_t next_u32(tmlp_rng_t *rng)
-{
-    uint32_t u = 0;
-    (void)tmlp_rng_u32(rng, &u);
-    return u;
-}
 
 /* See tmlp_internal.h. */
 void tmlp_i_order_new_epoch(tmlp_trainer_t *tr)
@@ -33,7 +27,7 @@ void tmlp_i_order_new_epoch(tmlp_trainer_t *tr)
         for (i = n - 1u; i > 0u; i--) {
             /* Unbiased enough: (u * (i + 1)) >> 32 maps 2^32 values onto
              * i + 1 buckets whose sizes differ by at most one. */
-            uint32_t j = (uint32_t)(((uint64_t)next_u32(&tr->rng) * (i + 1u)) >> 32);
+            uint32_t j = (uint32_t)(((uint64_t)tmlp_i_rng_u32(&tr->rng) * (i + 1u)) >> 32);
             uint32_t t = tr->cfg.index_buf[i];
             tr->cfg.index_buf[i] = tr->cfg.index_buf[j];
             tr->cfg.index_buf[j] = t;
@@ -44,8 +38,8 @@ void tmlp_i_order_new_epoch(tmlp_trainer_t *tr)
         bits++;
     }
     tr->perm_mask = bits >= 32u ? 0xffffffffu : (1u << bits) - 1u;
-    tr->perm_mul = (next_u32(&tr->rng) | 1u) & tr->perm_mask;
-    tr->perm_add = next_u32(&tr->rng) & tr->perm_mask;
+    tr->perm_mul = (tmlp_i_rng_u32(&tr->rng) | 1u) & tr->perm_mask;
+    tr->perm_add = tmlp_i_rng_u32(&tr->rng) & tr->perm_mask;
     /* A shift of at least half the width mixes high bits into low ones;
      * 0 (no xor-shift) for widths below 2 bits. */
     tr->perm_shift = bits >= 2u ? (bits + 1u) / 2u : 0u;

@@ -20,8 +20,9 @@ static int in_range(const tmlp_flash_sim_t *sim, uint32_t addr, size_t len)
 static uint8_t rand_byte(tmlp_flash_sim_t *sim)
 {
     uint32_t u = 0;
-    (void)tmlp_rng_u32(&sim->rng, &u);
-    return (uint8_t)(u >> 24);
+    /* Fails only for NULL pointers, which these are not. */
+    tmlp_status_t st = tmlp_rng_u32(&sim->rng, &u);
+    return st == TMLP_OK ? (uint8_t)(u >> 24) : 0u;
 }
 
 /* A 32-bit mix (the finaliser of MurmurHash3): weak bits' readings. */
@@ -71,11 +72,16 @@ tmlp_status_t tmlp_flash_sim_init(tmlp_flash_sim_t *sim, void *mem, uint32_t sec
                                   uint32_t *erase_counts)
 {
     uint64_t size = (uint64_t)sector_bytes * sector_count;
+    tmlp_status_t st;
     if (sim == NULL || mem == NULL || sector_bytes == 0u || prog_bytes == 0u ||
         sector_count == 0u || sector_bytes % prog_bytes != 0u || size > (uint64_t)UINT32_MAX) {
         return TMLP_ERR_ARG;
     }
     memset(sim, 0, sizeof *sim);
+    st = tmlp_rng_seed(&sim->rng, 1u);
+    if (st != TMLP_OK) {
+        return st;
+    }
     sim->mem = (uint8_t *)mem;
     sim->erase_counts = erase_counts;
     sim->sector_bytes = sector_bytes;
@@ -83,7 +89,6 @@ tmlp_status_t tmlp_flash_sim_init(tmlp_flash_sim_t *sim, void *mem, uint32_t sec
     sim->sector_count = sector_count;
     sim->powered = 1;
     sim->read_seed = 1u;
-    (void)tmlp_rng_seed(&sim->rng, 1u);
     memset(mem, 0xFF, (size_t)size);
     if (erase_counts != NULL) {
         memset(erase_counts, 0, sizeof(uint32_t) * sector_count);

@@ -134,8 +134,10 @@ static void tmlp_setup(const workload_t *w)
         tmlp_net_init(&tnet, &desc, &(tmlp_opts_t){.optim = &opt}, tarena, bytes, NULL) != TMLP_OK) {
         exit(3);
     }
-    tmlp_rng_seed(&rng, 1u);
-    tmlp_net_init_weights(&tnet, &init, &rng);
+    if (tmlp_rng_seed(&rng, 1u) != TMLP_OK ||
+        tmlp_net_init_weights(&tnet, &init, &rng) != TMLP_OK) {
+        exit(3);
+    }
 }
 
 static __attribute__((noinline)) void run_tinymlp_infer(const workload_t *w)
@@ -143,7 +145,9 @@ static __attribute__((noinline)) void run_tinymlp_infer(const workload_t *w)
     float y[N_OUT];
     int s;
     for (s = 0; s < w->n_samples; s++) {
-        tmlp_net_forward(&tnet, w->x + (size_t)s * (size_t)w->n_in, y);
+        if (tmlp_net_forward(&tnet, w->x + (size_t)s * (size_t)w->n_in, y) != TMLP_OK) {
+            exit(5);
+        }
     }
     sink = y[0];
 }
@@ -157,8 +161,10 @@ static __attribute__((noinline)) void run_tinymlp_train(const workload_t *w)
         tg.values = w->t + (size_t)s * N_OUT;
         /* Per-sample SGD: the fused step (same bits as forward, backward
          * and tmlp_net_step). */
-        tmlp_net_train_sample(&tnet, w->x + (size_t)s * (size_t)w->n_in, TMLP_LOSS_HALF_SSE, &tg,
-                              NULL);
+        if (tmlp_net_train_sample(&tnet, w->x + (size_t)s * (size_t)w->n_in, TMLP_LOSS_HALF_SSE,
+                                  &tg, NULL) != TMLP_OK) {
+            exit(5);
+        }
     }
 }
 

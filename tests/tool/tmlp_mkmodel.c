@@ -66,7 +66,7 @@ static int parse_layer(const char *s, tmlp_layer_desc_t *ly)
     return 0;
 }
 
-static void edge_values(tmlp_net_t *net)
+static tmlp_status_t edge_values(tmlp_net_t *net)
 {
     static const float edge[] = {-0.0f,           1e-45f,      -1e-45f,  FLT_MIN,
                                  1.17549421e-38f, FLT_MAX,     -FLT_MAX, 0.1f,
@@ -74,15 +74,21 @@ static void edge_values(tmlp_net_t *net)
     const float *p;
     size_t n, k;
     float *copy;
-    if (tmlp_net_params(net, &p, &n) != TMLP_OK || (copy = malloc(n * sizeof *copy)) == NULL) {
-        return;
+    tmlp_status_t st = tmlp_net_params(net, &p, &n);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    copy = malloc(n * sizeof *copy);
+    if (copy == NULL) {
+        return TMLP_ERR_NOMEM;
     }
     memcpy(copy, p, n * sizeof *copy);
     for (k = 0; k < n && k < sizeof edge / sizeof edge[0]; k++) {
         copy[k] = edge[k];
     }
-    (void)tmlp_net_set_params(net, copy, n);
+    st = tmlp_net_set_params(net, copy, n);
     free(copy);
+    return st;
 }
 
 static int set_scale(tmlp_net_t *net, tmlp_rng_t *rng, size_t n_in)
@@ -95,8 +101,10 @@ static int set_scale(tmlp_net_t *net, tmlp_rng_t *rng, size_t n_in)
     }
     sc = off + n_in; /* after the NULL check: no arithmetic on a NULL pointer */
     for (i = 0; i < n_in; i++) {
-        (void)tmlp_rng_normal(rng, &off[i]);
-        (void)tmlp_rng_uniform(rng, &sc[i]);
+        if (tmlp_rng_normal(rng, &off[i]) != TMLP_OK || tmlp_rng_uniform(rng, &sc[i]) != TMLP_OK) {
+            free(off);
+            return -1;
+        }
         sc[i] += 0.1f;
     }
     rc = tmlp_net_set_input_scale(net, off, sc) == TMLP_OK ? 0 : -1;
@@ -180,14 +188,16 @@ static int make(const tmlp_desc_t *d, uint32_t seed, int optim, int edge, int pa
         st = tmlp_net_init(&net, d, &mode, arena, bytes, NULL);
     }
     if (st == TMLP_OK && arena != NULL) {
-        (void)tmlp_rng_seed(&rng, seed);
-        st = tmlp_net_init_weights(&net, &init, &rng);
+        st = tmlp_rng_seed(&rng, seed);
+        if (st == TMLP_OK) {
+            st = tmlp_net_init_weights(&net, &init, &rng);
+        }
         if (st == TMLP_OK && (d->flags & TMLP_DESC_INPUT_SCALE) &&
             set_scale(&net, &rng, d->n_in) != 0) {
             st = TMLP_ERR_NOMEM;
         }
-        if (edge) {
-            edge_values(&net);
+        if (st == TMLP_OK && edge) {
+            st = edge_values(&net);
         }
         if (st == TMLP_OK && partial) {
             st = make_finetune(&net, d, &ft, &base, &ft_arena);

@@ -170,7 +170,9 @@ static int cmd_init(int argc, char **argv)
                            : tmlp_net_init(&net, &d, NULL, arena, bytes, NULL);
     }
     if (st == TMLP_OK) {
-        (void)tmlp_rng_seed(&rng, o.seed);
+        st = tmlp_rng_seed(&rng, o.seed);
+    }
+    if (st == TMLP_OK) {
         st = tmlp_net_init_weights(&net, &o.init, &rng);
     }
     rc = st == TMLP_OK ? tool_model_save(&net, 0, o.out) : -1;

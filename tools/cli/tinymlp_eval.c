@@ -141,14 +141,17 @@ int cmd_eval(int argc, char **argv)
 }
 
 /* One output line: class,p0,... for classification, y0,... otherwise. */
-static void print_prediction(const float *y, uint32_t n_out, int classify)
+static tmlp_status_t print_prediction(const float *y, uint32_t n_out, int classify)
 {
     uint32_t k, cls = 0;
     if (classify) {
         if (n_out == 1u) {
             cls = y[0] > 0.5f;
         } else {
-            (void)tmlp_argmax(y, n_out, &cls);
+            tmlp_status_t st = tmlp_argmax(y, n_out, &cls);
+            if (st != TMLP_OK) {
+                return st;
+            }
         }
         printf("%u,", (unsigned)cls);
     }
@@ -156,6 +159,7 @@ static void print_prediction(const float *y, uint32_t n_out, int classify)
         printf(k ? ",%.9g" : "%.9g", (double)y[k]);
     }
     putchar('\n');
+    return TMLP_OK;
 }
 
 static int run_predict(tmlp_net_t *net, const csv_t *csv)
@@ -177,13 +181,15 @@ static int run_predict(tmlp_net_t *net, const csv_t *csv)
     }
     for (r = 0; r < csv->n_rows && !ferror(stdout); r++) {
         tmlp_status_t st = tmlp_net_forward(net, csv->vals + r * csv->n_cols, y);
+        if (st == TMLP_OK) {
+            st = print_prediction(y, n_out, classify);
+        }
         if (st != TMLP_OK) {
             fprintf(stderr, "%s:%lu:1: error: %s\n", csv->path, csv->line[r],
                     tmlp_status_str(st));
             free(y);
             return -1;
         }
-        print_prediction(y, n_out, classify);
     }
     free(y);
     return tool_stdout_done();

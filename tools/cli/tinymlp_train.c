@@ -253,13 +253,17 @@ static int run_loop(run_t *r)
     tmlp_train_result_t res;
     tmlp_stop_t stop = TMLP_STOP_NONE;
     float loss = NAN;
-    tmlp_status_t st;
+    tmlp_status_t st, rs;
     train_cfg(o, r, &cfg);
     st = tmlp_train_begin(&tr, r->net, &r->train->data, &cfg);
     if (st == TMLP_ERR_LOSS) {
         tool_err("train: loss %s does not suit the model's %s output layer",
                  tool_loss_name(o->loss),
                  tool_act_name(r->net->desc.layer[r->net->desc.n_layers - 1].act));
+        return -1;
+    }
+    if (st != TMLP_OK) {
+        tool_err("train: can't start: %s", tmlp_status_str(st));
         return -1;
     }
     while (st == TMLP_OK && stop == TMLP_STOP_NONE) {
@@ -270,13 +274,21 @@ static int run_loop(run_t *r)
         }
     }
     clear_bar(r);
-    (void)tmlp_train_result(&tr, &res);
+    rs = tmlp_train_result(&tr, &res);
+    if (rs != TMLP_OK) {
+        tool_err("train: no result: %s", tmlp_status_str(rs));
+        return -1;
+    }
     if (st != TMLP_OK) {
         tool_err("train: stopped at step %u: %s", (unsigned)res.steps + 1u, tmlp_status_str(st));
         return -1;
     }
-    (void)tmlp_evaluate(r->net, &r->train->data, (tmlp_loss_t)o->loss, r->scratch, &loss, NULL,
-                        NULL);
+    st = tmlp_evaluate(r->net, &r->train->data, (tmlp_loss_t)o->loss, r->scratch, &loss, NULL,
+                       NULL);
+    if (st != TMLP_OK) {
+        tool_err("train: evaluating the trained net failed: %s", tmlp_status_str(st));
+        return -1;
+    }
     printf("done: %u epochs, %u steps (%s), %.3f s; final ", (unsigned)res.epochs,
            (unsigned)res.steps, stop_name(res.stop), now_s() - r->t0);
     print_metrics(loss, accuracy(r, r->train), r->val != NULL ? res.val_loss : NAN,

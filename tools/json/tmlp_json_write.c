@@ -122,8 +122,7 @@ static int bad_file(const void *model, size_t len, tmlp_status_t st, tmlp_json_e
                                "truncated or padded: the header says %lu bytes, the file has %zu",
                                (unsigned long)le32(b + 20), len);
     }
-    (void)tmlp_crc32(0, b, len - 4u, &crc);
-    if (crc != le32(b + len - 4u)) {
+    if (tmlp_crc32(0, b, len - 4u, &crc) == TMLP_OK && crc != le32(b + len - 4u)) {
         return tmlp_json_fail0(err, st, "corrupt: CRC mismatch (stored %08lx, computed %08lx)",
                                (unsigned long)le32(b + len - 4u), (unsigned long)crc);
     }
