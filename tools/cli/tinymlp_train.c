@@ -289,8 +289,8 @@ static int run_loop(run_t *r)
         tool_err("train: evaluating the trained net failed: %s", tmlp_status_str(st));
         return -1;
     }
-    printf("done: %u epochs, %u steps (%s), %.3f s; final ", (unsigned)res.epochs,
-           (unsigned)res.steps, stop_name(res.stop), now_s() - r->t0);
+    printf("done: %u epochs, %u steps (%s), %.3f s; trained net on the whole training set: ",
+           (unsigned)res.epochs, (unsigned)res.steps, stop_name(res.stop), now_s() - r->t0);
     print_metrics(loss, accuracy(r, r->train), r->val != NULL ? res.val_loss : NAN,
                   accuracy(r, r->val));
     printf("\n");
