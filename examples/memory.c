@@ -1,7 +1,8 @@
 /* SPDX-License-Identifier: MIT */
 /* Prints the RAM that running, fine-tuning and training the 64-32-10
  * reference net takes, from the library's own formulas: the compile-time
- * macros (checked here against tmlp_arena_size() at run time). */
+ * macros (checked here against tmlp_arena_size() at run time), without and
+ * with input scaling (the digits model of `make demo` scales its inputs). */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -11,14 +12,19 @@
 #define P_ALL TMLP_MLP2_PARAMS(64, 32, 10)
 #define P_LAST TMLP_DENSE_PARAMS(32, 10)
 
+/* The 64-32-10 net, all of it trainable. */
+#define ALL_LAYERS_BYTES(slots, build) TMLP_MLP2_BYTES(64, 32, 10, slots, build)
 /* The 64-32-10 net with only its last layer trainable (the first frozen). */
 #define LAST_LAYER_BYTES(slots, build) \
     TMLP_ARENA_BYTES(64, 10, 32 + 10, 32, P_ALL, P_LAST, 10, slots, build)
 
-/* One line of the table: `build` says how the net is built (TMLP_BUILD_*
- * bits), the same choices tmlp_arena_size() gets as a tmlp_opts_t. */
-static void row(const char *what, unsigned build, int frozen, const tmlp_optim_t *opt,
-                size_t macro_bytes)
+/* One row: the arena without and with input scaling (TMLP_BUILD_SCALE). */
+#define ROW(what, build, frozen, opt, BYTES, slots) \
+    row(what, build, frozen, opt, BYTES(slots, build), BYTES(slots, (build) | TMLP_BUILD_SCALE))
+
+/* Arena bytes at run time, checked against the macro's `macro_bytes`. */
+static size_t arena_bytes(const char *what, unsigned build, int frozen, int scaled,
+                          const tmlp_optim_t *opt, size_t macro_bytes)
 {
     static const float flash_params[P_ALL]; /* stands for const weights in flash */
     tmlp_desc_t d;
@@ -28,6 +34,7 @@ static void row(const char *what, unsigned build, int frozen, const tmlp_optim_t
     memset(&opts, 0, sizeof opts);
     d.n_in = 64;
     d.n_layers = 2;
+    d.flags = scaled ? (uint8_t)TMLP_DESC_INPUT_SCALE : 0u;
     d.layer[0].units = 32;
     d.layer[0].act = TMLP_ACT_RELU;
     d.layer[0].flags = frozen ? (uint8_t)TMLP_LAYER_FROZEN : 0u;
@@ -38,15 +45,27 @@ static void row(const char *what, unsigned build, int frozen, const tmlp_optim_t
     opts.n_params = P_ALL;
     opts.no_grad_buffer = (build & TMLP_BUILD_NO_GRAD) ? 1u : 0u;
     if (tmlp_arena_size(&d, &opts, &bytes) != TMLP_OK || bytes != macro_bytes) {
-        fprintf(stderr, "memory: %s: macro %zu bytes, run time %zu\n", what, macro_bytes, bytes);
+        fprintf(stderr, "memory: %s%s: macro %zu bytes, run time %zu\n", what,
+                scaled ? " (scaled)" : "", macro_bytes, bytes);
         exit(1);
     }
-    printf("| %-56s | %6zu |\n", what, bytes);
+    return bytes;
+}
+
+/* One line of the table: `build` says how the net is built (TMLP_BUILD_*
+ * bits), the same choices tmlp_arena_size() gets as a tmlp_opts_t. */
+static void row(const char *what, unsigned build, int frozen, const tmlp_optim_t *opt,
+                size_t macro_unscaled, size_t macro_scaled)
+{
+    size_t unscaled = arena_bytes(what, build, frozen, 0, opt, macro_unscaled);
+    size_t scaled = arena_bytes(what, build, frozen, 1, opt, macro_scaled);
+    printf("| %-56s | %8zu | %6zu |\n", what, unscaled, scaled);
 }
 
 int main(void)
 {
     const unsigned train = TMLP_BUILD_TRAIN, flash = TMLP_BUILD_BORROW;
+    const unsigned no_grad = TMLP_BUILD_NO_GRAD;
     tmlp_optim_t mom, adam;
     memset(&mom, 0, sizeof mom);
     mom.lr = 0.1f;
@@ -54,26 +73,26 @@ int main(void)
     adam = mom;
     adam.kind = TMLP_OPT_ADAM;
     adam.momentum = 0.0f;
-    printf("64-32-10 (ReLU, softmax), %u parameters; arena bytes (handle: %zu more)\n",
-           (unsigned)P_ALL, sizeof(tmlp_net_t));
-    printf("| %-56s | %6s |\n", "net", "arena");
-    printf("|----------------------------------------------------------|--------|\n");
-    row("inference, weights in RAM", 0, 0, NULL, TMLP_MLP2_BYTES(64, 32, 10, 0, 0));
-    row("inference, weights const in flash", flash, 0, NULL,
-        TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW));
-    row("fine-tune last layer, SGD+momentum, frozen in flash", train | flash, 1, &mom,
-        LAST_LAYER_BYTES(TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW));
-    row("fine-tune last layer, SGD+momentum, no gradient buffer", train | flash | TMLP_BUILD_NO_GRAD,
-        1, &mom,
-        LAST_LAYER_BYTES(TMLP_SLOTS_MOMENTUM,
-                         TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD));
-    row("fine-tune last layer, Adam, frozen in flash", train | flash, 1, &adam,
-        LAST_LAYER_BYTES(TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW));
-    row("train last two layers (= all), SGD+momentum", train, 0, &mom,
-        TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN));
-    row("train all, SGD+momentum, no gradient buffer", train | TMLP_BUILD_NO_GRAD, 0, &mom,
-        TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_NO_GRAD));
-    row("train all, Adam", train, 0, &adam,
-        TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN));
+    printf("64-32-10 (ReLU, softmax), %u parameters; arena bytes (floats: the same on every "
+           "target),\nunscaled and with input scaling (+3 x 64 floats to run, +2 x 64 to train)\n",
+           (unsigned)P_ALL);
+    printf("| %-56s | %8s | %6s |\n", "net", "unscaled", "scaled");
+    printf("|----------------------------------------------------------|----------|--------|\n");
+    ROW("inference, weights in RAM", 0, 0, NULL, ALL_LAYERS_BYTES, 0);
+    ROW("inference, weights const in flash", flash, 0, NULL, ALL_LAYERS_BYTES, 0);
+    ROW("fine-tune last layer, SGD+momentum, frozen in flash", train | flash, 1, &mom,
+        LAST_LAYER_BYTES, TMLP_SLOTS_MOMENTUM);
+    ROW("fine-tune last layer, SGD+momentum, no gradient buffer", train | flash | no_grad, 1,
+        &mom, LAST_LAYER_BYTES, TMLP_SLOTS_MOMENTUM);
+    ROW("fine-tune last layer, Adam, frozen in flash", train | flash, 1, &adam, LAST_LAYER_BYTES,
+        TMLP_SLOTS_ADAM);
+    ROW("train last two layers (= all), SGD+momentum", train, 0, &mom, ALL_LAYERS_BYTES,
+        TMLP_SLOTS_MOMENTUM);
+    ROW("train all, SGD+momentum, no gradient buffer", train | no_grad, 0, &mom, ALL_LAYERS_BYTES,
+        TMLP_SLOTS_MOMENTUM);
+    ROW("train all, Adam", train, 0, &adam, ALL_LAYERS_BYTES, TMLP_SLOTS_ADAM);
+    /* The handle holds pointers and sizes: its bytes depend on the target. */
+    printf("handle (tmlp_net_t), besides the arena: %zu bytes on the machine this runs on\n",
+           sizeof(tmlp_net_t));
     return 0;
 }
