@@ -205,7 +205,8 @@ int main(void)
     if (!accuracies(&net, &held, &orig)) {
         return 1;
     }
-    printf("RAM (arena bytes): inference %lu, this fine-tuning %lu, full training %lu\n",
+    printf("RAM (arena bytes): inference, const weights %lu; this fine-tuning (batch 1, no "
+           "gradient buffer) %lu; training, SGD + momentum %lu\n",
            (unsigned long)sizeof infer_arena, (unsigned long)sizeof ft_arena,
            (unsigned long)FULL_ARENA_BYTES);
     return checkpoint(&net) ? 0 : 1;
