@@ -27,7 +27,7 @@ INCLUDES  := -Ilib -Iport -Iport/sim -Itests
 OPT ?= -O2
 LIB_OBJS := $(patsubst lib/%.c,$(BUILDDIR)/obj/%.o,$(LIB_SRCS))
 
-.PHONY: all lib examples test test-host test-readme demo clean help deps check-syms check-cxx
+.PHONY: all lib examples test test-host test-readme demo test-demo clean help deps check-syms check-cxx
 all: lib examples ## library, examples and the command-line tool, in $(BUILDDIR)
 
 lib: $(BUILDDIR)/libtinymlp.a ## the library alone: $(BUILDDIR)/libtinymlp.a
@@ -46,8 +46,26 @@ examples: $(addprefix $(BUILDDIR)/,$(EXAMPLES)) ## the example programs of examp
 $(BUILDDIR)/%: examples/%.c $(BUILDDIR)/libtinymlp.a $(PORT_SRCS) $(LIB_HDRS)
 	$(CC) $(LIB_FLAGS) $(OPT) $(WARN) $(INCLUDES) $< $(PORT_SRCS) $(BUILDDIR)/libtinymlp.a -o $@
 
-demo: examples tool ## the story a new user sees: train, evaluate, export and fine-tune the digits model
+# The build is quiet (its log is shown only when it fails): the demo's
+# output is the story alone.
+demo: ## the story a new user sees: train, evaluate, export and fine-tune the digits model
+	@mkdir -p $(BUILDDIR)
+	@echo "building the library, the tool and the examples in $(BUILDDIR) ..."
+	@$(MAKE) -s --no-print-directory examples tool > $(BUILDDIR)/demo-build.log 2>&1 || \
+	    { cat $(BUILDDIR)/demo-build.log; echo "demo: the build failed"; exit 1; }
 	@sh tools/scripts/demo.sh $(BUILDDIR)
+
+# `make demo` run as a new user runs it, in an empty build folder (so the
+# build's output shows if it leaks into the story, even under make -s),
+# and its output checked (tests/test_demo.sh); log in $(BUILDDIR)/demo.log,
+# part of the total of `make test`.
+DEMO_FRESH := $(BUILDDIR)/demo-fresh
+test-demo: ## make demo checked: sections 1..N, no compiler lines, one value per figure, measured Cortex-M4 sizes
+	@mkdir -p $(BUILDDIR); rm -rf $(DEMO_FRESH)
+	@$(MAKE) --no-print-directory --no-silent BUILDDIR=$(DEMO_FRESH) demo > $(BUILDDIR)/demo.out 2>&1; \
+	sh tests/test_demo.sh $(BUILDDIR) $(BUILDDIR)/demo.out $$? > $(BUILDDIR)/demo.log 2>&1; rc=$$?; \
+	grep -v '^[0-9]* passed, [0-9]* failed$$' $(BUILDDIR)/demo.log; \
+	echo "[demo] `tail -n 1 $(BUILDDIR)/demo.log`"; exit $$rc
 
 # ---------------------------------------------------------------------------
 # Tests. Each host configuration builds the whole suite (library, host port,
@@ -101,6 +119,7 @@ test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMak
 	$(MAKE) --no-print-directory test-host || fail=1; \
 	$(MAKE) --no-print-directory check-syms check-cxx check-nodiscard check-filelists check-help || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
+	$(MAKE) --no-print-directory test-demo || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
 	$(MAKE) --no-print-directory test-tool || fail=1; \
 	$(MAKE) --no-print-directory test-torch-json || fail=1; \
@@ -109,7 +128,7 @@ test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMak
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/cortex-m-example.log $(BUILDDIR)/torch_json.log || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/demo.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/cortex-m-example.log $(BUILDDIR)/torch_json.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots: first
