@@ -127,8 +127,9 @@ test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMak
 	$(MAKE) --no-print-directory test-cortex-m-example || fail=1; \
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
-	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(BUILDDIR)/readme.log $(BUILDDIR)/demo.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/cortex-m-example.log $(BUILDDIR)/torch_json.log || fail=1; \
+	for t in $(TARGET_TESTS); do $(MAKE) --no-print-directory $$t || fail=1; done; \
+	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(TARGET_LOGS) || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(TARGET_LOGS) $(BUILDDIR)/readme.log $(BUILDDIR)/demo.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/cortex-m-example.log $(BUILDDIR)/torch_json.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots: first
@@ -152,6 +153,14 @@ test-readme: ## build and run the README's first program with the README's own c
 	echo "[readme] `cat $(BUILDDIR)/readme.log`"; [ $$ok = 1 ]
 
 include tests/qemu/qemu.mk
+
+# Suites on other architectures. Each tests/<arch>/<arch>.mk adds its make
+# target to TARGET_TESTS and the logs it writes ("N passed, M failed", with
+# weights-hash lines) to TARGET_LOGS; `make test` runs them, compares their
+# hashes with the host's and counts them in the total.
+TARGET_TESTS :=
+TARGET_LOGS  :=
+-include tests/riscv/riscv.mk tests/avr/avr.mk
 
 # ---------------------------------------------------------------------------
 # Footprint, instruction counts and the CMake build.
