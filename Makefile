@@ -24,6 +24,18 @@ WARN := -Wall -Wextra -Wpedantic -Wshadow -Wconversion -Wdouble-promotion -Wcast
 LIB_FLAGS := -std=c99 -ffp-contract=off
 INCLUDES  := -Ilib -Iport -Iport/sim -Itests
 
+# The library's lean profiles: tmlp_config.h options (each feature in by
+# default). `make size` measures them; `make test` runs the suite with each
+# (host-gcc-<profile>, qemu-<cfg>-<profile>), counting the cases that need a
+# left-out feature as skipped.
+PROFILE_default       :=
+PROFILE_infer-lean    := -DTMLP_WITH_TRAINING=0 -DTMLP_WITH_CHECKED_STEP=0 -DTMLP_WITH_ADAM=0 \
+  -DTMLP_WITH_SIGMOID=0 -DTMLP_WITH_TANH=0 -DTMLP_WITH_LEAKY_RELU=0 -DTMLP_WITH_INPUT_SCALE=0 \
+  -DTMLP_WITH_SCHEDULES=0 -DTMLP_NO_STRINGS=1 -DTMLP_NO_ASM=1
+PROFILE_finetune-lean := -DTMLP_WITH_CHECKED_STEP=0 -DTMLP_WITH_ADAM=0 -DTMLP_WITH_SIGMOID=0 \
+  -DTMLP_WITH_TANH=0 -DTMLP_WITH_LEAKY_RELU=0 -DTMLP_WITH_SCHEDULES=0 -DTMLP_NO_STRINGS=1 \
+  -DTMLP_NO_ASM=1
+
 OPT ?= -O2
 LIB_OBJS := $(patsubst lib/%.c,$(BUILDDIR)/obj/%.o,$(LIB_SRCS))
 
@@ -74,7 +86,8 @@ test-demo: ## make demo checked: sections 1..N, no compiler lines, one value per
 # configuration printed the same weights-hash lines, runs the Cortex-M suites
 # when the cross tools are installed, and prints the total.
 
-HOST_CONFIGS := gcc-O0 gcc-O2 gcc-O3-native clang-O2 clang-O3-native gcc-asan
+HOST_CONFIGS := gcc-O0 gcc-O2 gcc-O3-native clang-O2 clang-O3-native gcc-asan \
+  gcc-infer-lean clang-finetune-lean
 cc_gcc-O0          := gcc
 flags_gcc-O0       := -O0
 cc_gcc-O2          := gcc
@@ -87,6 +100,11 @@ cc_clang-O3-native := clang
 flags_clang-O3-native := -O3 -march=native
 cc_gcc-asan        := gcc
 flags_gcc-asan     := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
+# The lean profiles (PROFILE_*, above), under the sanitizers too.
+cc_gcc-infer-lean  := gcc
+flags_gcc-infer-lean := $(flags_gcc-asan) $(PROFILE_infer-lean)
+cc_clang-finetune-lean := clang
+flags_clang-finetune-lean := $(flags_gcc-asan) $(PROFILE_finetune-lean)
 
 TEST_INPUTS := $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c $(TEST_SRCS) $(TEST_HDRS)
 
@@ -199,15 +217,27 @@ FP_CMAKE       ?= cmake
 FP_DIR  := $(BUILDDIR)/footprint
 FP_QDIR := tests/qemu
 FP_CPUS := cortex-m0plus cortex-m4f
-FP_CFGS := infer train
+FP_CFGS := infer infer-lean finetune-lean train
 fp_cpu_cortex-m0plus := -mcpu=cortex-m0plus -mfloat-abi=soft
 fp_cpu_cortex-m4f    := -mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16
-fp_train_infer := 0
-fp_train_train := 1
+# Per configuration: what footprint_main.c calls (TMLP_FP_TRAIN) and which
+# library profile it links (PROFILE_*, above: default = every feature).
+fp_train_infer         := 0
+fp_train_infer-lean    := 3
+fp_train_finetune-lean := 2
+fp_train_train         := 1
+fp_prof_infer         := default
+fp_prof_infer-lean    := infer-lean
+fp_prof_finetune-lean := finetune-lean
+fp_prof_train         := default
+FP_PROFS := default infer-lean finetune-lean
 
 # The public calls whose stack depth is reported, per configuration, and the
 # library's own callbacks (reached through function pointers).
 FP_CALLS_infer := tmlp_net_init,tmlp_net_forward
+FP_CALLS_infer-lean := $(FP_CALLS_infer),tmlp_argmax
+FP_CALLS_finetune-lean := tmlp_net_init,tmlp_ckpt_load,tmlp_net_train_sample,tmlp_ckpt_save,$\
+  tmlp_net_forward,tmlp_argmax
 FP_CALLS_train := tmlp_data_arrays,tmlp_net_init,tmlp_net_set_params,tmlp_net_forward,$\
   tmlp_net_backward,tmlp_net_step,tmlp_train_begin,tmlp_train_step,tmlp_train
 FP_INDIRECT    := read_arrays
@@ -225,42 +255,49 @@ fp_ldflags = -mthumb $(fp_cpu_$(1)) -nostartfiles -T$(FP_QDIR)/mps2.ld -L$(FP_QD
 FP_TOOLS_OK := $(shell command -v $(FP_CC) >/dev/null 2>&1 && \
   test -f "`$(FP_CC) -print-file-name=nano.specs`" && echo yes)
 
-# The footprint objects are flat (one folder per CPU): sources found by vpath.
+# The footprint objects are flat (one folder per CPU and profile): sources
+# found by vpath.
 vpath %.c $(sort $(dir $(LIB_SRCS)))
 
-# $(1) = cpu. The library (and the Cortex-M port) with -fstack-usage, one
-# flat object directory per CPU so that every .su file is in one place.
-define FP_CPU_RULES
-FP_OBJS_$(1) := $$(patsubst %.c,$(FP_DIR)/$(1)/obj/%.o,$$(notdir $$(FP_LIB_SRCS))) \
-  $(FP_DIR)/$(1)/obj/tmlp_port.o
+# $(1) = cpu, $(2) = profile. The library (and the Cortex-M port) with
+# -fstack-usage, one flat object directory per CPU and profile so that every
+# .su file is in one place.
+define FP_LIB_RULES
+FP_OBJS_$(1)_$(2) := $$(patsubst %.c,$(FP_DIR)/$(1)/$(2)/obj/%.o,$$(notdir $$(FP_LIB_SRCS))) \
+  $(FP_DIR)/$(1)/$(2)/obj/tmlp_port.o
 
-$(FP_DIR)/$(1)/obj/%.o: %.c $$(FP_HDRS)
+# The Makefile too: it holds the profiles' options.
+$(FP_DIR)/$(1)/$(2)/obj/%.o: %.c $$(FP_HDRS) Makefile
 	@mkdir -p $$(@D)
-	$$(FP_CC) $$(call fp_cflags,$(1)) -fstack-usage -c $$< -o $$@
+	$$(FP_CC) $$(call fp_cflags,$(1)) $$(PROFILE_$(2)) -fstack-usage -c $$< -o $$@
 
-$(FP_DIR)/$(1)/obj/tmlp_port.o: port/cortex-m/tmlp_port.c port/tmlp_port.h
+$(FP_DIR)/$(1)/$(2)/obj/tmlp_port.o: port/cortex-m/tmlp_port.c port/tmlp_port.h
 	@mkdir -p $$(@D)
-	$$(FP_CC) $$(call fp_cflags,$(1)) -fstack-usage -c $$< -o $$@
+	$$(FP_CC) $$(call fp_cflags,$(1)) $$(PROFILE_$(2)) -fstack-usage -c $$< -o $$@
 
-$(FP_DIR)/$(1)/libtinymlp.a: $$(FP_OBJS_$(1))
+$(FP_DIR)/$(1)/$(2)/libtinymlp.a: $$(FP_OBJS_$(1)_$(2))
 	@rm -f $$@
 	$$(FP_AR) rcs $$@ $$^
-
-# footprint_main.c with (1) and without (0) the library calls.
-$(FP_DIR)/$(1)/main-%.o: $(FP_QDIR)/footprint_main.c $$(FP_HDRS)
-	@mkdir -p $$(@D)
-	$$(FP_CC) $$(call fp_cflags,$(1)) -DTMLP_FP_TRAIN=$$(fp_train_$$(word 1,$$(subst -, ,$$*))) \
-	  -DTMLP_FP_LIB=$$(word 2,$$(subst -, ,$$*)) -c $$< -o $$@
-
-$(FP_DIR)/$(1)/main-%.elf: $(FP_DIR)/$(1)/main-%.o $(FP_DIR)/$(1)/libtinymlp.a
-	$$(FP_CC) $$(call fp_ldflags,$(1)) -specs=nano.specs $$< $(FP_DIR)/$(1)/libtinymlp.a -o $$@
-
-.SECONDARY: $$(foreach c,$(FP_CFGS),$(FP_DIR)/$(1)/main-$$(c)-0.o $(FP_DIR)/$(1)/main-$$(c)-1.o)
 endef
-$(foreach p,$(FP_CPUS),$(eval $(call FP_CPU_RULES,$(p))))
 
-FP_ELFS := $(foreach p,$(FP_CPUS),$(foreach c,$(FP_CFGS),$(FP_DIR)/$(p)/main-$(c)-0.elf \
-  $(FP_DIR)/$(p)/main-$(c)-1.elf))
+# $(1) = cpu, $(2) = configuration: footprint_main.c with (lib) and without
+# (base) the library calls, and the two links.
+define FP_CFG_RULES
+$(FP_DIR)/$(1)/main-$(2)-%.o: $(FP_QDIR)/footprint_main.c $$(FP_HDRS) Makefile
+	@mkdir -p $$(@D)
+	$$(FP_CC) $$(call fp_cflags,$(1)) $$(PROFILE_$(fp_prof_$(2))) -DTMLP_FP_TRAIN=$(fp_train_$(2)) \
+	  -DTMLP_FP_LIB=$$(if $$(filter lib,$$*),1,0) -c $$< -o $$@
+
+$(FP_DIR)/$(1)/main-$(2)-%.elf: $(FP_DIR)/$(1)/main-$(2)-%.o $(FP_DIR)/$(1)/$(fp_prof_$(2))/libtinymlp.a
+	$$(FP_CC) $$(call fp_ldflags,$(1)) -specs=nano.specs $$< $(FP_DIR)/$(1)/$(fp_prof_$(2))/libtinymlp.a -o $$@
+
+.SECONDARY: $(FP_DIR)/$(1)/main-$(2)-base.o $(FP_DIR)/$(1)/main-$(2)-lib.o
+endef
+$(foreach p,$(FP_CPUS),$(foreach f,$(FP_PROFS),$(eval $(call FP_LIB_RULES,$(p),$(f)))))
+$(foreach p,$(FP_CPUS),$(foreach c,$(FP_CFGS),$(eval $(call FP_CFG_RULES,$(p),$(c)))))
+
+FP_ELFS := $(foreach p,$(FP_CPUS),$(foreach c,$(FP_CFGS),$(FP_DIR)/$(p)/main-$(c)-base.elf \
+  $(FP_DIR)/$(p)/main-$(c)-lib.elf))
 
 # The benchmark: M4F only, the same -Os library objects as `make size`, the
 # QEMU test start-up (semihosting stdio through newlib's rdimon).
@@ -271,9 +308,9 @@ $(FP_DIR)/cortex-m4f/bench/%.o: $(FP_QDIR)/%.c $(FP_HDRS) $(FP_QDIR)/semihost.h
 	$(FP_CC) $(call fp_cflags,cortex-m4f) -c $< -o $@
 
 $(FP_BENCH): $(FP_DIR)/cortex-m4f/bench/bench_main.o $(FP_DIR)/cortex-m4f/bench/startup.o \
-    $(FP_DIR)/cortex-m4f/libtinymlp.a
+    $(FP_DIR)/cortex-m4f/default/libtinymlp.a
 	$(FP_CC) $(call fp_ldflags,cortex-m4f) -specs=rdimon.specs $(filter %.o,$^) \
-	  $(FP_DIR)/cortex-m4f/libtinymlp.a -o $@
+	  $(FP_DIR)/cortex-m4f/default/libtinymlp.a -o $@
 
 FP_QEMU_CMD := $(FP_QEMU) -M mps2-an386 -icount shift=0 -nographic \
   -semihosting-config enable=on,target=native
@@ -283,13 +320,12 @@ FP_QEMU_CMD := $(FP_QEMU) -M mps2-an386 -icount shift=0 -nographic \
 ifeq ($(FP_TOOLS_OK),yes)
 
 size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F: text/data/bss/arena/stack per configuration
-	@fail=0; for c in $(FP_CFGS); do for p in $(FP_CPUS); do \
-	  calls=`if [ $$c = infer ]; then echo $(FP_CALLS_infer); else echo $(FP_CALLS_train); fi`; \
-	  $(FP_PYTHON) tools/scripts/footprint.py --config $$c --cpu $$p --prefix $(FP_PREFIX) \
-	    --base $(FP_DIR)/$$p/main-$$c-0.elf --lib $(FP_DIR)/$$p/main-$$c-1.elf \
-	    --su-dir $(FP_DIR)/$$p/obj --calls $$calls --indirect $(FP_INDIRECT) \
-	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$$c-$$p.txt || fail=1; \
-	done; done; exit $$fail
+	@fail=0; $(foreach c,$(FP_CFGS),for p in $(FP_CPUS); do \
+	  $(FP_PYTHON) tools/scripts/footprint.py --config $(c) --cpu $$p --prefix $(FP_PREFIX) \
+	    --base $(FP_DIR)/$$p/main-$(c)-base.elf --lib $(FP_DIR)/$$p/main-$(c)-lib.elf \
+	    --su-dir $(FP_DIR)/$$p/$(fp_prof_$(c))/obj --calls $(FP_CALLS_$(c)) --indirect $(FP_INDIRECT) \
+	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$(c)-$$p.txt || fail=1; \
+	done;) exit $$fail
 
 bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate on the M4F under QEMU (-icount)
 	@if command -v $(FP_QEMU) >/dev/null 2>&1; then \

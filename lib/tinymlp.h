@@ -79,7 +79,9 @@ typedef enum {
     TMLP_ERR_FROZEN = -16,         /* frozen layers don't fit: other base or count, or all frozen */
     TMLP_ERR_READ_ONLY = -17,      /* writes to parameters borrowed read-only (opts.params) */
     TMLP_ERR_SLOT_SIZE = -18,      /* checkpoint larger than a flash slot (see tmlp_ckpt_size) */
-    TMLP_ERR_GEOMETRY = -19        /* tmlp_flash_t unit, sector, base or slot sizes don't fit */
+    TMLP_ERR_GEOMETRY = -19,       /* tmlp_flash_t unit, sector, base or slot sizes don't fit */
+    TMLP_ERR_UNSUPPORTED = -20     /* a feature this build leaves out (tmlp_config.h: a
+                                      TMLP_WITH_* option set to 0) */
 } tmlp_status_t;
 
 /* Short English description of a status ("ok", "bad argument", ...); never

@@ -22,6 +22,74 @@
 #define TMLP_MAX_WIDTH 4096
 #endif
 
+/* ---- Features -------------------------------------------------------------
+ * Every feature is in by default (1): a build that defines none of these
+ * behaves as it always did. Set one to 0 to leave its code out: a call that
+ * needs it then returns TMLP_ERR_UNSUPPORTED and changes nothing. No option
+ * removes a check on arguments, handles, NaN/Inf or files, and none changes
+ * a result bit. What each saves, measured by `make size` (Cortex-M4F /
+ * Cortex-M0+, arm-none-eabi-gcc -Os), is in docs/footprint.md.
+ *
+ * Code that is never called is not linked whatever these say (build with
+ * -ffunction-sections -fdata-sections and link with --gc-sections): model
+ * files, checkpoints, the training loop, the initialisers cost nothing until
+ * called. These options cut what a call reaches only through a value known
+ * at run time: an activation or loss named in a description, an optimizer
+ * kind, the checked training path behind tmlp_net_train_sample(). */
+
+/* Training: optimizers, back-propagation, tmlp_net_train_sample(), the
+ * training loop and checkpoints. 0: inference only; tmlp_net_init() refuses
+ * tmlp_opts_t.optim, and every training call returns TMLP_ERR_UNSUPPORTED. */
+#ifndef TMLP_WITH_TRAINING
+#define TMLP_WITH_TRAINING 1
+#endif
+
+/* The checked training path: the gradient buffer, tmlp_net_backward(),
+ * tmlp_net_step(), tmlp_net_zero_grad(), tmlp_net_gradcheck(), batches
+ * larger than 1, and every optimizer setting the fused step cannot take
+ * (Adam, RMSprop, EMA, weight decay, Nesterov, maximize, clipping).
+ * 0: training nets are built with tmlp_opts_t.no_grad_buffer = 1 only, and
+ * tmlp_net_train_sample() is the one way to train. A step it cannot prove
+ * finite is then refused (TMLP_ERR_NUMERIC, nothing written), as in the
+ * no_grad_buffer mode of a full build. */
+#ifndef TMLP_WITH_CHECKED_STEP
+#define TMLP_WITH_CHECKED_STEP 1
+#endif
+
+/* Adam and RMSprop (TMLP_OPT_ADAM, TMLP_OPT_RMSPROP). */
+#ifndef TMLP_WITH_ADAM
+#define TMLP_WITH_ADAM 1
+#endif
+
+/* Activations beyond identity and ReLU, which are always in. A description
+ * that names a left-out one is refused by tmlp_desc_check() (rule
+ * TMLP_DESC_ACT, TMLP_ERR_UNSUPPORTED). The sigmoid brings binary cross-
+ * entropy (TMLP_LOSS_BCE) with it and the softmax cross-entropy
+ * (TMLP_LOSS_CE): each loss needs its activation on the output. */
+#ifndef TMLP_WITH_SIGMOID
+#define TMLP_WITH_SIGMOID 1
+#endif
+#ifndef TMLP_WITH_TANH
+#define TMLP_WITH_TANH 1
+#endif
+#ifndef TMLP_WITH_LEAKY_RELU
+#define TMLP_WITH_LEAKY_RELU 1
+#endif
+#ifndef TMLP_WITH_SOFTMAX
+#define TMLP_WITH_SOFTMAX 1
+#endif
+
+/* Input scaling by the net (TMLP_DESC_INPUT_SCALE). */
+#ifndef TMLP_WITH_INPUT_SCALE
+#define TMLP_WITH_INPUT_SCALE 1
+#endif
+
+/* Learning-rate schedules other than constant (step, exponential, cosine)
+ * in the training loop. */
+#ifndef TMLP_WITH_SCHEDULES
+#define TMLP_WITH_SCHEDULES 1
+#endif
+
 /* Internal invariant checks (TMLP_ASSERT). Off by default: the public entry
  * points check their arguments whether or not this is set. */
 /* #define TMLP_DEBUG 1 */

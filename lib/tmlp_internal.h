@@ -84,9 +84,12 @@ float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
 tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net);
 
 /* Training modes (TRAIN, FINETUNE and their FUSED forms). */
+/* The mode tests below are constants where tmlp_config.h leaves a feature
+ * out, so the compiler drops the code behind them. */
 static inline int tmlp_i_mode_trains(unsigned mode)
 {
-    return mode >= (unsigned)TMLP_I_TRAIN && mode <= (unsigned)TMLP_I_FINETUNE_NO_GRAD;
+    return TMLP_WITH_TRAINING && mode >= (unsigned)TMLP_I_TRAIN &&
+           mode <= (unsigned)TMLP_I_FINETUNE_NO_GRAD;
 }
 
 /* Fine-tuning modes: the frozen layers' parameters stay in the caller's array. */
@@ -98,7 +101,14 @@ static inline int tmlp_i_mode_finetune(unsigned mode)
 /* Modes without a gradient buffer: fused batch-1 SGD only. */
 static inline int tmlp_i_mode_fused(unsigned mode)
 {
-    return mode == (unsigned)TMLP_I_TRAIN_NO_GRAD || mode == (unsigned)TMLP_I_FINETUNE_NO_GRAD;
+    return !TMLP_WITH_CHECKED_STEP || mode == (unsigned)TMLP_I_TRAIN_NO_GRAD ||
+           mode == (unsigned)TMLP_I_FINETUNE_NO_GRAD;
+}
+
+/* 1 if the net scales its inputs (and this build can). */
+static inline int tmlp_i_desc_scaled(const tmlp_desc_t *desc)
+{
+    return TMLP_WITH_INPUT_SCALE && (desc->flags & TMLP_DESC_INPUT_SCALE) != 0u;
 }
 
 /* The questions about how a net was built, answered from net->mode only. */
@@ -116,10 +126,24 @@ static inline int tmlp_i_has_grad(const tmlp_net_t *net)
 
 /* TMLP_OK for a training net with a gradient buffer; else why not:
  * TMLP_ERR_NOT_TRAINING (inference net) or TMLP_ERR_NO_GRAD. */
+/* TMLP_OK if the net trains; else why not. */
+static inline tmlp_status_t tmlp_i_train_check(const tmlp_net_t *net)
+{
+    if (!TMLP_WITH_TRAINING) {
+        return TMLP_ERR_UNSUPPORTED;
+    }
+    return tmlp_i_trains(net) ? TMLP_OK : TMLP_ERR_NOT_TRAINING;
+}
+
+/* TMLP_OK if the net trains with a gradient buffer; else why not. */
 static inline tmlp_status_t tmlp_i_grad_check(const tmlp_net_t *net)
 {
-    if (!tmlp_i_trains(net)) {
-        return TMLP_ERR_NOT_TRAINING;
+    tmlp_status_t st = TMLP_ERR_UNSUPPORTED; /* a build without the checked path */
+    if (TMLP_WITH_CHECKED_STEP) {
+        st = tmlp_i_train_check(net);
+    }
+    if (st != TMLP_OK) {
+        return st;
     }
     return tmlp_i_mode_fused(net->mode) ? TMLP_ERR_NO_GRAD : TMLP_OK;
 }

@@ -557,8 +557,98 @@ TMLP_TEST(scaled_net_refuses_without_scaling)
 }
 
 /* See suites.h. */
+/* Every feature tmlp_config.h can leave out: in a build without it the call
+ * that needs it returns TMLP_ERR_UNSUPPORTED and changes nothing; with it
+ * (the full build) the same calls give their ordinary results. */
+#define WANT(with, ordinary) ((with) ? (ordinary) : TMLP_ERR_UNSUPPORTED)
+
+TMLP_TEST(left_out_features_are_refused)
+{
+    static const struct {
+        uint8_t act;
+        int with;
+    } acts[] = {{TMLP_ACT_SIGMOID, TMLP_WITH_SIGMOID},
+                {TMLP_ACT_TANH, TMLP_WITH_TANH},
+                {TMLP_ACT_LEAKY_RELU, TMLP_WITH_LEAKY_RELU},
+                {TMLP_ACT_SOFTMAX, TMLP_WITH_SOFTMAX}};
+    static float arena[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE) /
+                       sizeof(float)];
+    tmlp_desc_t d;
+    tmlp_desc_fault_t fault;
+    tmlp_net_t net;
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.9f);
+    tmlp_sched_t sched;
+    tmlp_target_t t = {NULL, 1u};
+    float lr = 0.0f, one[2] = {1.0f, 1.0f}, x[2] = {0.5f, -0.5f}, v = 0.0f;
+    uint32_t slots = 0;
+    size_t i;
+    /* Activations: the description is refused, at the layer that names it. */
+    for (i = 0; i < sizeof acts / sizeof acts[0]; i++) {
+        d = mlp2(2, 3, 2, TMLP_ACT_RELU, acts[i].act);
+        fault.rule = 0;
+        CHECK_ERR(tmlp_desc_check(&d, &fault), WANT(acts[i].with, TMLP_OK));
+        CHECK(acts[i].with || (fault.rule == TMLP_DESC_ACT && fault.layer == 1u));
+    }
+    /* Input scaling. */
+    d = mlp2(2, 3, 2, TMLP_ACT_RELU, TMLP_ACT_IDENTITY);
+    d.flags = TMLP_DESC_INPUT_SCALE;
+    CHECK_ERR(tmlp_desc_check(&d, &fault), WANT(TMLP_WITH_INPUT_SCALE, TMLP_OK));
+    d.flags = 0;
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
+    CHECK_ERR(tmlp_net_set_input_scale(&net, one, one), WANT(TMLP_WITH_INPUT_SCALE, TMLP_ERR_SHAPE));
+    /* Training calls on an inference net. */
+    CHECK_ERR(tmlp_net_train_sample(&net, x, TMLP_LOSS_MSE, &t, &v),
+              WANT(TMLP_WITH_TRAINING, TMLP_ERR_NOT_TRAINING));
+    CHECK_ERR(tmlp_net_backward(&net, TMLP_LOSS_MSE, &t, NULL),
+              WANT(TMLP_WITH_TRAINING && TMLP_WITH_CHECKED_STEP, TMLP_ERR_NOT_TRAINING));
+    CHECK_ERR(tmlp_net_step(&net), WANT(TMLP_WITH_TRAINING && TMLP_WITH_CHECKED_STEP,
+                                        TMLP_ERR_NOT_TRAINING));
+    /* A training net: refused whole without training; with training but
+     * without the checked path, only without the gradient buffer. */
+    snapshot(&net, arena, 0);
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o}, arena, sizeof arena, NULL),
+              WANT(TMLP_WITH_TRAINING && TMLP_WITH_CHECKED_STEP, TMLP_OK));
+    if (!(TMLP_WITH_TRAINING && TMLP_WITH_CHECKED_STEP)) {
+        CHECK_FAILED_INIT_REFUSED(&net);
+    }
+    CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, arena,
+                            sizeof arena, NULL),
+              WANT(TMLP_WITH_TRAINING, TMLP_OK));
+    if (TMLP_WITH_TRAINING) {
+        CHECK_ERR(tmlp_net_zero_grad(&net), WANT(TMLP_WITH_CHECKED_STEP, TMLP_ERR_NO_GRAD));
+        CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_MSE, &t, &v));
+        /* What only the checked path takes: Nesterov momentum. */
+        o.nesterov = 1;
+        CHECK_ERR(tmlp_net_init(&net, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1}, arena,
+                                sizeof arena, NULL),
+                  WANT(TMLP_WITH_CHECKED_STEP, TMLP_ERR_ARG));
+        o.nesterov = 0;
+    }
+    /* Optimizers. */
+    o = make_opt(TMLP_OPT_ADAM, 0.01f, 0.0f);
+    CHECK_ERR(tmlp_optim_slots(&o, &slots), WANT(TMLP_WITH_ADAM, TMLP_OK));
+    o = make_opt(TMLP_OPT_RMSPROP, 0.01f, 0.0f);
+    CHECK_ERR(tmlp_optim_slots(&o, &slots), WANT(TMLP_WITH_ADAM, TMLP_OK));
+    o = make_opt(TMLP_OPT_EMA, 0.01f, 0.5f);
+    CHECK_OK(tmlp_optim_slots(&o, &slots));
+    /* Losses: each cross-entropy with its activation. */
+    d = mlp2(2, 3, 2, TMLP_ACT_RELU, TMLP_ACT_IDENTITY);
+    CHECK_OK(tmlp_net_init(&net, &d, NULL, arena, sizeof arena, NULL));
+    CHECK_OK(tmlp_net_forward(&net, x, NULL));
+    CHECK_ERR(tmlp_net_loss(&net, TMLP_LOSS_BCE, &t, &v), WANT(TMLP_WITH_SIGMOID, TMLP_ERR_LOSS));
+    CHECK_ERR(tmlp_net_loss(&net, TMLP_LOSS_CE, &t, &v), WANT(TMLP_WITH_SOFTMAX, TMLP_ERR_LOSS));
+    CHECK_OK(tmlp_net_loss(&net, TMLP_LOSS_MSE, &t, &v));
+    /* Schedules: constant always. */
+    memset(&sched, 0, sizeof sched);
+    CHECK_OK(tmlp_sched_lr(&sched, 0.1f, 3, &lr));
+    sched.kind = TMLP_SCHED_COSINE;
+    sched.period = 10;
+    CHECK_ERR(tmlp_sched_lr(&sched, 0.1f, 3, &lr), WANT(TMLP_WITH_SCHEDULES, TMLP_OK));
+}
+
 void suite_errors_net(void)
 {
+    RUN(left_out_features_are_refused);
     RUN(arena_size_errors);
     RUN(net_init_errors);
     RUN(net_init_nomem);

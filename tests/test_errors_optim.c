@@ -23,7 +23,8 @@ TMLP_TEST(status_strings_distinct)
         TMLP_ERR_STATE,   TMLP_ERR_NUMERIC,      TMLP_ERR_FORMAT,    TMLP_ERR_LABEL,
         TMLP_ERR_IO,      TMLP_ERR_NOT_FOUND,    TMLP_ERR_UNINIT,    TMLP_ERR_NO_SCALE,
         TMLP_ERR_NOT_TRAINING, TMLP_ERR_NO_GRAD, TMLP_ERR_LOSS,      TMLP_ERR_OPTIM_MISMATCH,
-        TMLP_ERR_FROZEN,  TMLP_ERR_READ_ONLY,    TMLP_ERR_SLOT_SIZE, TMLP_ERR_GEOMETRY};
+        TMLP_ERR_FROZEN,  TMLP_ERR_READ_ONLY,    TMLP_ERR_SLOT_SIZE, TMLP_ERR_GEOMETRY,
+        TMLP_ERR_UNSUPPORTED};
     const size_t n = sizeof codes / sizeof codes[0];
     size_t i, j;
     /* The numbers are part of the interface: 0, then -1, -2, ... in order. */

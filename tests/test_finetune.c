@@ -1,8 +1,10 @@
 /* SPDX-License-Identifier: MIT */
 /* Frozen layers and fine-tuning with the frozen parameters in flash. */
+#include <stdio.h>
 #include <string.h>
 
 #include "fixtures.h"
+#include "sim/tmlp_flash_sim.h"
 #include "suites.h"
 #include "tinymlp.h"
 #include "tmlp_test.h"
@@ -772,6 +774,104 @@ TMLP_TEST(partial_file_no_read_out_of_bounds)
     CHECK(io == 0u && refused > 100u && unchanged == refused);
 }
 
+/* The fine-tuning of the finetune-lean profile (`make size`), which every
+ * build that has its features runs the same: 8-12-4 (ReLU, softmax), the
+ * first layer frozen in "flash", inputs scaled by the net, the last layer
+ * trained by tmlp_net_train_sample (fused SGD with momentum, no gradient
+ * buffer, cross-entropy), checkpointed and loaded into a fresh net as after
+ * a reset. Its weights-hash line is compared across every build and target
+ * that runs it (the full one and the lean profiles alike). */
+#define LI 8
+#define LH 12
+#define LO 4
+#define L_PARAMS TMLP_MLP2_PARAMS(LI, LH, LO)
+#define L_TRAIN TMLP_DENSE_PARAMS(LH, LO)
+#define L_BUILD (TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD | TMLP_BUILD_SCALE)
+#define L_ARENA TMLP_ARENA_BYTES(LI, LO, LH + LO, LH, L_PARAMS, L_TRAIN, LO, TMLP_SLOTS_MOMENTUM, L_BUILD)
+
+static void lean_net(tmlp_net_t *net, float *arena, const float *base, const float *offset,
+                     const float *scale)
+{
+    tmlp_desc_t d;
+    tmlp_opts_t o;
+    static tmlp_optim_t opt;
+    memset(&d, 0, sizeof d);
+    memset(&o, 0, sizeof o);
+    opt = make_opt(TMLP_OPT_SGD, 0.05f, 0.9f);
+    d.n_in = LI;
+    d.n_layers = 2;
+    d.flags = TMLP_DESC_INPUT_SCALE;
+    d.layer[0].units = LH;
+    d.layer[0].act = TMLP_ACT_RELU;
+    d.layer[0].flags = TMLP_LAYER_FROZEN;
+    d.layer[1].units = LO;
+    d.layer[1].act = TMLP_ACT_SOFTMAX;
+    o.params = base;
+    o.n_params = L_PARAMS;
+    o.optim = &opt;
+    o.no_grad_buffer = 1;
+    o.in_offset = offset;
+    o.in_scale = scale;
+    CHECK_OK(tmlp_net_init(net, &d, &o, arena, L_ARENA, NULL));
+}
+
+TMLP_TEST(fused_finetune_with_checkpoint_hash)
+{
+    static float base[L_PARAMS], arena[L_ARENA / sizeof(float)], arena2[L_ARENA / sizeof(float)];
+    static uint8_t dev[4 * 512];
+    float offset[LI], scale[LI], x[LI];
+    tmlp_net_t net, net2;
+    tmlp_flash_sim_t sim;
+    tmlp_flash_t fl;
+    tmlp_rng_t rng;
+    uint32_t i, k, u, seq = 0, seq2 = 0, h = 0, h2 = 0, right = 0;
+    CHECK_OK(tmlp_rng_seed(&rng, 77));
+    for (i = 0; i < L_PARAMS; i++) {
+        CHECK_OK(tmlp_rng_uniform(&rng, &base[i]));
+        base[i] = base[i] - 0.5f;
+    }
+    for (k = 0; k < LI; k++) {
+        offset[k] = 100.0f + (float)k; /* raw readings near 100, spread 4 */
+        scale[k] = 0.25f;
+    }
+    lean_net(&net, arena, base, offset, scale);
+    for (i = 0; i < 400u; i++) {
+        tmlp_target_t t = {NULL, 0};
+        CHECK_OK(tmlp_rng_u32(&rng, &u));
+        t.label = u % LO;
+        for (k = 0; k < LI; k++) {
+            float z;
+            CHECK_OK(tmlp_rng_normal(&rng, &z));
+            x[k] = offset[k] + 4.0f * (z + (k % LO == t.label ? 1.5f : 0.0f));
+        }
+        CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_CE, &t, NULL));
+    }
+    /* It learned the classes from the inputs it scaled itself. */
+    for (i = 0; i < 100u; i++) {
+        float y[LO];
+        uint32_t label = i % LO, best;
+        for (k = 0; k < LI; k++) {
+            x[k] = offset[k] + 4.0f * (k % LO == label ? 1.5f : 0.0f);
+        }
+        CHECK_OK(tmlp_net_forward(&net, x, y));
+        CHECK_OK(tmlp_argmax(y, LO, &best));
+        right += best == label;
+    }
+    CHECK(right == 100u);
+    /* Checkpoint, then a fresh net loads it as after a reset. */
+    CHECK_OK(tmlp_flash_sim_init(&sim, dev, 512, 4, 4, NULL));
+    CHECK_OK(tmlp_flash_sim_flash(&sim, &fl));
+    CHECK_OK(tmlp_ckpt_save(&fl, &net, TMLP_SAVE_OPTIM, &seq));
+    lean_net(&net2, arena2, base, offset, scale);
+    CHECK_OK(tmlp_ckpt_load(&fl, &net2, TMLP_SAVE_OPTIM, &seq2));
+    CHECK(seq2 == seq);
+    CHECK_OK(tmlp_net_crc32(&net, &h));
+    CHECK_OK(tmlp_net_crc32(&net2, &h2));
+    CHECK(h == h2);
+    printf("weights-hash %s %08lx fused-finetune\n", TMLP_TEST_CONFIG, (unsigned long)h);
+    CHECK(h == 0xc88a20bcu);
+}
+
 void suite_finetune(void)
 {
     RUN(frozen_arena_sizes);
@@ -786,4 +886,5 @@ void suite_finetune(void)
     RUN(partial_file_no_read_out_of_bounds);
     RUN(finetune_save_after_momentum_off_loads);
     RUN(finetune_file_state_matches_optimizer_slots);
+    RUN(fused_finetune_with_checkpoint_hash);
 }

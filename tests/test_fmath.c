@@ -396,6 +396,7 @@ TMLP_TEST(test_act_forward_bits)
     float z[20], y[20], w[20];
     uint32_t bad = 0, r = 12345u;
     size_t n, k, j;
+    REQUIRE(TMLP_WITH_SIGMOID && TMLP_WITH_TANH);
     for (n = 1; n <= 20u; n++) {
         for (j = 0; j < sizeof lambdas / sizeof lambdas[0]; j++) {
             for (k = 0; k < n; k++) { /* a branch point or a value in [-33, 33] */

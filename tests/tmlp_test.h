@@ -8,6 +8,32 @@
 
 #include <stdint.h>
 
+#include "tinymlp.h"
+
+/* 1 when the library is built with a feature left out (tmlp_config.h): a
+ * case then ends as skipped, and is counted so, when a call it checks
+ * returns TMLP_ERR_UNSUPPORTED, or when it asks for a left-out feature
+ * with REQUIRE(). In the full build every such return is a failure. */
+#define TMLP_TEST_LEAN                                                                        \
+    (!TMLP_WITH_TRAINING || !TMLP_WITH_CHECKED_STEP || !TMLP_WITH_ADAM || !TMLP_WITH_SIGMOID || \
+     !TMLP_WITH_TANH || !TMLP_WITH_LEAKY_RELU || !TMLP_WITH_SOFTMAX || !TMLP_WITH_INPUT_SCALE ||  \
+     !TMLP_WITH_SCHEDULES)
+/* Skips the rest of the case when a lean build returned st =
+ * TMLP_ERR_UNSUPPORTED (for calls whose status is not CHECKed directly). */
+#define SKIP_IF_UNSUPPORTED(st)                                         \
+    do {                                                                \
+        if (TMLP_TEST_LEAN && (int)(st) == (int)TMLP_ERR_UNSUPPORTED) { \
+            tmlp_test_skip();                                           \
+        }                                                               \
+    } while (0)
+/* Skips the rest of the case when the build leaves out what it tests. */
+#define REQUIRE(feature)      \
+    do {                      \
+        if (!(feature)) {     \
+            tmlp_test_skip(); \
+        }                     \
+    } while (0)
+
 /* A test case is a function without arguments; it fails if any check fails. */
 #define TMLP_TEST(name) static void name(void)
 #define RUN(name) tmlp_test_run(name, #name)
@@ -23,6 +49,7 @@
 #define CHECK_ULPS(a, b, n) tmlp_test_check_ulps((a), (b), (n), __FILE__, __LINE__, #a " ~ " #b)
 
 void tmlp_test_run(void (*fn)(void), const char *name);
+void tmlp_test_skip(void);
 int tmlp_test_check(int ok, const char *file, int line, const char *expr);
 int tmlp_test_check_status(int got, int want, const char *file, int line, const char *expr);
 int tmlp_test_check_near(float a, float b, float tol, const char *file, int line, const char *expr);

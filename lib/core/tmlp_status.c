@@ -49,6 +49,8 @@ const char *tmlp_status_str(tmlp_status_t status)
         return "checkpoint slot too small";
     case TMLP_ERR_GEOMETRY:
         return "bad flash geometry";
+    case TMLP_ERR_UNSUPPORTED:
+        return "feature left out of this build";
     default:
         return "unknown status";
     }

@@ -365,8 +365,9 @@ static tmlp_status_t load_check(const tmlp_net_t *net, uint32_t what, const pars
         return TMLP_ERR_FROZEN;
     }
     if (what & TMLP_SAVE_OPTIM) {
-        if (!tmlp_i_trains(net)) {
-            return TMLP_ERR_NOT_TRAINING;
+        tmlp_status_t st = tmlp_i_train_check(net);
+        if (st != TMLP_OK) {
+            return st;
         }
         /* The file's state must be what this net's optimizer keeps: none
          * at all, another kind, one the net cannot run, or another count

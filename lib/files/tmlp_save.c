@@ -74,8 +74,9 @@ static tmlp_status_t save_check(const tmlp_net_t *net, uint32_t what, uint32_t *
     }
     *slots = 0;
     if (what & TMLP_SAVE_OPTIM) {
-        if (!tmlp_i_trains(net)) {
-            return TMLP_ERR_NOT_TRAINING;
+        st = tmlp_i_train_check(net);
+        if (st != TMLP_OK) {
+            return st;
         }
         /* The state vectors the net's optimizer uses, not the arena's
          * net->slots: tmlp_net_set_optim may switch to an optimizer with

@@ -28,6 +28,24 @@ float tmlp_i_act_param(const tmlp_layer_desc_t *layer)
     return layer->act == TMLP_ACT_LEAKY_RELU ? 0.01f : 1.0f;
 }
 
+/* 1 if this build has activation act (tmlp_config.h); values beyond the
+ * enum are another rule's business. */
+static int act_built(unsigned act)
+{
+    switch (act) {
+    case TMLP_ACT_SIGMOID:
+        return TMLP_WITH_SIGMOID;
+    case TMLP_ACT_TANH:
+        return TMLP_WITH_TANH;
+    case TMLP_ACT_LEAKY_RELU:
+        return TMLP_WITH_LEAKY_RELU;
+    case TMLP_ACT_SOFTMAX:
+        return TMLP_WITH_SOFTMAX;
+    default:
+        return 1;
+    }
+}
+
 /* The rule layer l of desc breaks, or TMLP_DESC_OK. */
 static tmlp_desc_rule_t layer_rule(const tmlp_desc_t *desc, size_t l)
 {
@@ -36,7 +54,8 @@ static tmlp_desc_rule_t layer_rule(const tmlp_desc_t *desc, size_t l)
     if (layer->units == 0 || layer->units > TMLP_MAX_WIDTH) {
         return TMLP_DESC_UNITS;
     }
-    if (layer->act > TMLP_ACT_SOFTMAX || (layer->flags & ~TMLP_LAYER_FROZEN) != 0u) {
+    if (layer->act > TMLP_ACT_SOFTMAX || (layer->flags & ~TMLP_LAYER_FROZEN) != 0u ||
+        !act_built(layer->act)) {
         return TMLP_DESC_ACT;
     }
     if (layer->act == TMLP_ACT_SOFTMAX && l + 1u != desc->n_layers) {
@@ -70,6 +89,7 @@ tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault)
 {
     tmlp_desc_rule_t rule = TMLP_DESC_OK;
     size_t l = TMLP_MAX_LAYERS;
+    int left_out = 0; /* the rule is broken only because a feature is left out */
     if (desc == NULL) {
         return TMLP_ERR_ARG;
     }
@@ -79,11 +99,15 @@ tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault)
         rule = TMLP_DESC_N_LAYERS;
     } else if ((desc->flags & ~TMLP_DESC_INPUT_SCALE) != 0u) {
         rule = TMLP_DESC_FLAGS;
+    } else if (!TMLP_WITH_INPUT_SCALE && desc->flags != 0u) {
+        rule = TMLP_DESC_FLAGS;
+        left_out = 1;
     } else {
         for (l = 0; l < desc->n_layers && rule == TMLP_DESC_OK; l++) {
             rule = layer_rule(desc, l);
         }
         l--; /* the layer at fault */
+        left_out = rule == TMLP_DESC_ACT && !act_built(desc->layer[l].act);
     }
     if (rule == TMLP_DESC_OK) {
         return TMLP_OK;
@@ -91,6 +115,9 @@ tmlp_status_t tmlp_desc_check(const tmlp_desc_t *desc, tmlp_desc_fault_t *fault)
     if (fault != NULL) {
         fault->rule = (uint8_t)rule;
         fault->layer = (uint8_t)l;
+    }
+    if (left_out) {
+        return TMLP_ERR_UNSUPPORTED;
     }
     return rule <= TMLP_DESC_UNITS ? TMLP_ERR_SHAPE : TMLP_ERR_ARG;
 }
@@ -153,9 +180,9 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
     layout->delta = at;
     at += train ? 2u * layout->max_train : 0u;
     layout->scale = at;
-    at += (desc->flags & TMLP_DESC_INPUT_SCALE) ? 2u * n_in : 0u;
+    at += tmlp_i_desc_scaled(desc) ? 2u * n_in : 0u;
     layout->x_scaled = at;
-    at += ((desc->flags & TMLP_DESC_INPUT_SCALE) && !train) ? n_in : 0u;
+    at += (tmlp_i_desc_scaled(desc) && !train) ? n_in : 0u;
     layout->total = at;
 }
 
@@ -207,6 +234,9 @@ tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opt
         return st;
     }
     n_frozen = tmlp_i_n_frozen(desc);
+    if (o->optim != NULL && (!TMLP_WITH_TRAINING || (!TMLP_WITH_CHECKED_STEP && !o->no_grad_buffer))) {
+        return TMLP_ERR_UNSUPPORTED;
+    }
     if (o->optim == NULL) {
         *mode = o->params != NULL ? TMLP_I_INFER_BORROWED : TMLP_I_INFER;
     } else {

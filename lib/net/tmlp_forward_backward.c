@@ -25,7 +25,7 @@ static void run_layers(tmlp_net_t *net, const float *x)
     size_t l, acts_at = 0, off = 0, last = (size_t)d->n_layers - 1u;
     float *z = NULL, *out = NULL;
     int train = tmlp_i_trains(net);
-    if (net->x_scaled != NULL) {
+    if (TMLP_WITH_INPUT_SCALE && net->x_scaled != NULL) {
         /* In training x_scaled is the input copy: scaling in place is fine
          * when the loop has read the sample straight into it. */
         size_t i;
@@ -75,7 +75,7 @@ tmlp_status_t tmlp_net_forward(tmlp_net_t *net, const float *x, float *y)
     if (x == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (net->x_scaled != NULL && !net->scale_given) { /* x_scaled: the net scales */
+    if (TMLP_WITH_INPUT_SCALE && net->x_scaled != NULL && !net->scale_given) { /* x_scaled: the net scales */
         return TMLP_ERR_NO_SCALE;
     }
     if (!tmlp_i_all_finite(x, net->desc.n_in)) {

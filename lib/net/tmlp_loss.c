@@ -25,6 +25,10 @@ tmlp_status_t tmlp_i_loss_check(const tmlp_desc_t *desc, tmlp_loss_t loss,
     if ((unsigned)loss > (unsigned)TMLP_LOSS_CE) {
         return TMLP_ERR_ARG;
     }
+    /* Each cross-entropy comes with its activation (tmlp_config.h). */
+    if ((loss == TMLP_LOSS_BCE && !TMLP_WITH_SIGMOID) || (loss == TMLP_LOSS_CE && !TMLP_WITH_SOFTMAX)) {
+        return TMLP_ERR_UNSUPPORTED;
+    }
     if ((loss == TMLP_LOSS_BCE && out->act != TMLP_ACT_SIGMOID) ||
         (loss == TMLP_LOSS_CE && out->act != TMLP_ACT_SOFTMAX)) {
         return TMLP_ERR_LOSS;
@@ -49,6 +53,7 @@ tmlp_status_t tmlp_i_loss_check(const tmlp_desc_t *desc, tmlp_loss_t loss,
     return TMLP_OK;
 }
 
+#if TMLP_WITH_SOFTMAX
 /* log(sum_k exp(z_k)) computed as m + log(sum_k exp(z_k - m)), m = max z. */
 static float log_sum_exp(const float *z, size_t n)
 {
@@ -62,7 +67,9 @@ static float log_sum_exp(const float *z, size_t n)
     }
     return m + tmlp_i_logf(sum);
 }
+#endif
 
+#if TMLP_WITH_SIGMOID
 /* BCEWithLogits of logit u against t: max(u, 0) - u t + log(1 + exp(-|u|)). */
 static float bce_with_logit(float u, float t)
 {
@@ -70,17 +77,20 @@ static float bce_with_logit(float u, float t)
     float pos = u > 0.0f ? u : 0.0f;
     return (pos - u * t) + tmlp_i_logf(1.0f + tmlp_i_expf(-a));
 }
+#endif
 
 /* See tmlp_internal.h. */
 float tmlp_i_loss_value(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, const float *z,
                         const float *y, const tmlp_target_t *target, size_t n)
 {
-    float sum = 0.0f, lse, e;
-    float lambda = tmlp_i_act_param(out_layer);
+    float sum = 0.0f, e;
     size_t k;
+    (void)z; /* in builds without the cross-entropies (tmlp_config.h) */
+    (void)out_layer;
     switch (loss) {
-    case TMLP_LOSS_CE:
-        lse = log_sum_exp(z, n);
+#if TMLP_WITH_SOFTMAX
+    case TMLP_LOSS_CE: {
+        float lse = log_sum_exp(z, n);
         if (target->values == NULL) {
             return lse - z[target->label];
         }
@@ -88,11 +98,17 @@ float tmlp_i_loss_value(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, co
             sum += target->values[k] * (lse - z[k]);
         }
         return sum;
-    case TMLP_LOSS_BCE:
+    }
+#endif
+#if TMLP_WITH_SIGMOID
+    case TMLP_LOSS_BCE: {
+        float lambda = tmlp_i_act_param(out_layer);
         for (k = 0; k < n; k++) {
             sum += bce_with_logit(lambda * z[k], target_at(target, k, n));
         }
         return sum / (float)n;
+    }
+#endif
     default: /* HALF_SSE, MSE */
         for (k = 0; k < n; k++) {
             e = y[k] - target_at(target, k, n);
@@ -106,13 +122,14 @@ float tmlp_i_loss_value(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, co
 void tmlp_i_loss_delta(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, const float *y,
                        const tmlp_target_t *target, float *delta, size_t n)
 {
-    float lambda = tmlp_i_act_param(out_layer), sum;
+    float lambda = tmlp_i_act_param(out_layer);
     size_t k;
     switch (loss) {
-    case TMLP_LOSS_CE:
+#if TMLP_WITH_SOFTMAX
+    case TMLP_LOSS_CE: {
         /* d/dz of sum_k t_k (lse - z_k) is y sum(t) - t: y - t for a label
          * or a probability vector (sum(t) = 1 exactly, so y * 1 = y). */
-        sum = 0.0f;
+        float sum = 0.0f;
         for (k = 0; k < n; k++) {
             sum += target_at(target, k, n);
         }
@@ -120,11 +137,15 @@ void tmlp_i_loss_delta(const tmlp_layer_desc_t *out_layer, tmlp_loss_t loss, con
             delta[k] = y[k] * sum - target_at(target, k, n);
         }
         break;
+    }
+#endif
+#if TMLP_WITH_SIGMOID
     case TMLP_LOSS_BCE:
         for (k = 0; k < n; k++) {
             delta[k] = (lambda * (y[k] - target_at(target, k, n))) / (float)n;
         }
         break;
+#endif
     default: /* dL/dy, then through the output activation */
         for (k = 0; k < n; k++) {
             delta[k] = y[k] - target_at(target, k, n);

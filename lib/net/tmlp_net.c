@@ -74,7 +74,7 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_i_mode_t mod
     /* Everything the arena holds starts at zero: parameters, gradients,
      * state, and the activations (so nothing uninitialised is ever read). */
     memset(a, 0, lay->total * sizeof(float));
-    if (desc->flags & TMLP_DESC_INPUT_SCALE) {
+    if (tmlp_i_desc_scaled(desc)) {
         size_t i;
         net->in_offset = a + lay->scale;
         net->in_scale = net->in_offset + desc->n_in;
@@ -137,7 +137,7 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
     }
     assemble(net, desc, mode, opts != NULL ? opts->optim : NULL, slots, params, (float *)arena,
              &lay);
-    if (opts != NULL && opts->in_offset != NULL) {
+    if (tmlp_i_desc_scaled(desc) && opts != NULL && opts->in_offset != NULL) {
         memcpy(net->in_offset, opts->in_offset, desc->n_in * sizeof(float));
         memcpy(net->in_scale, opts->in_scale, desc->n_in * sizeof(float));
         net->scale_given = 1;
@@ -160,8 +160,9 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
     if (st != TMLP_OK) {
         return st;
     }
-    if (!tmlp_i_trains(net)) {
-        return TMLP_ERR_NOT_TRAINING;
+    st = tmlp_i_train_check(net);
+    if (st != TMLP_OK) {
+        return st;
     }
     have = net->slots;
     if (opt->kind != net->opt.kind || slots > have ||
@@ -246,6 +247,9 @@ tmlp_status_t tmlp_net_set_input_scale(tmlp_net_t *net, const float *offset, con
     }
     if (offset == NULL || scale == NULL) {
         return TMLP_ERR_ARG;
+    }
+    if (!TMLP_WITH_INPUT_SCALE) {
+        return TMLP_ERR_UNSUPPORTED;
     }
     if (net->in_offset == NULL) {
         return TMLP_ERR_SHAPE;

@@ -169,8 +169,9 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
     if (x == NULL || target == NULL) {
         return TMLP_ERR_ARG;
     }
-    if (!tmlp_i_trains(net)) {
-        return TMLP_ERR_NOT_TRAINING;
+    st = tmlp_i_train_check(net);
+    if (st != TMLP_OK) {
+        return st;
     }
     if (net->batch_count != 0u) {
         return TMLP_ERR_STATE;

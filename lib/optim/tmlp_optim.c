@@ -41,6 +41,9 @@ tmlp_status_t tmlp_i_optim_check(const tmlp_optim_t *opt, uint32_t *slots)
     if (opt->kind > TMLP_OPT_RMSPROP) {
         return TMLP_ERR_ARG;
     }
+    if (!TMLP_WITH_ADAM && (opt->kind == TMLP_OPT_ADAM || opt->kind == TMLP_OPT_RMSPROP)) {
+        return TMLP_ERR_UNSUPPORTED;
+    }
     *slots = tmlp_i_optim_used_slots(opt);
     return TMLP_OK;
 }
@@ -68,7 +71,8 @@ tmlp_status_t tmlp_i_mode_optim_check(unsigned mode, const tmlp_optim_t *opt, ui
 {
     tmlp_status_t st = tmlp_i_optim_check(opt, slots);
     if (st == TMLP_OK && tmlp_i_mode_fused(mode) && !tmlp_i_optim_fusable(opt)) {
-        st = TMLP_ERR_ARG;
+        /* Without the checked path, the fused step's limits are the build's. */
+        st = TMLP_WITH_CHECKED_STEP ? TMLP_ERR_ARG : TMLP_ERR_UNSUPPORTED;
     }
     return st;
 }
@@ -98,7 +102,7 @@ static void ctx_init(tmlp_i_step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slo
     c->decay = 1.0f - opt->lr * opt->weight_decay;
     c->step_size = opt->lr;
     c->bc2_sqrt = 1.0f;
-    if (opt->kind == TMLP_OPT_ADAM) {
+    if (TMLP_WITH_ADAM && opt->kind == TMLP_OPT_ADAM) {
         /* Step t counts from 1; a wrapped counter would make t = 0. */
         uint32_t t = step == UINT32_MAX ? step : step + 1u;
         c->step_size = opt->lr / (1.0f - tmlp_i_powif(c->b1, t));
@@ -112,25 +116,24 @@ static void ctx_init(tmlp_i_step_ctx_t *c, const tmlp_optim_t *opt, uint32_t slo
 static float update_one(const tmlp_i_step_ctx_t *c, float w, float g, float *s0, float *s1)
 {
     const tmlp_optim_t *o = c->opt;
-    float m;
+    (void)s1; /* Adam's and RMSprop's second slot only */
     g = g * c->gscale;
     if (o->maximize) {
         g = -g;
     }
-    if (o->kind == TMLP_OPT_ADAM && o->decoupled_wd) {
+    if (TMLP_WITH_ADAM && o->kind == TMLP_OPT_ADAM && o->decoupled_wd) {
         w = w * c->decay;
     } else if (o->weight_decay != 0.0f) {
         g = g + o->weight_decay * w;
     }
-    switch (o->kind) {
-    case TMLP_OPT_EMA:
-        *s0 = o->momentum * *s0 + (1.0f - o->momentum) * g;
-        return w - o->lr * *s0;
-    case TMLP_OPT_ADAM:
+#if TMLP_WITH_ADAM
+    if (o->kind == TMLP_OPT_ADAM) {
         *s0 = c->b1 * *s0 + (1.0f - c->b1) * g;
         *s1 = c->b2 * *s1 + (1.0f - c->b2) * (g * g);
         return w - c->step_size * (*s0 / (tmlp_i_sqrtf(*s1) / c->bc2_sqrt + c->eps));
-    default: /* RMSprop; SGD never comes here (tmlp_i_sgd_all) */
+    }
+    if (o->kind == TMLP_OPT_RMSPROP) {
+        float m;
         *s0 = c->alpha * *s0 + (1.0f - c->alpha) * (g * g);
         m = g / (tmlp_i_sqrtf(*s0) + c->eps);
         if (o->momentum == 0.0f) {
@@ -139,6 +142,10 @@ static float update_one(const tmlp_i_step_ctx_t *c, float w, float g, float *s0,
         *s1 = o->momentum * *s1 + m;
         return w - o->lr * *s1;
     }
+#endif
+    /* EMA; SGD never comes here (tmlp_i_sgd_all) */
+    *s0 = o->momentum * *s0 + (1.0f - o->momentum) * g;
+    return w - o->lr * *s0;
 }
 
 /* Pass 2 (commit = 0): 1 if every new value is finite. Pass 3 (commit = 1):

@@ -23,13 +23,17 @@ tmlp_status_t tmlp_i_sched_check(const tmlp_sched_t *sched)
     if ((sched->kind == TMLP_SCHED_STEP || sched->kind == TMLP_SCHED_COSINE) && sched->period == 0u) {
         return TMLP_ERR_ARG;
     }
+    if (!TMLP_WITH_SCHEDULES && sched->kind != TMLP_SCHED_CONSTANT) {
+        return TMLP_ERR_UNSUPPORTED;
+    }
     return TMLP_OK;
 }
 
 /* See tmlp_internal.h. */
 float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch)
 {
-    float lr;
+    float lr = lr0;
+#if TMLP_WITH_SCHEDULES
     switch (sched->kind) {
     case TMLP_SCHED_STEP:
         lr = lr0 * tmlp_i_powif(sched->gamma, epoch / sched->period);
@@ -49,9 +53,9 @@ float tmlp_i_sched_lr(const tmlp_sched_t *sched, float lr0, uint32_t epoch)
         }
         break;
     default:
-        lr = lr0;
         break;
     }
+#endif
     if (epoch < sched->warmup) {
         lr = lr * ((float)(epoch + 1u) / (float)(sched->warmup + 1u));
     }

@@ -38,12 +38,13 @@ static tmlp_status_t cfg_check(const tmlp_train_cfg_t *c, const tmlp_net_t *net,
     if (st != TMLP_OK) {
         return st;
     }
-    if (!tmlp_i_trains(net)) {
-        return TMLP_ERR_NOT_TRAINING;
+    st = tmlp_i_train_check(net);
+    if (st != TMLP_OK) {
+        return st;
     }
     /* A net without a gradient buffer trains only by fused steps. */
     if (tmlp_i_mode_fused(net->mode) && (c->batch != 1u || c->grad_tol > 0.0f)) {
-        return TMLP_ERR_NO_GRAD;
+        return TMLP_WITH_CHECKED_STEP ? TMLP_ERR_NO_GRAD : TMLP_ERR_UNSUPPORTED;
     }
     /* The loss must suit the output layer: check once with a valid target. */
     probe.values = NULL;

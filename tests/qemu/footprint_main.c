@@ -8,9 +8,16 @@
  * C library functions it pulls in (memcpy, memset).
  *
  * -DTMLP_FP_TRAIN=0: the "infer" configuration, forward only, weights const
- * in flash (tmlp_net_init with borrowed parameters). -DTMLP_FP_TRAIN=1: the "train"
- * configuration, parameters in the arena, forward, backward, SGD with
- * momentum and the training loop at batch 1.
+ * in flash (tmlp_net_init with borrowed parameters); 3: the same and the
+ * argmax ("infer-lean").
+ * -DTMLP_FP_TRAIN=1: the "train" configuration, parameters in the arena,
+ * forward, backward, SGD with momentum and the training loop at batch 1.
+ * -DTMLP_FP_TRAIN=2: the "finetune" configurations: the first layer frozen
+ * in flash, the input scaling given from flash as the exported model gives
+ * it, the last layer trained by the fused SGD + momentum step at batch 1
+ * with cross-entropy (no gradient buffer), a checkpoint loaded at boot and
+ * saved after training. Which library features are compiled in is the
+ * profile's (tmlp_config.h options, set by the Makefile).
  *
  * Size only: it is linked (tests/qemu/mps2.ld, its own two-entry vector
  * table, no C start files), never run. The 64-32-10 net of the reference
@@ -32,8 +39,14 @@
 #define FP_N 4 /* training samples */
 #define FP_PARAMS TMLP_MLP2_PARAMS(FP_IN, FP_HID, FP_OUT)
 
-#if TMLP_FP_TRAIN
+#if TMLP_FP_TRAIN == 1
 #define FP_ARENA_BYTES TMLP_MLP2_BYTES(FP_IN, FP_HID, FP_OUT, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
+#elif TMLP_FP_TRAIN == 2
+#define FP_TRAIN_PARAMS TMLP_DENSE_PARAMS(FP_HID, FP_OUT)
+#define FP_ARENA_BYTES                                                                       \
+    TMLP_ARENA_BYTES(FP_IN, FP_OUT, FP_HID + FP_OUT, FP_HID, FP_PARAMS, FP_TRAIN_PARAMS,    \
+                     FP_OUT, TMLP_SLOTS_MOMENTUM,                                          \
+                     TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD | TMLP_BUILD_SCALE)
 #else
 #define FP_ARENA_BYTES TMLP_ARENA_BYTES(0, 0, 0, TMLP_MAX2(FP_HID, FP_OUT), 0, 0, 0, 0, TMLP_BUILD_BORROW)
 #endif
@@ -44,6 +57,11 @@ static const float fp_weights[FP_PARAMS] = {0.01f};
 /* The training data, also const. */
 static const float fp_x[FP_N][FP_IN] = {{0.5f}};
 static const uint8_t fp_labels[FP_N] = {1, 2, 3, 4};
+#if TMLP_FP_TRAIN == 2
+/* The model's input scaling (offset, then scale). */
+static const float fp_scaling[2][FP_IN] = {{0.5f}, {2.0f}};
+const float *volatile fp_scaling_p = &fp_scaling[0][0];
+#endif
 
 /* The caller's memory: the arena (tools/scripts/footprint.py reads its size from
  * the ELF symbol table) and the handles. */
@@ -55,6 +73,7 @@ struct fp_state {
     tmlp_arrays_t arrays;
     tmlp_train_result_t result;
     float y[FP_OUT];
+    uint32_t label;
 };
 static struct fp_state fp_st;
 
@@ -65,6 +84,40 @@ const uint8_t *volatile fp_labels_p = fp_labels;
 float *volatile fp_arena_p = fp_arena;
 struct fp_state *volatile fp_st_p = &fp_st;
 volatile int fp_status;
+
+#if TMLP_FP_TRAIN == 2
+/* The board's flash driver (a real one drives the flash controller), in
+ * both links: it is the user's code, not the library's share. */
+static uint8_t fp_flash_bytes[2048];
+static tmlp_status_t fp_read(void *ctx, uint32_t addr, void *buf, size_t len)
+{
+    uint8_t *b = (uint8_t *)buf;
+    size_t i;
+    (void)ctx;
+    for (i = 0; i < len; i++) {
+        b[i] = fp_flash_bytes[(addr + i) % sizeof fp_flash_bytes];
+    }
+    return TMLP_OK;
+}
+static tmlp_status_t fp_prog(void *ctx, uint32_t addr, const void *buf, size_t len)
+{
+    const uint8_t *b = (const uint8_t *)buf;
+    size_t i;
+    (void)ctx;
+    for (i = 0; i < len; i++) {
+        fp_flash_bytes[(addr + i) % sizeof fp_flash_bytes] &= b[i];
+    }
+    return TMLP_OK;
+}
+static tmlp_status_t fp_erase(void *ctx, uint32_t addr)
+{
+    (void)ctx;
+    fp_flash_bytes[addr % sizeof fp_flash_bytes] = 0xFFu;
+    return TMLP_OK;
+}
+static const tmlp_flash_t fp_flash = {fp_read, fp_prog, fp_erase, NULL, 0u, 256u, 4u, 4u, 0u};
+const tmlp_flash_t *volatile fp_flash_p = &fp_flash;
+#endif
 
 int main(void);
 void Reset_Handler(void);
@@ -79,7 +132,7 @@ int main(void)
 #if TMLP_FP_LIB
     tmlp_desc_t desc = {FP_IN, 2, 0, {{FP_HID, TMLP_ACT_RELU, 0, 0.0f}, {FP_OUT, TMLP_ACT_SOFTMAX, 0, 0.0f}}};
     int st = 0;
-#if TMLP_FP_TRAIN
+#if TMLP_FP_TRAIN == 1
     tmlp_optim_t opt = {0};
     tmlp_train_cfg_t cfg = {0};
     tmlp_target_t t = {NULL, 1u};
@@ -102,15 +155,47 @@ int main(void)
     st |= tmlp_train_begin(&s->tr, &s->net, &s->data, &cfg);
     st |= tmlp_train_step(&s->tr, &stop);
     st |= tmlp_train(&s->tr, &s->net, &s->data, &cfg, &s->result);
+#elif TMLP_FP_TRAIN == 2
+    const float *scaling = fp_scaling_p;
+    tmlp_optim_t opt = {0};
+    tmlp_opts_t o = {0};
+    const tmlp_flash_t *flash = fp_flash_p;
+    uint32_t i, seq = 0;
+    opt.kind = TMLP_OPT_SGD;
+    opt.lr = 0.01f;
+    opt.momentum = 0.9f;
+    desc.flags = TMLP_DESC_INPUT_SCALE;
+    desc.layer[0].flags = TMLP_LAYER_FROZEN;
+    o.params = w;
+    o.n_params = FP_PARAMS;
+    o.optim = &opt;
+    o.no_grad_buffer = 1;
+    o.in_offset = scaling;
+    o.in_scale = scaling + FP_IN;
+    st |= tmlp_net_init(&s->net, &desc, &o, arena, FP_ARENA_BYTES, NULL);
+    st |= tmlp_ckpt_load(flash, &s->net, TMLP_SAVE_OPTIM, &seq);
+    for (i = 0; i < FP_N; i++) {
+        tmlp_target_t t = {NULL, labels[i]};
+        st |= tmlp_net_train_sample(&s->net, x + i * FP_IN, TMLP_LOSS_CE, &t, NULL);
+    }
+    st |= tmlp_ckpt_save(flash, &s->net, TMLP_SAVE_OPTIM, &seq);
+    st |= tmlp_net_forward(&s->net, x, s->y);
+    st |= tmlp_argmax(s->y, FP_OUT, &s->label);
 #else
     (void)labels;
     st |= tmlp_net_init(&s->net, &desc, &(tmlp_opts_t){.params = w, .n_params = FP_PARAMS}, arena, FP_ARENA_BYTES, NULL);
     st |= tmlp_net_forward(&s->net, x, s->y);
+#if TMLP_FP_TRAIN == 3
+    st |= tmlp_argmax(s->y, FP_OUT, &s->label);
+#endif
 #endif
     fp_status = st;
 #else
     /* The same objects, no library call. */
     fp_status = (int)w[0] + (int)x[0] + labels[0] + (int)arena[0] + (int)s->y[0];
+#if TMLP_FP_TRAIN == 2
+    fp_status += (int)fp_scaling_p[0] + (int)fp_flash_p->sector_bytes; /* the same objects */
+#endif
 #endif
     return 0;
 }
