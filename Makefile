@@ -135,7 +135,8 @@ test-host: ## the test suite in every host configuration (gcc, clang, -O0..-O3, 
 test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMake, hashes
 	@fail=0; \
 	$(MAKE) --no-print-directory test-host || fail=1; \
-	$(MAKE) --no-print-directory check-syms check-cxx check-nodiscard check-filelists check-help || fail=1; \
+	$(MAKE) --no-print-directory check-syms check-cxx check-nodiscard check-filelists check-help \
+	    check-options || fail=1; \
 	$(MAKE) --no-print-directory test-readme || fail=1; \
 	$(MAKE) --no-print-directory test-demo || fail=1; \
 	$(MAKE) --no-print-directory test-json || fail=1; \
@@ -315,7 +316,7 @@ $(FP_BENCH): $(FP_DIR)/cortex-m4f/bench/bench_main.o $(FP_DIR)/cortex-m4f/bench/
 FP_QEMU_CMD := $(FP_QEMU) -M mps2-an386 -icount shift=0 -nographic \
   -semihosting-config enable=on,target=native
 
-.PHONY: size bench-qemu test-cmake
+.PHONY: size size-options bench-qemu test-cmake
 
 ifeq ($(FP_TOOLS_OK),yes)
 
@@ -327,6 +328,9 @@ size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F: text/data/bss/arena/stack p
 	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$(c)-$$p.txt || fail=1; \
 	done;) exit $$fail
 
+size-options: ## text each TMLP_WITH_* option saves (infer and train, M4F and M0+)
+	@sh tools/scripts/size_options.sh $(BUILDDIR)
+
 bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate on the M4F under QEMU (-icount)
 	@if command -v $(FP_QEMU) >/dev/null 2>&1; then \
 	  echo "== $(FP_QEMU_CMD) -kernel $<"; \
@@ -336,7 +340,7 @@ bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate on the M4F under
 
 else
 
-size bench-qemu:
+size size-options bench-qemu:
 	@echo "SKIPPED $@: $(FP_CC) or newlib not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"
 
 endif
@@ -567,6 +571,26 @@ check-filelists: ## lib/Filelists.mk and lib/Filelists.cmake list exactly lib/*/
 	    echo "check-filelists: ok (lib/Filelists.mk and lib/Filelists.cmake list the `echo $$have | wc -w` files of lib/)"; \
 	else echo "check-filelists: lib/ has: $$have"; echo "  Filelists.mk: $$mk"; echo "  Filelists.cmake: $$cm"; exit 1; fi
 
+# Every TMLP_WITH_* option of lib/tmlp_config.h compiles warning-free on its
+# own and all together, with gcc and clang (the lean profiles are also built
+# and run by test-host and test-qemu).
+LIB_OPTIONS := $(shell sed -n 's/^\#define \(TMLP_WITH_[A-Z_]*\) 1$$/\1/p' lib/tmlp_config.h)
+check-options: ## every TMLP_WITH_* option alone and all of them off: lib/ builds with the warnings
+	@mkdir -p $(BUILDDIR)/options; fail=0; n=0; \
+	all="`for o in $(LIB_OPTIONS); do printf ' -D%s=0' $$o; done`"; \
+	for c in gcc clang; do \
+	    if ! command -v $$c >/dev/null 2>&1; then echo "SKIPPED check-options $$c: not installed"; continue; fi; \
+	    for set in $(addprefix -D,$(addsuffix =0,$(LIB_OPTIONS))) all; do \
+	        flags=$$set; [ $$set = all ] && flags=$$all; n=$$((n + 1)); \
+	        for f in $(LIB_SRCS); do \
+	            $$c $(LIB_FLAGS) -O2 $(WARN) $$flags -Ilib -c $$f -o $(BUILDDIR)/options/lib.o \
+	                || { echo "check-options: $$c $$flags: $$f fails"; fail=1; }; \
+	        done; \
+	    done; \
+	done; \
+	[ $$fail = 0 ] && echo "check-options: ok ($$n option sets: each of `echo $(LIB_OPTIONS) | wc -w` options off, and all off; gcc and clang)"; \
+	exit $$fail
+
 # lib/ must link on its own: its objects may need nothing from outside but
 # memcpy, memset and memmove (no heap, no stdio, no libm, no port).
 check-syms: $(BUILDDIR)/libtinymlp.a ## lib/ needs nothing from outside but memcpy/memset/memmove
@@ -589,7 +613,7 @@ check-cxx: ## tinymlp.h compiles as C++11 without warnings
 # A dropped status is a compile error with -Werror under gcc and clang
 # (TMLP_NODISCARD), even through a (void) cast with gcc; TMLP_NO_NODISCARD
 # turns the attribute off.
-.PHONY: check-nodiscard
+.PHONY: check-nodiscard check-options
 check-nodiscard: ## a caller that ignores a tinymlp status gets a warning from gcc and clang
 	@mkdir -p $(BUILDDIR) && \
 	printf '#include "tinymlp.h"\nint main(void)\n{\n    tmlp_rng_t r;\n    tmlp_rng_seed(&r, 1u);\n    return 0;\n}\n' \

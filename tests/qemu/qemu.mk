@@ -18,6 +18,8 @@
 #   m7   mps2-an500  Cortex-M7,  hard float, fpv5-d16 (double precision FPU)
 #   m33  mps2-an505  Cortex-M33, hard float, fpv5-sp-d16, runs in secure state
 #   m0   microbit    Cortex-M0,  soft float, 16 KB RAM, newlib-nano
+#   m4f-<profile>, m0-<profile>: the same boards with the library's lean
+#        profiles (PROFILE_infer-lean, PROFILE_finetune-lean in the Makefile)
 #
 # All suites' static arenas together do not fit in the micro:bit's 16 KB of
 # RAM, so m0 is a "split" configuration (qemu_split_<cfg> := yes): one image
@@ -42,7 +44,7 @@ QEMU_TIMEOUT ?= 300
 QEMU_OPT     ?= -O2
 QEMU_EXTRA   ?=
 QEMU_CFLAGS_EXTRA ?=
-QEMU_CFGS    ?= m3 m4f m7 m33 m0
+QEMU_CFGS    ?= m3 m4f m7 m33 m0 m4f-infer-lean m4f-finetune-lean m0-infer-lean m0-finetune-lean
 
 QEMU_DIR := tests/qemu
 QEMU_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion \
@@ -82,6 +84,18 @@ qemu_ld_m0     := microbit.ld
 qemu_specs_m0  := -specs=nano.specs -specs=rdimon.specs
 qemu_defs_m0   := -DTMLP_PORT_CPU_HZ=16000000u
 qemu_split_m0  := yes
+
+# The lean profiles: a base configuration's board and flags, plus the
+# profile's options. $(1) = base cfg, $(2) = profile
+define QEMU_PROFILE_CFG
+qemu_board_$(1)-$(2) = $$(qemu_board_$(1))
+qemu_cpu_$(1)-$(2)   = $$(qemu_cpu_$(1))
+qemu_ld_$(1)-$(2)    = $$(qemu_ld_$(1))
+qemu_specs_$(1)-$(2) = $$(qemu_specs_$(1))
+qemu_defs_$(1)-$(2)  = $$(qemu_defs_$(1)) $$(PROFILE_$(2))
+qemu_split_$(1)-$(2) = $$(qemu_split_$(1))
+endef
+$(foreach b,m4f m0,$(foreach p,infer-lean finetune-lean,$(eval $(call QEMU_PROFILE_CFG,$(b),$(p)))))
 
 # Parse-time tool check (a few ms): compiler, newlib's rdimon specs, QEMU.
 QEMU_TOOLS_OK := $(shell command -v $(QEMU_SYSTEM) >/dev/null 2>&1 && \

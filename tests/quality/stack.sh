@@ -16,7 +16,7 @@ for cpu in cortex-m0plus cortex-m4f; do
         cortex-m0plus) flags="-mcpu=cortex-m0plus -mfloat-abi=soft" ;;
         cortex-m4f) flags="-mcpu=cortex-m4 -mfloat-abi=hard -mfpu=fpv4-sp-d16" ;;
     esac
-    d=$B/footprint/$cpu
+    d=$B/footprint/$cpu/default
     make -s --no-print-directory BUILDDIR="$B" "$d/libtinymlp.a" >/dev/null || { fail=1; continue; }
     mkdir -p "$d/stack"
     python3 -c "import sys; sys.path.insert(0, 'tests/quality'); import stack; \
