@@ -300,20 +300,30 @@ $(foreach p,$(FP_CPUS),$(foreach c,$(FP_CFGS),$(eval $(call FP_CFG_RULES,$(p),$(
 FP_ELFS := $(foreach p,$(FP_CPUS),$(foreach c,$(FP_CFGS),$(FP_DIR)/$(p)/main-$(c)-base.elf \
   $(FP_DIR)/$(p)/main-$(c)-lib.elf))
 
-# The benchmark: M4F only, the same -Os library objects as `make size`, the
-# QEMU test start-up (semihosting stdio through newlib's rdimon).
-FP_BENCH := $(FP_DIR)/cortex-m4f/bench.elf
+# The benchmark: the same -Os library objects as `make size` (every
+# feature), the QEMU test start-up (semihosting stdio through newlib's
+# rdimon). The M4F code runs on mps2-an386 (Cortex-M4F). The M0+ code
+# (Thumb-1, libgcc's soft float for ARMv6-M) runs on mps2-an385, a
+# Cortex-M3: it executes exactly the M0+ program's instructions (ARMv6-M is
+# a subset of ARMv7-M), and its 4 MB of RAM hold the reference net's
+# training arena, which the micro:bit's 16 KB do not.
+FP_BENCH := $(FP_DIR)/cortex-m4f/bench.elf $(FP_DIR)/cortex-m0plus/bench.elf
+fp_board_cortex-m4f    := mps2-an386
+fp_board_cortex-m0plus := mps2-an385
 
-$(FP_DIR)/cortex-m4f/bench/%.o: $(FP_QDIR)/%.c $(FP_HDRS) $(FP_QDIR)/semihost.h
-	@mkdir -p $(@D)
-	$(FP_CC) $(call fp_cflags,cortex-m4f) -c $< -o $@
+define FP_BENCH_RULES
+$(FP_DIR)/$(1)/bench/%.o: $(FP_QDIR)/%.c $(FP_HDRS) $(FP_QDIR)/semihost.h
+	@mkdir -p $$(@D)
+	$(FP_CC) $$(call fp_cflags,$(1)) -DTMLP_BENCH_CPU=\"$(1)\" -c $$< -o $$@
 
-$(FP_BENCH): $(FP_DIR)/cortex-m4f/bench/bench_main.o $(FP_DIR)/cortex-m4f/bench/startup.o \
-    $(FP_DIR)/cortex-m4f/default/libtinymlp.a
-	$(FP_CC) $(call fp_ldflags,cortex-m4f) -specs=rdimon.specs $(filter %.o,$^) \
-	  $(FP_DIR)/cortex-m4f/default/libtinymlp.a -o $@
+$(FP_DIR)/$(1)/bench.elf: $(FP_DIR)/$(1)/bench/bench_main.o $(FP_DIR)/$(1)/bench/startup.o \
+    $(FP_DIR)/$(1)/default/libtinymlp.a
+	$(FP_CC) $$(call fp_ldflags,$(1)) -specs=rdimon.specs $$(filter %.o,$$^) \
+	  $(FP_DIR)/$(1)/default/libtinymlp.a -o $$@
+endef
+$(foreach p,$(FP_CPUS),$(eval $(call FP_BENCH_RULES,$(p))))
 
-FP_QEMU_CMD := $(FP_QEMU) -M mps2-an386 -icount shift=0 -nographic \
+fp_qemu_cmd = $(FP_QEMU) -M $(fp_board_$(1)) -icount shift=0 -nographic \
   -semihosting-config enable=on,target=native
 
 .PHONY: size size-options bench-qemu test-cmake
@@ -331,11 +341,12 @@ size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F: text/data/bss/arena/stack p
 size-options: ## text each TMLP_WITH_* option saves (infer and train, M4F and M0+)
 	@sh tools/scripts/size_options.sh $(BUILDDIR)
 
-bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate on the M4F under QEMU (-icount)
-	@if command -v $(FP_QEMU) >/dev/null 2>&1; then \
-	  echo "== $(FP_QEMU_CMD) -kernel $<"; \
-	  timeout 300 $(FP_QEMU_CMD) -kernel $< > $(FP_DIR)/bench-qemu.log 2>&1; rc=$$?; \
-	  grep -v '^qemu harness:' $(FP_DIR)/bench-qemu.log; exit $$rc; \
+bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate, M4F and M0+ code, under QEMU (-icount)
+	@if command -v $(FP_QEMU) >/dev/null 2>&1; then rc=0; \
+	  $(foreach p,$(FP_CPUS),echo "== $(call fp_qemu_cmd,$(p)) -kernel $(FP_DIR)/$(p)/bench.elf"; \
+	  timeout 300 $(call fp_qemu_cmd,$(p)) -kernel $(FP_DIR)/$(p)/bench.elf \
+	    > $(FP_DIR)/bench-qemu-$(p).log 2>&1 || rc=1; \
+	  grep -v '^qemu harness:' $(FP_DIR)/bench-qemu-$(p).log;) exit $$rc; \
 	else echo "SKIPPED bench-qemu: $(FP_QEMU) is not installed (apt-get install qemu-system-arm)"; fi
 
 else

@@ -27,6 +27,10 @@
 #define REPS 100u
 #define N_SAMPLES 8
 
+/* The CPU the code was compiled for, in the result lines. */
+#ifndef TMLP_BENCH_CPU
+#define TMLP_BENCH_CPU "cortex-m4f"
+#endif
 #define SYST_CSR (*(volatile uint32_t *)0xE000E010u)
 #define SYST_RVR (*(volatile uint32_t *)0xE000E014u)
 #define SYST_CVR (*(volatile uint32_t *)0xE000E018u)
@@ -53,7 +57,7 @@ static uint32_t elapsed(uint32_t t0, uint32_t t1)
 /* Exactly 2 instructions per iteration (subs, bne). */
 static __attribute__((noinline)) void spin(uint32_t n)
 {
-    __asm__ volatile("1: subs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
+    __asm__ volatile(".syntax unified\n1: subs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
 }
 
 static uint32_t time_spin(uint32_t n)
@@ -128,7 +132,7 @@ static int setup(void)
 static void report(const char *config, uint32_t instr, uint32_t macs)
 {
     uint32_t x100 = (instr * 100u + macs / 2u) / macs;
-    printf("qemu %s cortex-m4f instr_per_mac=%lu.%02lu\n", config, (unsigned long)(x100 / 100u),
+    printf("qemu %s %s instr_per_mac=%lu.%02lu\n", config, TMLP_BENCH_CPU, (unsigned long)(x100 / 100u),
            (unsigned long)(x100 % 100u));
 }
 
