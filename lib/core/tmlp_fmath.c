@@ -330,11 +330,17 @@ float tmlp_i_cosf(float x)
 /* powif: binary exponentiation, least significant bit of n first; the
  * sequence of multiplications depends only on n, so it is reproducible.
  * Each multiplication rounds once: error at most about (2*log2(n)) * 0.5 ulp
- * for normal results; b^0 = 1 for every b (also NaN). Exact whenever every
- * intermediate power is representable (e.g. 2^10, 0.5^3). */
+ * for normal results; b^0 = 1 for every b (also NaN), and b^n (n > 0) of a
+ * NaN b is the canonical NaN. Exact whenever every intermediate power is
+ * representable (e.g. 2^10, 0.5^3). */
 float tmlp_i_powif(float b, uint32_t n)
 {
     float r = 1.0f;
+    if (n != 0 && (tmlp_i_float_bits(b) & 0x7fffffffu) > PINF_BITS) {
+        /* b * b would keep b's payload on x86 and Arm but give the
+         * canonical NaN on RISC-V: return the canonical one everywhere. */
+        return tmlp_i_bits_float(QNAN_BITS);
+    }
     while (n != 0) {
         if (n & 1u) {
             r = r * b;
