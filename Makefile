@@ -147,8 +147,8 @@ test: ## everything: host suites, Cortex-M suites under QEMU, tool, README, CMak
 	$(MAKE) --no-print-directory test-qemu || fail=1; \
 	$(MAKE) --no-print-directory test-cmake || fail=1; \
 	for t in $(TARGET_TESTS); do $(MAKE) --no-print-directory $$t || fail=1; done; \
-	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(TARGET_LOGS) || fail=1; \
-	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-*.log $(TARGET_LOGS) $(BUILDDIR)/readme.log $(BUILDDIR)/demo.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/cortex-m-example.log $(BUILDDIR)/torch_json.log || fail=1; \
+	sh tests/qemu/check_hashes.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-m*.log $(TARGET_LOGS) || fail=1; \
+	sh tests/total.sh $(BUILDDIR)/host-*.log $(BUILDDIR)/qemu-m*.log $(TARGET_LOGS) $(BUILDDIR)/readme.log $(BUILDDIR)/demo.log $(BUILDDIR)/cmake.log $(BUILDDIR)/json.log $(BUILDDIR)/tool.log $(BUILDDIR)/parity.log $(BUILDDIR)/finetune.log $(BUILDDIR)/cortex-m-example.log $(BUILDDIR)/torch_json.log || fail=1; \
 	exit $$fail
 
 # The README's first program, extracted and run, so it never rots: first
@@ -644,7 +644,7 @@ check-nodiscard: ## a caller that ignores a tinymlp status gets a warning from g
 	[ $$fail = 0 ] && echo "check-nodiscard: ok (every status-returning declaration; an ignored status is an error with -Werror)"
 
 deps: ## install the Debian packages the tests need (root)
-	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev
+	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev
 
 clean: ## remove the build folder, $(BUILDDIR)
 	rm -rf $(BUILDDIR)
