@@ -26,6 +26,9 @@ void suite_examples(void);  /* test_examples.c: the examples' claims */
 void suite_ckpt(void);  /* test_ckpt.c */
 void suite_ckpt_weak(void); /* test_ckpt_weak.c: checkpoints on a flash with weak bits */
 void suite_train_sample(void);      /* test_train_sample.c: tmlp_net_train_sample, the fused batch-1 SGD step */
+/* test_small.c: the cases that fit an 8-bit AVR (weights-hash lines) */
+void suite_small_train(void);
+void suite_small_files(void);
 void suite_handles(void);   /* test_handles.c: uninitialised handles, stale trainers, impossible state */
 
 /* test_ckpt.c's 2-3-1 training net (SGD + momentum) whose weights depend on

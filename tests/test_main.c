@@ -16,6 +16,8 @@ int main(void)
     suite_errors_loop();
     suite_worked_examples();
     suite_train();
+    suite_small_train();
+    suite_small_files();
     suite_loop();
     suite_train_sample();
     suite_model();
