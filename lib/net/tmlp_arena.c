@@ -191,7 +191,10 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
  * optimizer state, plus every other buffer, bounded generously). With the
  * default limits it is about 2^31 and fits a 32-bit size_t, so the check
  * below compiles to nothing; a configuration with wider layers or more of
- * them gets the check, so the arena can never be under-sized by a wrap. */
+ * them, or a 16-bit size_t (AVR), gets the check, so the arena can never be
+ * under-sized by a wrap. The check bounds this net's own layout (every
+ * buffer but the parameters and their state is at most 8 floats per input
+ * and unit), not the limits', which alone pass 64 KB. */
 #if (TMLP_MAX_WIDTH) * ((TMLP_MAX_WIDTH) + 1) * (TMLP_MAX_LAYERS) * 16 + \
         (TMLP_MAX_WIDTH) * (TMLP_MAX_LAYERS) * 64 > SIZE_MAX
 #define TMLP_I_CHECK_SIZES 1
@@ -201,12 +204,13 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
 tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
 {
 #ifdef TMLP_I_CHECK_SIZES
-    uint64_t n_params = 0, bound;
+    uint64_t n_params = 0, n_units = desc->n_in, bound;
     size_t l;
     for (l = 0; l < desc->n_layers; l++) {
         n_params += (uint64_t)desc->layer[l].units * ((uint64_t)tmlp_i_layer_in(desc, l) + 1u);
+        n_units += desc->layer[l].units;
     }
-    bound = n_params * (2u + (uint64_t)slots) + 8u * (uint64_t)TMLP_MAX_WIDTH * TMLP_MAX_LAYERS;
+    bound = n_params * (2u + (uint64_t)slots) + 8u * n_units;
     if (n_params > UINT32_MAX || bound > (uint64_t)(SIZE_MAX / sizeof(float))) {
         return TMLP_ERR_SHAPE;
     }
