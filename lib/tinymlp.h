@@ -323,8 +323,9 @@ typedef struct {
 tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, size_t *n_bytes)
     TMLP_NODISCARD;
 
-/* Builds a net in `arena` (4-byte aligned; declaring it as a float array is
- * the easy way), as `opts` says (NULL: inference, parameters in the arena).
+/* Builds a net in `arena` (aligned for a float: 4 bytes on 32-bit cores, any
+ * address on the AVR; declaring it as a float array is the easy way), as
+ * `opts` says (NULL: inference, parameters in the arena).
  * Parameters in the arena start at 0. The arena (and opts->params) must
  * outlive the net; nothing is freed, ever. A net with
  * TMLP_DESC_INPUT_SCALE takes its scaling from opts (in_offset, in_scale);

@@ -92,6 +92,13 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_i_mode_t mod
     net->magic = TMLP_I_NET_MAGIC;
 }
 
+/* The alignment of a float: 4 on 32-bit cores, 1 on the AVR, whose float
+ * arrays may start at any address. */
+typedef struct {
+    char c;
+    float f;
+} float_align_t;
+
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp_opts_t *opts,
                             void *arena, size_t arena_bytes, size_t *needed_bytes)
@@ -105,7 +112,7 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
         return TMLP_ERR_ARG;
     }
     net->magic = 0; /* refused until this init succeeds */
-    if (arena == NULL || ((uintptr_t)arena % sizeof(float)) != 0u) {
+    if (arena == NULL || ((uintptr_t)arena % offsetof(float_align_t, f)) != 0u) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_i_build_check(desc, opts, &mode, &slots);
