@@ -25,6 +25,22 @@
 #define TMLP_I_NOINLINE
 #endif
 
+/* Sizes across the width of size_t, written so that no build compares a
+ * value with a bound outside its type (-Wtype-limits): a uint32_t n fits a
+ * size_t (always, unless size_t has 16 bits, as on the AVR), and a size_t n
+ * is past 32 bits (never, unless size_t has 64). The handle's n_params and
+ * n_train always fit: the net's arena holds that many floats. */
+#if SIZE_MAX < UINT32_MAX
+#define TMLP_I_FITS_SIZE(n) ((n) <= SIZE_MAX)
+#else
+#define TMLP_I_FITS_SIZE(n) 1
+#endif
+#if SIZE_MAX > UINT32_MAX
+#define TMLP_I_OVER_U32(n) ((n) > UINT32_MAX)
+#else
+#define TMLP_I_OVER_U32(n) 0
+#endif
+
 /* C99 restrict; the kernels' pointer arguments must not alias. */
 #define TMLP_RESTRICT restrict
 

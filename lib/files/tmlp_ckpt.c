@@ -142,7 +142,8 @@ TMLP_I_NOINLINE static tmlp_status_t find_newest(const tmlp_flash_t *f, const ge
         r->len = tmlp_i_get_u32(h + 8);
         /* An erased header (all 0xFF) fails the magic test. */
         if (tmlp_i_get_u32(h) != CKPT_MAGIC || tmlp_i_get_u32(h + 16) != tmlp_i_crc32(0, h, 16) ||
-            r->len < TMLP_MODEL_BASE_BYTES(1) || r->len > g->slot_bytes - g->file_off) {
+            r->len < TMLP_MODEL_BASE_BYTES(1) || r->len > g->slot_bytes - g->file_off ||
+            !TMLP_I_FITS_SIZE(r->len)) {
             continue;
         }
         st = f->read(f->ctx, r->addr + r->len - 4u, h + 20, 4);
@@ -154,7 +155,7 @@ TMLP_I_NOINLINE static tmlp_status_t find_newest(const tmlp_flash_t *f, const ge
         }
         seq = tmlp_i_get_u32(h + 4);
         r->io = TMLP_OK;
-        st = tmlp_i_model_verify(read_model, r, r->len, &scr);
+        st = tmlp_i_model_verify(read_model, r, (size_t)r->len, &scr);
         if (r->io != TMLP_OK) {
             return r->io;
         }
@@ -196,8 +197,8 @@ static tmlp_status_t write_unit(void *ctx, const void *buf, size_t len)
     TMLP_ASSERT(buf == k->unit && len > 0u && len <= unit);
     (void)buf;
     /* Padding stays erased: programming 0xFF changes no bit. */
-    memset(k->unit + len, 0xFF, unit - len);
-    st = k->f->prog(k->f->ctx, k->addr, k->unit, unit);
+    memset(k->unit + len, 0xFF, (size_t)unit - len);
+    st = k->f->prog(k->f->ctx, k->addr, k->unit, (size_t)unit);
     k->addr += unit;
     k->len += (uint32_t)len;
     return st;
@@ -232,19 +233,19 @@ static tmlp_status_t file_pass(const tmlp_flash_t *f, const newest_t *rec, uint3
         n = len - off < p ? len - off : p;
         /* The whole unit: the slot holds it (slot and file offset are
          * multiples of p). */
-        st = f->read(f->ctx, rec->r.addr + off, unit, p);
+        st = f->read(f->ctx, rec->r.addr + off, unit, (size_t)p);
         if (st != TMLP_OK) {
             return st;
         }
         if (off < body) {
-            crc = tmlp_i_crc32(crc, unit, (body - off < n ? body - off : n));
+            crc = tmlp_i_crc32(crc, unit, (size_t)(body - off < n ? body - off : n));
         }
         /* The last 4 bytes, possibly across two units, little-endian. */
         for (k = off < body ? body - off : 0u; k < n; k++) {
             last |= (uint32_t)unit[k] << (8u * (off + k - body));
         }
         if (prog) {
-            st = f->prog(f->ctx, rec->r.addr + off, unit, p);
+            st = f->prog(f->ctx, rec->r.addr + off, unit, (size_t)p);
         }
     }
     if (st == TMLP_OK && (crc != model_crc || last != model_crc)) {
@@ -327,7 +328,7 @@ TMLP_I_NOINLINE static tmlp_status_t write_record(const tmlp_flash_t *f, const g
     k->f = f;
     k->addr = at + g->file_off;
     k->len = 0;
-    st = tmlp_i_model_save_units(net, what, k->unit, f->prog_bytes, write_unit, k, &crc);
+    st = tmlp_i_model_save_units(net, what, k->unit, (size_t)f->prog_bytes, write_unit, k, &crc);
     if (st != TMLP_OK) {
         return st;
     }
@@ -456,7 +457,7 @@ tmlp_status_t tmlp_ckpt_peek(const tmlp_flash_t *flash, tmlp_desc_t *desc,
     /* The scan kept only where the newest record is: verify it again for
      * its shape. It verified a moment ago, so a failure now is the flash's. */
     n.r.io = TMLP_OK;
-    st = tmlp_model_peek(read_model, &n.r, n.r.len, desc, info);
+    st = tmlp_model_peek(read_model, &n.r, (size_t)n.r.len, desc, info);
     if (n.r.io != TMLP_OK) {
         return n.r.io;
     }
@@ -493,7 +494,7 @@ tmlp_status_t tmlp_ckpt_load(const tmlp_flash_t *flash, tmlp_net_t *net, uint32_
         return st;
     }
     n.r.io = TMLP_OK;
-    st = tmlp_model_load(net, what, read_model, &n.r, n.r.len);
+    st = tmlp_model_load(net, what, read_model, &n.r, (size_t)n.r.len);
     if (n.r.io != TMLP_OK) {
         st = n.r.io;
     }

@@ -59,8 +59,8 @@ tmlp_status_t tmlp_net_crc32(const tmlp_net_t *net, uint32_t *crc)
     }
     /* Canonical order: the frozen layers' parameters, then the trainable
      * ones (which a fine-tuning net keeps elsewhere). */
-    n_frozen_params = tmlp_i_trains(net) ? net->n_params - net->n_train : net->n_params;
+    n_frozen_params = (size_t)(tmlp_i_trains(net) ? net->n_params - net->n_train : net->n_params);
     *crc = tmlp_i_crc32_floats(tmlp_i_crc32_floats(0, net->params, n_frozen_params),
-                               net->train_params, net->n_params - n_frozen_params);
+                               net->train_params, (size_t)net->n_params - n_frozen_params);
     return TMLP_OK;
 }

@@ -202,11 +202,11 @@ TMLP_I_NOINLINE static tmlp_status_t check_body(tmlp_pread_fn read, void *ctx, p
     tmlp_status_t st;
     while (off < p->off_crc) {
         n = p->off_crc - off < TMLP_F_RCHUNK ? p->off_crc - off : TMLP_F_RCHUNK;
-        st = rd(read, ctx, off, p->buf, n);
+        st = rd(read, ctx, off, p->buf, (size_t)n);
         if (st != TMLP_OK) {
             return st;
         }
-        crc = tmlp_i_crc32(crc, p->buf, n);
+        crc = tmlp_i_crc32(crc, p->buf, (size_t)n);
         st = chunk_check(p, off, n);
         if (st != TMLP_OK) {
             return st;
@@ -226,7 +226,7 @@ tmlp_status_t tmlp_i_model_verify(tmlp_pread_fn read, void *ctx, size_t len, par
     uint32_t hdr = 0;
     uint64_t end;
     tmlp_status_t st;
-    if (len < TMLP_MODEL_BASE_BYTES(1) || len > UINT32_MAX) {
+    if (len < TMLP_MODEL_BASE_BYTES(1) || TMLP_I_OVER_U32(len)) {
         return TMLP_ERR_FORMAT;
     }
     st = rd(read, ctx, 0, p->buf, TMLP_F_HEADER_BYTES);
@@ -329,7 +329,7 @@ static tmlp_status_t same_frozen(const tmlp_net_t *net, tmlp_pread_fn read, void
                                  parsed_t *p)
 {
     uint8_t *buf = p->buf;
-    size_t n = (size_t)net->n_params - net->n_train, i = 0, k;
+    size_t n = (size_t)net->n_params - (size_t)net->n_train, i = 0, k;
     tmlp_status_t st;
     if (p->info.partial) {
         return tmlp_i_crc32_floats(0, net->params, n) == p->info.base_crc ? TMLP_OK
@@ -412,14 +412,14 @@ TMLP_I_NOINLINE static tmlp_status_t load_write(tmlp_net_t *net, uint32_t what,
         uint32_t skip = fine && !p->info.partial ? 4u * (net->n_params - net->n_train) : 0u;
         st = read_floats(read, ctx, p->buf, p->off_params + skip,
                          fine ? net->train_params : net->params_rw,
-                         fine ? net->n_train : net->n_params);
+                         (size_t)(fine ? net->n_train : net->n_params));
     }
     if (st != TMLP_OK || !(what & TMLP_SAVE_OPTIM)) {
         tmlp_i_reset_training(net);
         return st;
     }
     st = read_floats(read, ctx, p->buf, p->off_state, net->opt_state,
-                     (size_t)p->slots * net->n_train);
+                     (size_t)p->slots * (size_t)net->n_train);
     tmlp_i_zero_grad(net);
     tmlp_i_forget_bounds(net);
     net->opt = p->info.optim;

@@ -128,7 +128,7 @@ tmlp_status_t tmlp_model_size(const tmlp_net_t *net, uint32_t what, size_t *n_by
  * stays off the path of the writes (stack: docs/quality.md). */
 TMLP_I_NOINLINE static uint32_t frozen_crc(const tmlp_net_t *net)
 {
-    return tmlp_i_crc32_floats(0, net->params, net->n_params - net->n_train);
+    return tmlp_i_crc32_floats(0, net->params, (size_t)(net->n_params - net->n_train));
 }
 
 /* Header and layer table, field by field (no copy of them on the stack).
@@ -179,7 +179,7 @@ static void put_optim(sink_t *s, const tmlp_net_t *net, uint32_t slots)
     put_floats(s, &o->alpha, 1);
     put_floats(s, &o->eps, 1);
     put_floats(s, &o->clip_norm, 1);
-    put_floats(s, net->opt_state, (size_t)slots * net->n_train);
+    put_floats(s, net->opt_state, (size_t)slots * (size_t)net->n_train);
 }
 
 /* Checks, then the whole file but its CRC into a sink over buf[0..cap).
@@ -194,7 +194,7 @@ static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, t
     if (st != TMLP_OK) {
         return st;
     }
-    if (write == NULL || size > UINT32_MAX) {
+    if (write == NULL || TMLP_I_OVER_U32(size)) {
         return TMLP_ERR_ARG;
     }
     memset(s, 0, sizeof *s);
@@ -208,14 +208,14 @@ static tmlp_status_t put_body(sink_t *s, const tmlp_net_t *net, uint32_t what, t
         put_floats(s, net->in_scale, net->desc.n_in);
     }
     if (!tmlp_i_mode_finetune(net->mode)) {
-        put_floats(s, net->params, net->n_params);
+        put_floats(s, net->params, (size_t)net->n_params);
     } else {
         /* Frozen layers from flash (left out of a partial file), then the
          * trained ones from the arena. */
         if (what & TMLP_SAVE_FULL) {
-            put_floats(s, net->params, net->n_params - net->n_train);
+            put_floats(s, net->params, (size_t)(net->n_params - net->n_train));
         }
-        put_floats(s, net->train_params, net->n_train);
+        put_floats(s, net->train_params, (size_t)net->n_train);
     }
     if (what & TMLP_SAVE_OPTIM) {
         put_optim(s, net, slots); /* a training net: plan() checked */

@@ -160,7 +160,7 @@ void tmlp_i_backward_walk(tmlp_net_t *net, tmlp_i_layer_fn layer_fn, void *ctx)
     const tmlp_desc_t *d = &net->desc;
     float *delta = net->delta, *delta_in = net->delta + net->max_units, *tmp;
     /* off (in the trainable parameters) and acts_at start past their ends. */
-    size_t l, off = net->n_train;
+    size_t l, off = (size_t)net->n_train;
     size_t acts_at = (size_t)(net->output - net->acts) + n_out_of(net);
     for (l = d->n_layers; l-- > net->n_frozen;) {
         size_t n_in = tmlp_i_layer_in(d, l), units = d->layer[l].units;
@@ -241,7 +241,7 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     }
     /* The commit pass also zeroes the gradient sums for the next batch. */
     st = tmlp_i_optim_apply_zero(&net->opt, net->train_params, net->grad,
-                                 1.0f / (float)net->batch_count, net->opt_state, net->n_train,
+                                 1.0f / (float)net->batch_count, net->opt_state, (size_t)net->n_train,
                                  net->steps, &norm);
     if (st != TMLP_OK) {
         return st;

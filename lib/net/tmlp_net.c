@@ -180,7 +180,7 @@ tmlp_status_t tmlp_net_set_optim(tmlp_net_t *net, const tmlp_optim_t *opt)
     if (slots != used) {
         /* A buffer that was not kept up to date (momentum switched off and
          * on again) would come back stale: start the state afresh. */
-        memset(net->opt_state, 0, (size_t)have * net->n_train * sizeof(float));
+        memset(net->opt_state, 0, (size_t)have * (size_t)net->n_train * sizeof(float));
         net->steps = 0;
     }
     net->opt = *opt;
@@ -202,7 +202,7 @@ tmlp_status_t tmlp_net_params(const tmlp_net_t *net, const float **params, size_
         return TMLP_ERR_FROZEN;
     }
     *params = net->params;
-    *n_params = net->n_params;
+    *n_params = (size_t)net->n_params;
     return TMLP_OK;
 }
 
@@ -217,7 +217,7 @@ tmlp_status_t tmlp_net_train_params(const tmlp_net_t *net, const float **params,
         return TMLP_ERR_ARG;
     }
     *params = net->train_params;
-    *n_train = net->n_train;
+    *n_train = (size_t)net->n_train;
     return TMLP_OK;
 }
 
@@ -304,7 +304,7 @@ tmlp_status_t tmlp_net_shape(const tmlp_net_t *net, size_t *n_in, size_t *n_out,
     }
     *n_in = net->desc.n_in;
     *n_out = net->desc.layer[net->desc.n_layers - 1].units;
-    *n_params = net->n_params;
+    *n_params = (size_t)net->n_params;
     return TMLP_OK;
 }
 
@@ -327,7 +327,7 @@ tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net)
 void tmlp_i_zero_grad(tmlp_net_t *net)
 {
     if (tmlp_i_has_grad(net)) {
-        memset(net->grad, 0, net->n_train * sizeof(float));
+        memset(net->grad, 0, (size_t)net->n_train * sizeof(float));
         net->batch_count = 0;
     }
 }

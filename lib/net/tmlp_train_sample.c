@@ -139,8 +139,8 @@ TMLP_I_NOINLINE static tmlp_status_t fused_step(tmlp_net_t *net, tmlp_loss_t los
     ok = net->bounds_known && bounded(net, &k, p_max, nb);
     if (!ok) {
         /* Measure exactly, then try again. */
-        net->wbound = abs_max(net->train_params, net->n_train);
-        net->vbound = k.mu != 0.0f ? abs_max(net->opt_state, net->n_train) : 0.0f;
+        net->wbound = abs_max(net->train_params, (size_t)net->n_train);
+        net->vbound = k.mu != 0.0f ? abs_max(net->opt_state, (size_t)net->n_train) : 0.0f;
         net->bounds_known = 1;
         ok = bounded(net, &k, p_max, nb);
     }

@@ -155,7 +155,9 @@ tmlp_status_t tmlp_baseline(const tmlp_data_t *data, uint32_t n_classes, float *
         data->targets != TMLP_TARGET_LABEL) {
         return TMLP_ERR_ARG;
     }
-    memset(counts, 0, n_classes * sizeof(uint32_t));
+    for (i = 0; i < n_classes; i++) { /* no byte count to wrap with a 16-bit size_t */
+        counts[i] = 0;
+    }
     for (i = 0; i < data->n; i++) {
         st = data->read(data->ctx, i, x_buf, NULL, &label);
         if (st != TMLP_OK) {

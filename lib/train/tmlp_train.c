@@ -181,7 +181,7 @@ static tmlp_status_t validate(tmlp_trainer_t *tr)
         tr->best_val = tr->last_val;
         tr->since_best = 0;
         if (tr->cfg.best_params != NULL) {
-            memcpy(tr->cfg.best_params, tr->net->train_params, tr->net->n_train * sizeof(float));
+            memcpy(tr->cfg.best_params, tr->net->train_params, (size_t)tr->net->n_train * sizeof(float));
         }
     } else {
         tr->since_best++;
@@ -243,7 +243,7 @@ static tmlp_status_t end_epoch(tmlp_trainer_t *tr, tmlp_stop_t stop)
     if (stop == TMLP_STOP_EARLY && tr->cfg.restore_best) {
         /* Only when early stopping is what stopped it. Finite: they were
          * the net's own parameters. */
-        memcpy(tr->net->train_params, tr->cfg.best_params, tr->net->n_train * sizeof(float));
+        memcpy(tr->net->train_params, tr->cfg.best_params, (size_t)tr->net->n_train * sizeof(float));
         tmlp_i_forget_bounds(tr->net);
     }
     if (stop == TMLP_STOP_NONE) {
