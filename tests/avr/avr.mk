@@ -1,0 +1,98 @@
+# SPDX-License-Identifier: MIT
+# AVR (ATmega328P, the Arduino Uno's chip) test runs under simavr. Included
+# (non-recursively) by the top-level Makefile; paths are relative to the
+# repository root.
+#
+#   make test-avr   lib/ built with avr-gcc -mmcu=atmega328p and the
+#                   project's warnings as errors; the suites of
+#                   tests/test_small.c, one image each (AVR_SUITES), and the
+#                   port helpers (port/avr) run under simavr; log in
+#                   $(BUILDDIR)/simavr-atmega328p.log ("N passed, M failed",
+#                   weights-hash lines with the config name
+#                   simavr-atmega328p, compared with the host's by make test)
+#
+# Why a reduced suite: the chip has 2 KB of RAM and 32 KB of flash, and
+# avr-gcc keeps string constants in RAM. The whole suite's static arenas
+# alone need about 70 KB (tests/qemu/qemu.mk splits it even for the 16 KB
+# micro:bit). tests/test_small.c holds the cases that fit: two training runs
+# whose weights-hash lines every target prints (XOR 2-4-1 with tanh and
+# sigmoid, a 4-6-3 ReLU/softmax net with Nesterov momentum and weight decay:
+# exp, log, tanh, the losses, backward and SGD), a model file round trip,
+# CRC-32, arena sizes past 64 KB (refused, not wrapped) and arena alignment.
+# The training suite alone is about 31 KB of flash, so each suite is its own
+# image. Each image ends with "avr harness: stack .. static .. free .. RAM
+# .." (tests/avr/avr_main.c), the measured RAM use.
+#
+# simavr does not pass on the program's status: tests/avr/run_simavr.sh
+# reads the "N passed, M failed" lines. Debian packages: gcc-avr, avr-libc,
+# simavr; without them test-avr prints one SKIPPED line, writes a
+# "0 passed, 0 failed" log and succeeds.
+
+AVR_CC      ?= avr-gcc
+AVR_SIZE    ?= avr-size
+AVR_SIMAVR  ?= simavr
+AVR_MCU     ?= atmega328p
+AVR_F_CPU   ?= 16000000
+AVR_TIMEOUT ?= 600
+AVR_SUITES  := suite_small_train suite_small_files
+
+AVR_DIR := tests/avr
+AVR_OUT := $(BUILDDIR)/avr
+AVR_LOG := $(BUILDDIR)/simavr-$(AVR_MCU).log
+AVR_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion \
+  -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror)
+# -mcall-prologues: shared register save/restore code, about 1 KB less flash.
+AVR_CFLAGS = -mmcu=$(AVR_MCU) -DF_CPU=$(AVR_F_CPU)UL -std=c99 -Os -mcall-prologues \
+  -ffp-contract=off -ffunction-sections -fdata-sections $(AVR_WARN) -Ilib -Iport -Itests \
+  -DTMLP_TEST_CONFIG=\"simavr-$(AVR_MCU)\"
+AVR_LDFLAGS = -mmcu=$(AVR_MCU) -Wl,--gc-sections
+AVR_SIM = $(AVR_SIMAVR) -m $(AVR_MCU) -f $(AVR_F_CPU)
+
+AVR_SRCS = $(LIB_SRCS) tests/tmlp_test.c tests/test_small.c
+AVR_OBJS = $(patsubst %.c,$(AVR_OUT)/%.o,$(AVR_SRCS))
+AVR_IMAGES = $(patsubst %,$(AVR_OUT)/%.elf,$(AVR_SUITES)) $(AVR_OUT)/port.elf
+
+AVR_TOOLS_OK := $(shell command -v $(AVR_CC) >/dev/null 2>&1 && \
+  command -v $(AVR_SIMAVR) >/dev/null 2>&1 && \
+  test -f "`$(AVR_CC) -mmcu=$(AVR_MCU) -print-file-name=libc.a`" && echo yes)
+
+TARGET_TESTS += test-avr
+TARGET_LOGS  += $(AVR_LOG)
+
+$(AVR_OUT)/%.o: %.c
+	@mkdir -p $(@D)
+	$(AVR_CC) $(AVR_CFLAGS) -MMD -MP -c $< -o $@
+
+$(AVR_OUT)/main-%.o: $(AVR_DIR)/avr_main.c
+	@mkdir -p $(@D)
+	$(AVR_CC) $(AVR_CFLAGS) -DTMLP_AVR_SUITE=$* -MMD -MP -c $< -o $@
+
+$(AVR_OUT)/suite_%.elf: $(AVR_OUT)/main-suite_%.o $(AVR_OBJS)
+	$(AVR_CC) $(AVR_LDFLAGS) $^ -o $@
+	@$(AVR_SIZE) $@ | sed 1d
+
+$(AVR_OUT)/port.elf: $(AVR_DIR)/port_main.c port/avr/tmlp_port.c port/tmlp_port.h
+	@mkdir -p $(@D)
+	$(AVR_CC) $(AVR_CFLAGS) $(AVR_LDFLAGS) $(AVR_DIR)/port_main.c port/avr/tmlp_port.c -o $@
+
+.SECONDARY: $(AVR_OBJS) $(patsubst %,$(AVR_OUT)/main-%.o,$(AVR_SUITES))
+-include $(AVR_OBJS:.o=.d) $(patsubst %,$(AVR_OUT)/main-%.d,$(AVR_SUITES))
+
+.PHONY: test-avr
+
+ifeq ($(AVR_TOOLS_OK),yes)
+
+test-avr: $(AVR_IMAGES) $(AVR_DIR)/run_simavr.sh ## the suites that fit an ATmega328P (2 KB RAM) and the AVR port under simavr
+	@echo "== simavr-$(AVR_MCU): $(AVR_SIM) <one image per suite>"
+	@t0=`date +%s`; sh $(AVR_DIR)/run_simavr.sh $(AVR_LOG) $(AVR_TIMEOUT) "$(AVR_SIM)" $(AVR_IMAGES); \
+	rc=$$?; t1=`date +%s`; \
+	grep -v '^weights-hash' $(AVR_LOG) | sed '$$d'; \
+	echo "[simavr-$(AVR_MCU)] `tail -n 1 $(AVR_LOG)`, $$((t1 - t0)) s"; exit $$rc
+
+else
+
+test-avr:
+	@echo "SKIPPED test-avr: $(AVR_CC), avr-libc or $(AVR_SIMAVR) not found (apt-get install gcc-avr avr-libc simavr)"
+	@mkdir -p $(BUILDDIR); echo "0 passed, 0 failed" > $(AVR_LOG)
+
+endif
