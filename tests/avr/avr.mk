@@ -82,17 +82,20 @@ $(AVR_OUT)/port.elf: $(AVR_DIR)/port_main.c port/avr/tmlp_port.c port/tmlp_port.
 
 ifeq ($(AVR_TOOLS_OK),yes)
 
-test-avr: $(AVR_IMAGES) $(AVR_DIR)/run_simavr.sh ## the suites that fit an ATmega328P (2 KB RAM) and the AVR port under simavr
+test-avr: $(AVR_IMAGES) $(AVR_DIR)/run_simavr.sh ## the suites that fit an ATmega328P (2 KB RAM), the AVR port and the Arduino sketches under simavr
 	@echo "== simavr-$(AVR_MCU): $(AVR_SIM) <one image per suite>"
 	@t0=`date +%s`; sh $(AVR_DIR)/run_simavr.sh $(AVR_LOG) $(AVR_TIMEOUT) "$(AVR_SIM)" $(AVR_IMAGES); \
 	rc=$$?; t1=`date +%s`; \
 	grep -v '^weights-hash' $(AVR_LOG) | sed '$$d'; \
-	echo "[simavr-$(AVR_MCU)] `tail -n 1 $(AVR_LOG)`, $$((t1 - t0)) s"; exit $$rc
+	echo "[simavr-$(AVR_MCU)] `tail -n 1 $(AVR_LOG)`, $$((t1 - t0)) s"; \
+	$(MAKE) --no-print-directory test-arduino || rc=1; exit $$rc
 
 else
 
 test-avr:
 	@echo "SKIPPED test-avr: $(AVR_CC), avr-libc or $(AVR_SIMAVR) not found (apt-get install gcc-avr avr-libc simavr)"
-	@mkdir -p $(BUILDDIR); echo "0 passed, 0 failed" > $(AVR_LOG)
+	@mkdir -p $(BUILDDIR); echo "0 passed, 0 failed" > $(AVR_LOG); echo "0 passed, 0 failed" > $(ARD_LOG)
 
 endif
+
+include tests/arduino/arduino.mk
