@@ -33,9 +33,18 @@
 #error "define TMLP_FP_TRAIN to 0 or 1"
 #endif
 
+/* The net; tests/avr/avr.mk sets a smaller one, as the 8-bit AVR's 2 KB of
+ * RAM holds neither this net's arena nor its weights (const data is in RAM
+ * there). */
+#ifndef FP_IN
 #define FP_IN 64
+#endif
+#ifndef FP_HID
 #define FP_HID 32
+#endif
+#ifndef FP_OUT
 #define FP_OUT 10
+#endif
 #define FP_N 4 /* training samples */
 #define FP_PARAMS TMLP_MLP2_PARAMS(FP_IN, FP_HID, FP_OUT)
 
@@ -88,7 +97,10 @@ volatile int fp_status;
 #if TMLP_FP_TRAIN == 2
 /* The board's flash driver (a real one drives the flash controller), in
  * both links: it is the user's code, not the library's share. */
-static uint8_t fp_flash_bytes[2048];
+#ifndef FP_FLASH_BYTES
+#define FP_FLASH_BYTES 2048
+#endif
+static uint8_t fp_flash_bytes[FP_FLASH_BYTES];
 static tmlp_status_t fp_read(void *ctx, uint32_t addr, void *buf, size_t len)
 {
     uint8_t *b = (uint8_t *)buf;
@@ -120,7 +132,6 @@ const tmlp_flash_t *volatile fp_flash_p = &fp_flash;
 #endif
 
 int main(void);
-void Reset_Handler(void);
 
 int main(void)
 {
@@ -200,8 +211,11 @@ int main(void)
     return 0;
 }
 
+#if defined(__arm__)
+void Reset_Handler(void);
+
 /* The smallest start the linker script accepts: stack pointer and reset
- * vector. */
+ * vector. (Elsewhere the C library's start-up code calls main.) */
 void Reset_Handler(void)
 {
     (void)main();
@@ -216,3 +230,4 @@ struct fp_vectors {
 };
 __attribute__((section(".vectors"), used)) const struct fp_vectors fp_vectors = {_estack,
                                                                                  Reset_Handler};
+#endif

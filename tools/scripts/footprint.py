@@ -20,6 +20,17 @@ Prints exactly one line:
   are counted as possible targets of every indirect call. Recursion is an
   error. The figure is the callee frames summed along the deepest path,
   including the public function's own frame, not its caller's.
+  With --arch riscv the calls are `jal <symbol>` (the return address in ra),
+  tail calls `j <function>` (or `jal zero,`), indirect ones `jalr rN` and
+  `jr rN` (not `ret`; in the compiler's `__` helpers these are jump
+  tables), and a frame without .su is `addi sp,sp,-N`. With
+  --arch avr the calls are `call`/`rcall`, tail calls `jmp`/`rjmp` to a
+  function's start, indirect ones `icall`/`eicall`/`ijmp`/`eijmp` (targets
+  read from objdump's `; 0x... <symbol>` comment), a frame without .su is
+  one byte per `push`, and each call level adds --call-bytes (the return
+  address the call instruction pushes, 2 on the ATmega328P), which GCC's
+  .su figures do not include there; the jumps of -mcall-prologues into
+  __prologue_saves__/__epilogue_restores__ are the function's own frame.
 
 Exits 1 if a public call needs more than --limit bytes, or on any error.
 A detailed report (per public call: depth and path) goes to --details.
@@ -59,7 +70,10 @@ def read_su(su_dir):
             for line in f:
                 loc, size, kind = line.rstrip("\n").split("\t")
                 name = loc.rsplit(":", 1)[1]
-                if "dynamic" in kind:
+                # "dynamic,bounded" (avr-gcc pushing a call's stack
+                # arguments) gives the bound; only an unbounded frame (a
+                # VLA, alloca) is refused.
+                if "dynamic" in kind and "bounded" not in kind:
                     raise SystemExit("footprint: %s has a dynamic stack frame (%s)" % (name, kind))
                 frames[name] = max(frames.get(name, 0), int(size))
     return frames
@@ -104,7 +118,49 @@ INSN = re.compile(r"^\s*([0-9a-f]+):\s+(\S+)\s*(.*)$")
 TARGET = re.compile(r"^([0-9a-f]+) <([^>+]+)(\+0x[0-9a-f]+)?>")
 
 
-def parse_elf(objdump, elf):
+AVR_TARGET = re.compile(r";\s*0x([0-9a-f]+) <([^>+]+)(\+0x[0-9a-f]+)?>")
+
+
+def riscv_insn(cur, mnem, ops):
+    """Call edges and stack lowering of one RISC-V instruction."""
+    m = re.match(r"sp,sp,-(\d+)$", ops)
+    if mnem in ("addi", "add", "c.addi", "c.addi16sp") and m:
+        cur["lowering"] += int(m.group(1))
+    link, _, rest = ops.partition(",")
+    if mnem == "jal":
+        if not rest:
+            link, rest = "ra", ops
+        t = TARGET.match(rest)
+        if t and link == "ra":
+            cur["calls"].add(int(t.group(1), 16))
+        elif t and link == "zero" and t.group(3) is None:
+            cur["tail"].add(int(t.group(1), 16))
+    elif mnem == "j":
+        t = TARGET.match(ops)
+        if t and t.group(3) is None:
+            cur["tail"].add(int(t.group(1), 16))
+    elif (mnem == "jalr" or (mnem == "jr" and ops != "ra")) and not cur["name"].startswith("__"):
+        # libgcc's soft-float helpers (__divsf3 ...) jump through tables
+        # of their own, never to a callback.
+        cur["indirect"] = True
+
+
+def avr_insn(cur, mnem, ops):
+    """Call edges and stack lowering of one AVR instruction."""
+    if mnem == "push":
+        cur["lowering"] += 1
+    t = AVR_TARGET.search(ops)
+    if t and t.group(2) in ("__prologue_saves__", "__epilogue_restores__"):
+        return  # -mcall-prologues: the caller's own register saves, in its .su frame
+    if mnem in ("call", "rcall") and t:
+        cur["calls"].add(int(t.group(1), 16))
+    elif mnem in ("jmp", "rjmp") and t and t.group(3) is None:
+        cur["tail"].add(int(t.group(1), 16))
+    elif mnem in ("icall", "eicall", "ijmp", "eijmp"):
+        cur["indirect"] = True
+
+
+def parse_elf(objdump, elf, arch="arm"):
     """address -> dict(name, lowering, calls: set of addresses, indirect: bool)."""
     funcs = {}
     cur = None
@@ -117,6 +173,9 @@ def parse_elf(objdump, elf):
             continue
         m = INSN.match(line)
         if not m or cur is None:
+            continue
+        if arch != "arm":
+            (riscv_insn if arch == "riscv" else avr_insn)(cur, m.group(2), m.group(3).strip())
             continue
         mnem, ops = m.group(2), m.group(3).split("@")[0].strip()
         cur["lowering"] += stack_lowering(mnem, ops)
@@ -134,21 +193,25 @@ def parse_elf(objdump, elf):
                 cur["tail"].add(int(t.group(1), 16))
         elif base == "bx" and ops != "lr":
             cur["indirect"] = True
-    for f in funcs.values():
+    for addr, f in funcs.items():
         # A branch to the start of another function is a tail call.
         f["calls"] |= {a for a in f["tail"] if a in funcs and funcs[a] is not f}
+        if f["name"].startswith("__"):
+            # avr-libc's float helpers call an entry point that objdump
+            # shows as their own start (two labels, one address).
+            f["calls"].discard(addr)
     return funcs
 
 
-def deepest(funcs, frames, indirect_targets):
+def deepest(funcs, frames, indirect_targets, call_bytes=0):
     memo, used_disasm = {}, set()
 
     def frame(f):
         if f["name"] in frames:
-            return frames[f["name"]]
+            return frames[f["name"]] + call_bytes
         if f["lowering"]:
             used_disasm.add(f["name"])
-        return f["lowering"]
+        return f["lowering"] + call_bytes
 
     def visit(addr, path):
         if addr in path:
@@ -185,6 +248,9 @@ def main():
     ap.add_argument("--limit", type=int, default=512)
     ap.add_argument("--prefix", default="arm-none-eabi-")
     ap.add_argument("--details")
+    ap.add_argument("--arch", choices=("arm", "riscv", "avr"), default="arm")
+    ap.add_argument("--call-bytes", type=int, default=0,
+                    help="bytes a call instruction pushes (the return address; AVR)")
     a = ap.parse_args()
 
     base = berkeley_size(a.prefix + "size", a.base)
@@ -193,14 +259,14 @@ def main():
     arena = symbol_size(a.prefix + "nm", a.lib, "fp_arena")
 
     frames = read_su(a.su_dir)
-    funcs = parse_elf(a.prefix + "objdump", a.lib)
+    funcs = parse_elf(a.prefix + "objdump", a.lib, a.arch)
     by_name = {}
     for addr, f in funcs.items():
         by_name.setdefault(f["name"], []).append(addr)
     indirect = set()
     for name in filter(None, a.indirect.split(",")):
         indirect |= set(by_name.get(name, []))
-    visit, used_disasm = deepest(funcs, frames, indirect)
+    visit, used_disasm = deepest(funcs, frames, indirect, a.call_bytes)
 
     report, worst, over = [], 0, []
     for name in a.calls.split(","):
