@@ -173,14 +173,6 @@ test-readme: ## build and run the README's first program with the README's own c
 
 include tests/qemu/qemu.mk
 
-# Suites on other architectures. Each tests/<arch>/<arch>.mk adds its make
-# target to TARGET_TESTS and the logs it writes ("N passed, M failed", with
-# weights-hash lines) to TARGET_LOGS; `make test` runs them, compares their
-# hashes with the host's and counts them in the total.
-TARGET_TESTS :=
-TARGET_LOGS  :=
--include tests/riscv/riscv.mk tests/avr/avr.mk
-
 # ---------------------------------------------------------------------------
 # Footprint, instruction counts and the CMake build.
 #
@@ -330,13 +322,13 @@ fp_qemu_cmd = $(FP_QEMU) -M $(fp_board_$(1)) -icount shift=0 -nographic \
 
 ifeq ($(FP_TOOLS_OK),yes)
 
-size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F: text/data/bss/arena/stack per configuration
+size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F (then RISC-V and AVR): text/data/bss/arena/stack per configuration
 	@fail=0; $(foreach c,$(FP_CFGS),for p in $(FP_CPUS); do \
 	  $(FP_PYTHON) tools/scripts/footprint.py --config $(c) --cpu $$p --prefix $(FP_PREFIX) \
 	    --base $(FP_DIR)/$$p/main-$(c)-base.elf --lib $(FP_DIR)/$$p/main-$(c)-lib.elf \
 	    --su-dir $(FP_DIR)/$$p/$(fp_prof_$(c))/obj --calls $(FP_CALLS_$(c)) --indirect $(FP_INDIRECT) \
 	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$(c)-$$p.txt || fail=1; \
-	done;) exit $$fail
+	done;) for t in $(SIZE_TARGETS); do $(MAKE) --no-print-directory $$t || fail=1; done; exit $$fail
 
 size-options: ## text each TMLP_WITH_* option saves (infer and train, M4F and M0+)
 	@sh tools/scripts/size_options.sh $(BUILDDIR)
@@ -353,8 +345,23 @@ else
 
 size size-options bench-qemu:
 	@echo "SKIPPED $@: $(FP_CC) or newlib not found (apt-get install gcc-arm-none-eabi libnewlib-arm-none-eabi)"
+	@if [ $@ = size ]; then fail=0; for t in $(SIZE_TARGETS); do \
+	    $(MAKE) --no-print-directory $$t || fail=1; done; exit $$fail; fi
 
 endif
+
+# Suites on other architectures. Each tests/<arch>/<arch>.mk adds its make
+# target to TARGET_TESTS and the logs it writes ("N passed, M failed", with
+# weights-hash lines) to TARGET_LOGS; `make test` runs them, compares their
+# hashes with the host's and counts them in the total. Its footprint target
+# (lines in the format of `make size`, for the same FP_CFGS) goes in
+# SIZE_TARGETS, which `make size` runs after the Cortex-M lines. Included
+# here, after the footprint definitions they use.
+TARGET_TESTS :=
+TARGET_LOGS  :=
+SIZE_TARGETS :=
+-include tests/riscv/riscv.mk tests/avr/avr.mk
+
 
 FP_CMAKE_DIR := $(BUILDDIR)/cmake
 

@@ -99,3 +99,70 @@ test-avr:
 endif
 
 include tests/arduino/arduino.mk
+
+# ---------------------------------------------------------------------------
+# make size-avr (run by make size): footprint lines in the format of make
+# size for the ATmega328P, for the configurations (FP_CFGS) that fit it.
+# The 64-32-10 reference net does not (its 2,410 weights alone are 9,640 B,
+# and avr-gcc keeps const data in RAM), so these lines are for the 4-8-3
+# net of the Arduino examples (FP_IN/FP_HID/FP_OUT below), same profiles,
+# built with -Os -mcall-prologues (as make test-avr) and linked with
+# --gc-sections; a configuration whose program does not fit the chip's
+# 32 KB of flash or 2 KB of RAM is reported as such, not as a failure.
+# Stack: tools/scripts/footprint.py --arch avr, with the 2-byte return
+# address of each call level added.
+AVR_FP_NET := -DFP_IN=4 -DFP_HID=8 -DFP_OUT=3 -DFP_FLASH_BYTES=64
+AVR_FP_DIR := $(FP_DIR)/$(AVR_MCU)
+avrfp_cflags = -mmcu=$(AVR_MCU) -DF_CPU=$(AVR_F_CPU)UL -std=c99 -Os -mcall-prologues -ffp-contract=off \
+  -ffunction-sections -fdata-sections $(AVR_WARN) -Ilib -Iport
+
+# $(1) = profile
+define AVRFP_LIB_RULES
+AVRFP_OBJS_$(1) := $$(patsubst %.c,$(AVR_FP_DIR)/$(1)/obj/%.o,$$(notdir $$(FP_LIB_SRCS)))
+
+$(AVR_FP_DIR)/$(1)/obj/%.o: %.c $$(FP_HDRS) Makefile $(AVR_DIR)/avr.mk
+	@mkdir -p $$(@D)
+	$$(AVR_CC) $$(avrfp_cflags) $$(PROFILE_$(1)) -fstack-usage -c $$< -o $$@
+
+$(AVR_FP_DIR)/$(1)/libtinymlp.a: $$(AVRFP_OBJS_$(1))
+	@rm -f $$@
+	avr-ar rcs $$@ $$^
+endef
+
+# $(1) = configuration. A link that does not fit leaves a file saying so.
+define AVRFP_CFG_RULES
+$(AVR_FP_DIR)/main-$(1)-%.o: $(FP_QDIR)/footprint_main.c $$(FP_HDRS) Makefile $(AVR_DIR)/avr.mk
+	@mkdir -p $$(@D)
+	$$(AVR_CC) $$(avrfp_cflags) $(AVR_FP_NET) $$(PROFILE_$(fp_prof_$(1))) \
+	  -DTMLP_FP_TRAIN=$(fp_train_$(1)) -DTMLP_FP_LIB=$$(if $$(filter lib,$$*),1,0) -c $$< -o $$@
+
+$(AVR_FP_DIR)/main-$(1)-%.elf: $(AVR_FP_DIR)/main-$(1)-%.o $(AVR_FP_DIR)/$(fp_prof_$(1))/libtinymlp.a
+	@rm -f $$@.nofit; $$(AVR_CC) -mmcu=$(AVR_MCU) -Wl,--gc-sections $$< \
+	  $(AVR_FP_DIR)/$(fp_prof_$(1))/libtinymlp.a -o $$@ 2> $$@.err || \
+	{ grep -q "overflowed\|not within region" $$@.err || { cat $$@.err; exit 1; }; \
+	  sed -n 's/.*\(region .* overflowed by [0-9]* bytes\).*/\1/p' $$@.err | head -n 2 | tr '\n' ' ' > $$@.nofit; \
+	  touch $$@; }
+
+.SECONDARY: $(AVR_FP_DIR)/main-$(1)-base.o $(AVR_FP_DIR)/main-$(1)-lib.o
+endef
+$(foreach f,$(FP_PROFS),$(eval $(call AVRFP_LIB_RULES,$(f))))
+$(foreach c,$(FP_CFGS),$(eval $(call AVRFP_CFG_RULES,$(c))))
+
+AVR_FP_ELFS := $(foreach c,$(FP_CFGS),$(AVR_FP_DIR)/main-$(c)-base.elf $(AVR_FP_DIR)/main-$(c)-lib.elf)
+SIZE_TARGETS += size-avr
+
+.PHONY: size-avr
+ifeq ($(AVR_TOOLS_OK),yes)
+size-avr: $(AVR_FP_ELFS) ## footprint on the ATmega328P (4-8-3 net), as make size (run by it)
+	@echo "size-avr: $(AVR_MCU) lines for the 4-8-3 net (the 64-32-10 reference net does not fit 2 KB of RAM)"
+	@fail=0; $(foreach c,$(FP_CFGS),\
+	  if [ -f $(AVR_FP_DIR)/main-$(c)-lib.elf.nofit ]; then \
+	    echo "footprint $(c) $(AVR_MCU): does not fit (`cat $(AVR_FP_DIR)/main-$(c)-lib.elf.nofit`)"; \
+	  else $(FP_PYTHON) tools/scripts/footprint.py --arch avr --call-bytes 2 --config $(c) --cpu $(AVR_MCU) \
+	    --prefix avr- --base $(AVR_FP_DIR)/main-$(c)-base.elf --lib $(AVR_FP_DIR)/main-$(c)-lib.elf \
+	    --su-dir $(AVR_FP_DIR)/$(fp_prof_$(c))/obj --calls $(FP_CALLS_$(c)) --indirect $(FP_INDIRECT) \
+	    --limit $(FP_STACK_LIMIT) --details $(FP_DIR)/$(c)-$(AVR_MCU).txt || fail=1; fi;) exit $$fail
+else
+size-avr:
+	@echo "SKIPPED size-avr: $(AVR_CC) or avr-libc not found (apt-get install gcc-avr avr-libc)"
+endif

@@ -150,3 +150,67 @@ test-riscv riscv-checks:
 	@mkdir -p $(BUILDDIR); for f in $(RV_LOGS); do echo "0 passed, 0 failed" > $$f; done
 
 endif
+
+# ---------------------------------------------------------------------------
+# make size-riscv (run by make size): the footprint lines of make size for
+# rv32imac and rv32imafc, the same configurations (FP_CFGS: the 64-32-10
+# net; infer, infer-lean, finetune-lean, train) and profiles, built with
+# -Os -ffunction-sections -fdata-sections and linked with --gc-sections
+# against picolibc (--crt0=minimal: the start-up code is in both links, so
+# the difference is the library's share with the libgcc and picolibc
+# routines it pulls in). Stack: tools/scripts/footprint.py --arch riscv on
+# the linked ELF. Details in $(FP_DIR)/<config>-<cpu>.txt. The stack limit
+# is higher than the Cortex-M's: the RISC-V ABI keeps every frame a
+# multiple of 16 bytes.
+RV_FP_CPUS := rv32imac rv32imafc
+RV_FP_STACK_LIMIT ?= 640
+rvfp_cflags = $(rv_arch_$(1)) -std=c99 -Os -ffp-contract=off -ffunction-sections \
+  -fdata-sections $(RV_WARN) -Ilib -Iport
+rvfp_link = $(RV_CC) --specs=picolibc.specs --crt0=minimal $(rv_arch_$(1)) $(RV_MEM) -Wl,--gc-sections
+
+# $(1) = cpu, $(2) = profile
+define RVFP_LIB_RULES
+RVFP_OBJS_$(1)_$(2) := $$(patsubst %.c,$(FP_DIR)/$(1)/$(2)/obj/%.o,$$(notdir $$(FP_LIB_SRCS)))
+
+$(FP_DIR)/$(1)/$(2)/obj/%.o: %.c $$(FP_HDRS) Makefile
+	@mkdir -p $$(@D)
+	$$(RV_CC) --specs=picolibc.specs $$(call rvfp_cflags,$(1)) $$(PROFILE_$(2)) -fstack-usage -c $$< -o $$@
+
+$(FP_DIR)/$(1)/$(2)/libtinymlp.a: $$(RVFP_OBJS_$(1)_$(2))
+	@rm -f $$@
+	$(RV_PREFIX)ar rcs $$@ $$^
+endef
+
+# $(1) = cpu, $(2) = configuration
+define RVFP_CFG_RULES
+$(FP_DIR)/$(1)/main-$(2)-%.o: $(FP_QDIR)/footprint_main.c $$(FP_HDRS) Makefile
+	@mkdir -p $$(@D)
+	$$(RV_CC) --specs=picolibc.specs $$(call rvfp_cflags,$(1)) $$(PROFILE_$(fp_prof_$(2))) \
+	  -DTMLP_FP_TRAIN=$(fp_train_$(2)) -DTMLP_FP_LIB=$$(if $$(filter lib,$$*),1,0) -c $$< -o $$@
+
+$(FP_DIR)/$(1)/main-$(2)-%.elf: $(FP_DIR)/$(1)/main-$(2)-%.o $(FP_DIR)/$(1)/$(fp_prof_$(2))/libtinymlp.a
+	$$(call rvfp_link,$(1)) $$< $(FP_DIR)/$(1)/$(fp_prof_$(2))/libtinymlp.a -o $$@
+
+.SECONDARY: $(FP_DIR)/$(1)/main-$(2)-base.o $(FP_DIR)/$(1)/main-$(2)-lib.o
+endef
+$(foreach p,$(RV_FP_CPUS),$(foreach f,$(FP_PROFS),$(eval $(call RVFP_LIB_RULES,$(p),$(f)))))
+$(foreach p,$(RV_FP_CPUS),$(foreach c,$(FP_CFGS),$(eval $(call RVFP_CFG_RULES,$(p),$(c)))))
+
+RV_FP_ELFS := $(foreach p,$(RV_FP_CPUS),$(foreach c,$(FP_CFGS),$(FP_DIR)/$(p)/main-$(c)-base.elf \
+  $(FP_DIR)/$(p)/main-$(c)-lib.elf))
+SIZE_TARGETS += size-riscv
+
+.PHONY: size-riscv
+ifeq ($(shell command -v $(RV_CC) >/dev/null 2>&1 && \
+  test -f "`$(RV_CC) -march=rv32imac -mabi=ilp32 -print-file-name=picolibc.specs`" && echo yes),yes)
+size-riscv: $(RV_FP_ELFS) ## footprint on rv32imac and rv32imafc, as make size (run by it)
+	@fail=0; $(foreach c,$(FP_CFGS),for p in $(RV_FP_CPUS); do \
+	  $(FP_PYTHON) tools/scripts/footprint.py --arch riscv --config $(c) --cpu $$p --prefix $(RV_PREFIX) \
+	    --base $(FP_DIR)/$$p/main-$(c)-base.elf --lib $(FP_DIR)/$$p/main-$(c)-lib.elf \
+	    --su-dir $(FP_DIR)/$$p/$(fp_prof_$(c))/obj --calls $(FP_CALLS_$(c)) --indirect $(FP_INDIRECT) \
+	    --limit $(RV_FP_STACK_LIMIT) --details $(FP_DIR)/$(c)-$$p.txt || fail=1; \
+	done;) exit $$fail
+else
+size-riscv:
+	@echo "SKIPPED size-riscv: $(RV_CC) or picolibc not found (apt-get install gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf)"
+endif
