@@ -135,6 +135,18 @@ static inline tmlp_f8_t tmlp_f8_mac(tmlp_f8_t acc, tmlp_f8_t a, tmlp_f8_t b)
 {
     return tmlp_f8_add(acc, tmlp_f8_mul(a, b));
 }
+
+/* Four floats, at any float's alignment (the results of a block of rows). */
+typedef float tmlp_v4_t __attribute__((vector_size(16)));
+typedef float tmlp_v4_u_t __attribute__((vector_size(16), aligned(4), may_alias));
+
+/* __builtin_shufflevector: clang, and gcc from version 12. Without it the
+ * kernels combine each row's sums one row at a time. */
+#if defined(__clang__) || (defined(__GNUC__) && __GNUC__ >= 12)
+#define TMLP_VEC_SHUFFLE 1
+#else
+#define TMLP_VEC_SHUFFLE 0
+#endif
 #endif /* TMLP_VEC */
 
 #endif /* TMLP_VEC_H */

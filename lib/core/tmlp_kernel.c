@@ -48,6 +48,62 @@ static float dot_finish(tmlp_f8_t acc, const float *a, const float *b, size_t t)
     return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
 }
 
+#if TMLP_VEC_SHUFFLE
+/* The combining tree of dot_finish for a block of rows at once, in
+ * registers: lane k of acc r is sum k of row r, and no tail is left. Each
+ * step adds the same two values as the tree does, so every row's bits are
+ * dot_finish's. pairs(p, q) = {p0+p1, p2+p3, q0+q1, q2+q3} (per 128-bit
+ * half with AVX): on the low halves of rows A..D it gives {A01, A23, B01,
+ * B23} and {C01, C23, D01, D23}, and on those {A01+A23, B01+B23, C01+C23,
+ * D01+D23}; the same on the high halves gives each row's (s4+s5)+(s6+s7),
+ * and the sum of the two is the tree. */
+#if TMLP_VBYTES == 32
+static inline tmlp_vreg_t pairs8(tmlp_vreg_t p, tmlp_vreg_t q)
+{
+    return __builtin_shufflevector(p, q, 0, 2, 8, 10, 4, 6, 12, 14) +
+           __builtin_shufflevector(p, q, 1, 3, 9, 11, 5, 7, 13, 15);
+}
+
+/* {first halves' trees of rows A..D, second halves' of A..D}. */
+static inline tmlp_vreg_t halves4(tmlp_f8_t a, tmlp_f8_t b, tmlp_f8_t c, tmlp_f8_t d)
+{
+    return pairs8(pairs8(a.v0, b.v0), pairs8(c.v0, d.v0));
+}
+
+/* z[r] = the tree of row r + bias[r], rows 0..3. */
+static void finish4(tmlp_f8_t a, tmlp_f8_t b, tmlp_f8_t c, tmlp_f8_t d, const float *bias,
+                    float *z)
+{
+    tmlp_vreg_t h = halves4(a, b, c, d);
+    tmlp_v4_t t = __builtin_shufflevector(h, h, 0, 1, 2, 3) + __builtin_shufflevector(h, h, 4, 5, 6, 7);
+    *(tmlp_v4_u_t *)(void *)z = t + *(const tmlp_v4_u_t *)(const void *)bias;
+}
+
+/* The same for rows 0..7. */
+static void finish8(const tmlp_f8_t a[8], const float *bias, float *z)
+{
+    tmlp_vreg_t lo = halves4(a[0], a[1], a[2], a[3]), hi = halves4(a[4], a[5], a[6], a[7]);
+    tmlp_vreg_t t = __builtin_shufflevector(lo, hi, 0, 1, 2, 3, 8, 9, 10, 11) +
+                    __builtin_shufflevector(lo, hi, 4, 5, 6, 7, 12, 13, 14, 15);
+    *(tmlp_vreg_u_t *)(void *)z = t + *(const tmlp_vreg_u_t *)(const void *)bias;
+}
+#else
+static inline tmlp_v4_t pairs4(tmlp_v4_t p, tmlp_v4_t q)
+{
+    return __builtin_shufflevector(p, q, 0, 2, 4, 6) + __builtin_shufflevector(p, q, 1, 3, 5, 7);
+}
+
+/* z[r] = the tree of row r + bias[r], rows 0..3. */
+static void finish4(tmlp_f8_t a, tmlp_f8_t b, tmlp_f8_t c, tmlp_f8_t d, const float *bias,
+                    float *z)
+{
+    tmlp_v4_t lo = pairs4(pairs4(a.v0, b.v0), pairs4(c.v0, d.v0));
+    tmlp_v4_t hi = pairs4(pairs4(a.v1, b.v1), pairs4(c.v1, d.v1));
+    *(tmlp_v4_u_t *)(void *)z = (lo + hi) + *(const tmlp_v4_u_t *)(const void *)bias;
+}
+#endif
+#endif /* TMLP_VEC_SHUFFLE */
+
 /* See tmlp_internal.h. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n)
 {
@@ -120,6 +176,13 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
             a7 = tmlp_f8_mac(a7, tmlp_f8_load(w7 + i), xv);
         }
         t = n_in - i;
+#if TMLP_VEC_SHUFFLE
+        if (t == 0u) {
+            const tmlp_f8_t rows[8] = {a0, a1, a2, a3, a4, a5, a6, a7};
+            finish8(rows, b + j, z + j);
+            continue;
+        }
+#endif
         z[j] = dot_finish(a0, w0 + i, x + i, t) + b[j];
         z[j + 1u] = dot_finish(a1, w1 + i, x + i, t) + b[j + 1u];
         z[j + 2u] = dot_finish(a2, w2 + i, x + i, t) + b[j + 2u];
@@ -141,6 +204,12 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
             a2 = tmlp_f8_mac(a2, tmlp_f8_load(w2 + i), xv);
             a3 = tmlp_f8_mac(a3, tmlp_f8_load(w3 + i), xv);
         }
+#if TMLP_VEC_SHUFFLE
+        if (i == n_in) {
+            finish4(a0, a1, a2, a3, b + j, z + j);
+            continue;
+        }
+#endif
         z[j] = dot_finish(a0, w0 + i, x + i, n_in - i) + b[j];
         z[j + 1u] = dot_finish(a1, w1 + i, x + i, n_in - i) + b[j + 1u];
         z[j + 2u] = dot_finish(a2, w2 + i, x + i, n_in - i) + b[j + 2u];
