@@ -231,6 +231,9 @@ float tmlp_i_rng_normal(tmlp_rng_t *rng);
 
 /* 1 if every x[0..n) is finite. */
 int tmlp_i_all_finite(const float *x, size_t n);
+/* max |x[i]| as the bits of a float (>= 0x7f800000: some x[i] is not
+ * finite); 0 for n = 0. */
+uint32_t tmlp_i_abs_max_bits(const float *x, size_t n);
 
 /* sum_i a[i] b[i] with 8 partial sums combined in a fixed tree. */
 float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, size_t n);

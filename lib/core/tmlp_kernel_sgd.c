@@ -48,6 +48,14 @@ static void sgd_row(const tmlp_i_sgd_t *k, float *TMLP_RESTRICT w, float *TMLP_R
             tmlp_f8_store(v + i, p);
             tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, p)));
         }
+    } else if (k->keep == 1.0f) {
+        /* No dampening: 1 p = p exactly, so the multiply is left out. */
+        for (; i + 8u <= n; i += 8u) {
+            p = tmlp_f8_add(B, tmlp_f8_mul(A, tmlp_f8_load(x + i)));
+            vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), p);
+            tmlp_f8_store(v + i, vv);
+            tmlp_f8_store(w + i, tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)));
+        }
     } else {
         for (; i + 8u <= n; i += 8u) {
             p = tmlp_f8_add(B, tmlp_f8_mul(A, tmlp_f8_load(x + i)));
@@ -154,16 +162,23 @@ static void sgd_row(const tmlp_i_sgd_t *k, float *TMLP_RESTRICT w, float *TMLP_R
             v[i] = p;
             w[i] = w[i] - lr * p;
         }
-    } else {
+    } else if (keep == 1.0f) {
+        /* No dampening (the common case): 1 p = p exactly, so the multiply
+         * is left out (on soft-float cores, one float call per element). */
 #if TMLP_VFP_ASM
         /* The base blocks: +0 for from_zero, else -0 (-0 + y = y). */
         static const float zeros[8] = {0.0f};
         static const float neg_zeros[8] = {-0.0f, -0.0f, -0.0f, -0.0f,
                                            -0.0f, -0.0f, -0.0f, -0.0f};
-        if (keep == 1.0f) {
-            i = update_momentum_vfp(w, v, x, from_zero ? zeros : neg_zeros, a, mu, lr, n);
-        }
+        i = update_momentum_vfp(w, v, x, from_zero ? zeros : neg_zeros, a, mu, lr, n);
 #endif
+        for (; i < n; i++) {
+            p = grad_of(from_zero, a, x[i]);
+            vi = mu * v[i] + p;
+            v[i] = vi;
+            w[i] = w[i] - lr * vi;
+        }
+    } else {
         for (; i < n; i++) {
             p = grad_of(from_zero, a, x[i]);
             vi = mu * v[i] + keep * p;

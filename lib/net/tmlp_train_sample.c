@@ -25,7 +25,6 @@
  * refused (TMLP_ERR_NUMERIC: values beyond 1e30 mean divergence anyway). */
 #include "tmlp_internal.h"
 
-#include <float.h>
 #include <string.h>
 
 /* Below this, the few roundings of the bound arithmetic cannot reach
@@ -35,16 +34,8 @@
 /* max |x[i]|, or -1 if some x[i] is not finite. */
 static float abs_max(const float *x, size_t n)
 {
-    float m = 0.0f, a;
-    size_t i;
-    for (i = 0; i < n; i++) {
-        a = x[i] < 0.0f ? -x[i] : x[i];
-        if (!(a <= FLT_MAX)) {
-            return -1.0f;
-        }
-        m = a > m ? a : m;
-    }
-    return m;
+    uint32_t m = tmlp_i_abs_max_bits(x, n);
+    return m < 0x7f800000u ? tmlp_i_bits_float(m) : -1.0f;
 }
 
 /* The fused step's two passes over the backward walk (tmlp_i_backward_walk),
