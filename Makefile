@@ -651,7 +651,7 @@ check-nodiscard: ## a caller that ignores a tinymlp status gets a warning from g
 	[ $$fail = 0 ] && echo "check-nodiscard: ok (every status-returning declaration; an ignored status is an error with -Werror)"
 
 deps: ## install the Debian packages the tests need (root)
-	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc gcc-avr avr-libc simavr zip cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev
+	apt-get update && apt-get install -y gcc g++ clang make gcc-arm-none-eabi libnewlib-arm-none-eabi qemu-system-arm gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc gcc-avr avr-libc simavr zip arduino-builder arduino-core-avr arduino-ctags cmake valgrind python3 python3-numpy python3-torch python3-sklearn librsvg2-bin libfann-dev gcovr cppcheck clang-tidy clang-tools libclang-rt-14-dev
 
 clean: ## remove the build folder, $(BUILDDIR)
 	rm -rf $(BUILDDIR)

@@ -7,9 +7,12 @@
 #                       "Add .ZIP Library" (tools/scripts/arduino_package.sh)
 #   make test-arduino   every example sketch built for the Uno the way the
 #                       Arduino AVR core builds (avr-gcc/avr-g++ -Os -flto,
-#                       against the stand-in core tests/arduino/core), its
-#                       flash and RAM printed; XorTrain run under simavr,
-#                       its weights CRC compared with the host's by make test
+#                       against the stand-in core tests/arduino/core) and,
+#                       where Debian's arduino-builder and arduino-core-avr
+#                       are installed, with arduino-builder and the real
+#                       core; flash and RAM printed; each image run under
+#                       simavr and its output checked, XorTrain's weights
+#                       CRC compared with the host's by make test
 #                       (tests/arduino/build_sketches.sh); log in
 #                       $(BUILDDIR)/arduino.log. Part of make test-avr.
 
@@ -26,7 +29,7 @@ arduino: ## the Arduino library folder and zip in $(BUILDDIR)/arduino, generated
 	@sh tools/scripts/arduino_package.sh $(ARD_OUT) "$(TINYMLP_SRC_NAMES)"
 
 ifeq ($(AVR_TOOLS_OK),yes)
-test-arduino: arduino ## the Arduino example sketches built for the Uno (flash, RAM); XorTrain run under simavr
+test-arduino: arduino ## the Arduino example sketches built for the Uno (stand-in core, arduino-builder), run under simavr
 	@mkdir -p $(BUILDDIR)/arduino-build
 	@sh tests/arduino/build_sketches.sh $(ARD_PKG) $(BUILDDIR)/arduino-build $(ARD_LOG) $(AVR_TIMEOUT) \
 	    | grep -v 'XorTrain: epoch'; rc=$$?; \

@@ -1,18 +1,24 @@
 #!/bin/sh
 # SPDX-License-Identifier: MIT
 # Builds every example sketch of the generated Arduino library for the Uno
-# the way the Arduino AVR core's platform.txt (1.8.x) does, with avr-gcc
-# and avr-g++ against a minimal stand-in for the core (tests/arduino/core:
-# Debian's arduino-builder stops in the real core's WString.cpp with
-# gcc-avr 5.4): the library's .c files as C (gnu11), the sketch as C++
-# (gnu++11) with <Arduino.h> included first, -Os, -flto, --gc-sections,
-# plus -Wall -Wextra -Werror. Prints each sketch's flash and RAM
-# (avr-size: text + data, data + bss) and fails past the Uno's 32256 bytes
-# of flash (32 KB less the boot loader) or 2048 of RAM. Then XorTrain is
-# built once more to stop after setup() and run under simavr: its four
-# outputs must be right and its weights CRC is written as a weights-hash
-# line (run small-xor, the same net, data and seed as tests/test_small.c),
-# for make test to compare with every other target's.
+# and runs it under simavr, in two ways.
+#
+# 1. As the Arduino AVR core's platform.txt (1.8.x) builds, with avr-gcc and
+#    avr-g++ against a minimal stand-in for the core (tests/arduino/core;
+#    needs no Arduino package): the library's .c files as C (gnu11), the
+#    sketch as C++ (gnu++11) with <Arduino.h> included first, -Os, -flto,
+#    --gc-sections, plus -Wall -Wextra -Werror. Each sketch's flash and RAM
+#    (avr-size: text + data, data + bss) must fit the Uno (32256 bytes of
+#    flash, 32 KB less the boot loader; 2048 of RAM).
+# 2. Where Debian's arduino-builder and arduino-core-avr are installed, with
+#    arduino-builder against the real core (its own size check).
+#
+# Each image runs under simavr until its last line: XorTrain's four outputs
+# must be right and its weights CRC is written as a weights-hash line (run
+# small-xor: the same net, data and seed as tests/test_small.c) for make
+# test to compare with every other target's; SensorClassifier's fine-tuning
+# must classify every new sample right; ExportedModel must name the three
+# flowers' species.
 # Writes LOG ("N passed, M failed"); exit status 0 if all passed.
 #
 # usage: build_sketches.sh PKG OUTDIR LOG TIMEOUT
@@ -26,6 +32,9 @@ ldflags="-Os -g -flto -fuse-linker-plugin -Wl,--gc-sections -mmcu=$mcu"
 core=tests/arduino/core
 passed=0 failed=0
 : > "$log"
+# simavr shows the UART's lines in colour, the CR of println as ".", and
+# ends each line with "." of its own: both dots and the colour go.
+esc=$(printf '\033')
 say() { echo "$*" | tee -a "$log"; }
 
 # $1 = sketch name, $2 = extra flags, $3 = output folder
@@ -62,26 +71,124 @@ for d in "$pkg"/examples/*/; do
     fi
 done
 
-# XorTrain's training run under simavr.
-if build XorTrain -DTMLP_STANDIN_STOP "$out/XorTrain-run" > "$out/XorTrain-run.build.log" 2>&1; then
-    # simavr shows the UART's lines in colour, the CR of println as ".", and
-    # ends each line with "." of its own: both dots and the colour go.
-    esc=$(printf '\033')
-    timeout "$tmo" simavr -m $mcu -f 16000000 "$out/XorTrain-run/XorTrain.elf" 2>&1 >/dev/null \
-        | sed "s/$esc\[[0-9;]*m//g; s/\.\.\$//" | grep -v '^$' > "$out/XorTrain.out"
-    sed 's/^/  XorTrain: /' "$out/XorTrain.out" | tee -a "$log"
-    right=$(grep -c '^0 xor 0 -> 0\.\|^0 xor 1 -> 0\.9\|^1 xor 0 -> 0\.9\|^1 xor 1 -> 0\.' "$out/XorTrain.out")
-    crc=$(sed -n 's/^weights crc32 \([0-9a-f]\{8\}\)$/\1/p' "$out/XorTrain.out")
+# $1 = ELF, $2 = output file, $3 = the line that ends the run. Runs the
+# image under simavr until that line is out (the real core's loop() never
+# returns; the stand-in's stops by itself), at most $tmo seconds; the
+# output is cleaned of simavr's colours and dots.
+run_sim() {
+    timeout "$tmo" simavr -m $mcu -f 16000000 "$1" 2> "$2.raw" >/dev/null &
+    sim=$!
+    n=0
+    while [ $n -lt "$tmo" ] && kill -0 $sim 2>/dev/null && ! grep -q "$3" "$2.raw"; do
+        sleep 1
+        n=$((n + 1))
+    done
+    kill $sim 2>/dev/null
+    wait $sim 2>/dev/null
+    sed "s/$esc\[[0-9;]*m//g; s/\.\.\$//" "$2.raw" | grep -v '^$\|^Loaded' > "$2"
+}
+
+# $1 = label, $2 = output of XorTrain, $3 = config name for its hash line.
+# Its four outputs must be on the right side of 0.5 and its weights CRC is
+# written as a weights-hash line.
+check_xor() {
+    sed "s/^/  $1: /" "$2" | grep -v ': epoch' | tee -a "$log" > /dev/null
+    right=$(grep -c '^0 xor 0 -> 0\.\|^0 xor 1 -> 0\.9\|^1 xor 0 -> 0\.9\|^1 xor 1 -> 0\.' "$2")
+    crc=$(sed -n 's/^weights crc32 \([0-9a-f]\{8\}\)$/\1/p' "$2")
     if [ "$right" = 4 ] && [ -n "$crc" ]; then
         passed=$((passed + 1))
-        echo "weights-hash arduino-uno-xortrain $crc small-xor" >> "$log"
+        say "arduino $1 under simavr: the four outputs right, weights crc32 $crc"
+        echo "weights-hash $3 $crc small-xor" >> "$log"
     else
         failed=$((failed + 1))
-        say "FAIL arduino XorTrain under simavr: outputs right: $right of 4, crc '$crc'"
+        say "FAIL arduino $1 under simavr: outputs right: $right of 4, crc '$crc'"
     fi
+}
+
+# $1 = label, $2 = output of SensorClassifier: after the fine-tuning every
+# new sample is classified right, and before it not.
+check_sensor() {
+    sed "s/^/  $1: /" "$2" | tee -a "$log" > /dev/null
+    if grep -q '^before fine-tuning: old samples [0-9]*%, new samples [0-9]%\|^before fine-tuning: old samples [0-9]*%, new samples [0-9][0-9]%' "$2" &&
+        grep -q '^after fine-tuning: old samples [0-9]*%, new samples 100%$' "$2"; then
+        passed=$((passed + 1))
+        say "arduino $1 under simavr: fine-tuning brings the new samples to 100%"
+    else
+        failed=$((failed + 1))
+        say "FAIL arduino $1 under simavr: see $2"
+    fi
+}
+
+# $1 = label, $2 = output of ExportedModel: the three flowers' species.
+check_model() {
+    sed "s/^/  $1: /" "$2" | tee -a "$log" > /dev/null
+    if grep -q '^flower 0: setosa' "$2" && grep -q '^flower 1: versicolor' "$2" &&
+        grep -q '^flower 2: virginica' "$2"; then
+        passed=$((passed + 1))
+        say "arduino $1 under simavr: the three flowers classified right"
+    else
+        failed=$((failed + 1))
+        say "FAIL arduino $1 under simavr: see $2"
+    fi
+}
+
+# $1 = sketch, $2 = label, $3 = its output, $4 = config name for a hash line.
+check_run() {
+    case $1 in
+    XorTrain) check_xor "$2" "$3" "$4" ;;
+    SensorClassifier) check_sensor "$2" "$3" ;;
+    *) check_model "$2" "$3" ;;
+    esac
+}
+SIM_END='weights crc32\|after fine-tuning\|flower 2'
+
+# The sketches run under simavr, built to stop after setup().
+for name in XorTrain SensorClassifier ExportedModel; do
+    if build $name -DTMLP_STANDIN_STOP "$out/$name-run" > "$out/$name-run.build.log" 2>&1; then
+        run_sim "$out/$name-run/$name.elf" "$out/$name.out" "$SIM_END"
+        check_run $name "$name (stand-in core)" "$out/$name.out" arduino-uno-xortrain
+    else
+        failed=$((failed + 1))
+        say "FAIL arduino $name (simavr build): see $out/$name-run.build.log"
+    fi
+done
+
+# The same with the Arduino build itself, where Debian's arduino-builder and
+# arduino-core-avr are installed: each sketch compiled against the real
+# core, and XorTrain's image run under simavr. The core 1.8.7 expects a newer
+# avr-gcc than Debian's 5.4, whose <float.h> gives C++ no DECIMAL_DIG (the
+# core's WString.cpp uses it); one preference supplies it.
+ab_core=/usr/share/arduino/hardware/arduino/avr
+if command -v arduino-builder >/dev/null 2>&1 && [ -f $ab_core/platform.txt ]; then
+    abs=$(cd "$out" && pwd) # arduino-builder wants absolute paths
+    ab_libs=$abs/ab-libs
+    rm -rf "$ab_libs" && mkdir -p "$ab_libs" && cp -r "$pkg" "$ab_libs/"
+    for d in "$pkg"/examples/*/; do
+        name=$(basename "$d")
+        bp=$abs/ab-$name
+        rm -rf "$bp" && mkdir -p "$bp"
+        if timeout 600 arduino-builder -compile -hardware /usr/share/arduino/hardware \
+                -hardware /usr/share/arduino-builder -tools /usr/bin -libraries "$ab_libs" \
+                -fqbn arduino:avr:uno -prefs=compiler.cpp.extra_flags=-DDECIMAL_DIG=__DECIMAL_DIG__ \
+                -build-path "$bp" "$ab_libs/tinymlp/examples/$name/$name.ino" > "$bp.log" 2>&1; then
+            flash=$(sed -n 's/^Sketch uses \([0-9]*\) bytes.*/\1/p' "$bp.log")
+            ram=$(sed -n 's/^Global variables use \([0-9]*\) bytes.*/\1/p' "$bp.log")
+            passed=$((passed + 1))
+            say "arduino $name uno flash=$flash ram=$ram (arduino-builder, arduino-core-avr): ok"
+        else
+            failed=$((failed + 1))
+            tail -20 "$bp.log"
+            say "FAIL arduino $name with arduino-builder (log: $bp.log)"
+        fi
+    done
+    for name in XorTrain SensorClassifier ExportedModel; do
+        elf=$abs/ab-$name/$name.ino.elf
+        [ -f "$elf" ] || continue
+        run_sim "$elf" "$out/ab-$name.out" "$SIM_END"
+        check_run $name "$name (arduino-builder)" "$out/ab-$name.out" arduino-builder-uno-xortrain
+    done
 else
-    failed=$((failed + 1))
-    say "FAIL arduino XorTrain (simavr build): see $out/XorTrain-run.build.log"
+    say "SKIPPED arduino-builder builds: arduino-builder or arduino-core-avr not installed (apt-get install arduino-builder arduino-core-avr arduino-ctags)"
 fi
 echo "$passed passed, $failed failed" >> "$log"
 [ "$failed" -eq 0 ]

@@ -29,7 +29,7 @@ void setup()
     Serial.begin(115200);
     tmlp_status_t st = iris_init(&net, arena, sizeof arena);
     if (st != TMLP_OK) {
-        Serial.print("init error ");
+        Serial.print(F("init error "));
         Serial.println((int)st);
         return;
     }
@@ -38,17 +38,17 @@ void setup()
         uint32_t label = 0;
         st = iris_predict(&net, FLOWERS[i], p, &label);
         if (st != TMLP_OK) {
-            Serial.print("predict error ");
+            Serial.print(F("predict error "));
             Serial.println((int)st);
             return;
         }
-        Serial.print("flower ");
+        Serial.print(F("flower "));
         Serial.print(i);
-        Serial.print(": ");
+        Serial.print(F(": "));
         Serial.print(SPECIES[label]);
-        Serial.print(" (p = ");
+        Serial.print(F(" (p = "));
         Serial.print(p[label], 3);
-        Serial.println(")");
+        Serial.println(F(")"));
     }
 }
 

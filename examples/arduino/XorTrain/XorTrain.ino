@@ -9,7 +9,7 @@
  * code prints the same CRC (0b795585).
  *
  * RAM: the net's arena is 272 bytes (TMLP_MLP2_BYTES below), the handle
- * (tmlp_net_t) 177 bytes on the AVR. Open the Serial Monitor at 115200 baud. */
+ * (tmlp_net_t) 177 bytes on the AVR; the strings stay in flash (F()). Open the Serial Monitor at 115200 baud. */
 #include <tinymlp.h>
 
 static const float XOR_IN[4][2] = {{0, 0}, {0, 1}, {1, 0}, {1, 1}};
@@ -19,12 +19,12 @@ static float arena[TMLP_MLP2_BYTES(2, 4, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAI
 static tmlp_net_t net;
 
 /* Stops here on an error: prints the status code. */
-static void check(tmlp_status_t st, const char *what)
+static void check(tmlp_status_t st, const __FlashStringHelper *what)
 {
     if (st != TMLP_OK) {
-        Serial.print("error ");
+        Serial.print(F("error "));
         Serial.print((int)st);
-        Serial.print(" in ");
+        Serial.print(F(" in "));
         Serial.println(what);
         for (;;) {
         }
@@ -58,9 +58,9 @@ void setup()
     tmlp_opts_t opts;
     memset(&opts, 0, sizeof opts);
     opts.optim = &optim;
-    check(tmlp_net_init(&net, &desc, &opts, arena, sizeof arena, NULL), "init");
-    check(tmlp_rng_seed(&rng, 7u), "seed");
-    check(tmlp_net_init_weights(&net, &init, &rng), "weights");
+    check(tmlp_net_init(&net, &desc, &opts, arena, sizeof arena, NULL), F("init"));
+    check(tmlp_rng_seed(&rng, 7u), F("seed"));
+    check(tmlp_net_init_weights(&net, &init, &rng), F("weights"));
 
     t0 = millis();
     for (int epoch = 1; epoch <= 300; epoch++) {
@@ -69,33 +69,33 @@ void setup()
             tmlp_target_t t;
             t.values = &XOR_OUT[k];
             t.label = 0;
-            check(tmlp_net_forward(&net, XOR_IN[k], NULL), "forward");
-            check(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, &l), "backward");
+            check(tmlp_net_forward(&net, XOR_IN[k], NULL), F("forward"));
+            check(tmlp_net_backward(&net, TMLP_LOSS_BCE, &t, &l), F("backward"));
             loss += l;
         }
-        check(tmlp_net_step(&net), "step");
+        check(tmlp_net_step(&net), F("step"));
         if (epoch % 50 == 0) {
-            Serial.print("epoch ");
+            Serial.print(F("epoch "));
             Serial.print(epoch);
-            Serial.print(" loss ");
+            Serial.print(F(" loss "));
             Serial.println(loss / 4.0f, 5);
         }
     }
-    Serial.print("trained in ");
+    Serial.print(F("trained in "));
     Serial.print(millis() - t0);
-    Serial.println(" ms");
+    Serial.println(F(" ms"));
 
     for (int k = 0; k < 4; k++) {
         float y;
-        check(tmlp_net_forward(&net, XOR_IN[k], &y), "forward");
+        check(tmlp_net_forward(&net, XOR_IN[k], &y), F("forward"));
         Serial.print((int)XOR_IN[k][0]);
-        Serial.print(" xor ");
+        Serial.print(F(" xor "));
         Serial.print((int)XOR_IN[k][1]);
-        Serial.print(" -> ");
+        Serial.print(F(" -> "));
         Serial.println(y, 4);
     }
-    check(tmlp_net_crc32(&net, &crc), "crc");
-    Serial.print("weights crc32 ");
+    check(tmlp_net_crc32(&net, &crc), F("crc"));
+    Serial.print(F("weights crc32 "));
     char hex[9];
     for (int i = 7; i >= 0; i--) {
         hex[i] = "0123456789abcdef"[crc & 0xfu];

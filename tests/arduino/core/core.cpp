@@ -53,6 +53,15 @@ void StandInSerial::print(const char *s)
     }
 }
 
+void StandInSerial::print(const __FlashStringHelper *s)
+{
+    const char *p = reinterpret_cast<const char *>(s);
+    char c;
+    while ((c = (char)pgm_read_byte(p++)) != '\0') {
+        put(c);
+    }
+}
+
 void StandInSerial::print(char c)
 {
     put(c);
