@@ -225,7 +225,7 @@ tmlp_status_t tmlp_optim_step(const tmlp_optim_t *opt, float *w, const float *g,
  * its fields are private (defined at the end of this header). */
 typedef struct tmlp_net tmlp_net_t;
 
-/* How a net is built: three independent choices. Zero-initialise, then set
+/* How a net is built: independent choices. Zero-initialise, then set
  * what differs from the default; all zeros (or a NULL tmlp_opts_t *) is an
  * inference net whose parameters live in the arena. */
 typedef struct {
@@ -255,6 +255,17 @@ typedef struct {
      * a scaling nobody gave it. */
     const float *in_offset;
     const float *in_scale;
+    /* Training with the gradient buffer only: 1 = every tmlp_net_step
+     * computes the L2 norm of the mean gradient, for tmlp_net_grad_norm().
+     * 0 (the default): the norm is computed only where the step needs it
+     * (clipping; the training loop's grad_tol asks for it itself), which
+     * saves a pass of squares over the gradient; these are subnormal late
+     * in training, and arithmetic on subnormal floats is slow on x86. The
+     * step's results are the same either way, its errors too: a step whose
+     * norm would not be finite is refused (TMLP_ERR_NUMERIC) whether or not
+     * it is computed (a bound from the largest element decides, and the
+     * norm is computed only when the bound cannot). */
+    uint8_t grad_norm;
 } tmlp_opts_t;
 
 /* Parameters (floats) of one dense layer: weights [n_out][n_in] then biases. */
@@ -540,8 +551,9 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
 tmlp_status_t tmlp_net_zero_grad(tmlp_net_t *net) TMLP_NODISCARD;
 
 /* L2 norm of the mean gradient of the last successful step (before
- * clipping). Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (the last step was a
- * fused tmlp_net_train_sample step, which does not compute it). */
+ * clipping). Errors: TMLP_ERR_ARG, TMLP_ERR_STATE (the last step did not
+ * compute it: a fused tmlp_net_train_sample step, or a step of a net built
+ * without tmlp_opts_t.grad_norm and without clipping). */
 tmlp_status_t tmlp_net_grad_norm(const tmlp_net_t *net, float *norm) TMLP_NODISCARD;
 
 /* Index of the largest of y[0..n) (the first one on ties). Errors: TMLP_ERR_ARG. */
@@ -601,8 +613,9 @@ struct tmlp_net {
     uint8_t slots;          /* optimizer state vectors */
     uint8_t bounds_known;   /* wbound and vbound hold (tmlp_net_train_sample) */
     uint8_t scale_given;    /* input scaling: 1 once given (init, set, load) */
+    uint8_t want_norm;      /* tmlp_opts_t.grad_norm */
     float grad_norm; /* L2 norm of the mean gradient used by the last step; < 0
-                        after a fused step, which does not compute it */
+                        when the step did not compute it */
     float wbound;    /* >= every |trainable parameter|, when bounds_known */
     float vbound;    /* >= every |momentum value|, when bounds_known */
     uint32_t magic;  /* a fixed marker once an init succeeded; anything else

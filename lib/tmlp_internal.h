@@ -211,6 +211,10 @@ tmlp_status_t tmlp_i_sample_loss(const tmlp_net_t *net, tmlp_loss_t loss,
 /* Training nets: zeroes gradients and optimizer state, clears the step and
  * batch counters. No effect on an inference net. */
 void tmlp_i_reset_training(tmlp_net_t *net);
+/* tmlp_net_step, computing the gradient norm if want_norm (else
+ * net->grad_norm becomes -1, unknown); the training loop asks for it when
+ * its grad_tol rule needs it. */
+tmlp_status_t tmlp_i_net_step(tmlp_net_t *net, int want_norm);
 /* tmlp_net_zero_grad without the checks: forgets the accumulated gradient
  * of a net with a gradient buffer; no effect on any other net. */
 void tmlp_i_zero_grad(tmlp_net_t *net);

@@ -33,10 +33,10 @@ static inline int tmlp_i_sgd_plain(const tmlp_i_step_ctx_t *c)
  * returns 1 if every new value is finite; commit = 1: stores them. */
 int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v, size_t n,
                    int commit);
-/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
- * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
- * every new value is finite. */
+/* Dry run of plain SGD: sets *ok to 1 if every new value is finite; with
+ * sumsq also the gradient norm's sum: returns sum_i (g[i] gscale)^2 in the
+ * order of tmlp_i_sumsq_scaled() (else 0). */
 float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
-                           const float *v, size_t n, int *ok);
+                           const float *v, size_t n, int sumsq, int *ok);
 
 #endif

@@ -78,11 +78,17 @@ tmlp_desc_t mlp2(uint16_t n_in, uint16_t hidden, uint16_t n_out, uint8_t act_h, 
 void seeded_net(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_optim_t *o, float *arena,
                 size_t bytes, uint32_t seed, uint8_t init_bias)
 {
+    seeded_net_opts(net, d, &(tmlp_opts_t){.optim = o}, arena, bytes, seed, init_bias);
+}
+
+void seeded_net_opts(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_opts_t *opts, float *arena,
+                     size_t bytes, uint32_t seed, uint8_t init_bias)
+{
     tmlp_init_t init;
     tmlp_rng_t rng;
     memset(&init, 0, sizeof init);
     init.init_bias = init_bias;
-    CHECK_OK(tmlp_net_init(net, d, &(tmlp_opts_t){.optim = o}, arena, bytes, NULL));
+    CHECK_OK(tmlp_net_init(net, d, opts, arena, bytes, NULL));
     CHECK_OK(tmlp_rng_seed(&rng, seed));
     CHECK_OK(tmlp_net_init_weights(net, &init, &rng));
 }

@@ -55,6 +55,9 @@ tmlp_desc_t mlp2(uint16_t n_in, uint16_t hidden, uint16_t n_out, uint8_t act_h, 
  * too if init_bias) from a generator seeded with seed. */
 void seeded_net(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_optim_t *o, float *arena,
                 size_t bytes, uint32_t seed, uint8_t init_bias);
+/* The same with the given build options (opts->optim the optimizer). */
+void seeded_net_opts(tmlp_net_t *net, const tmlp_desc_t *d, const tmlp_opts_t *opts, float *arena,
+                     size_t bytes, uint32_t seed, uint8_t init_bias);
 
 /* Data sources over the first n samples of arrays: inputs X[n][n_in] and
  * class labels (uint32_t or uint8_t) or target vectors Y[n][n_out]. The

@@ -203,8 +203,53 @@ static int stop_at_epoch_3(void *ctx, const tmlp_epoch_info_t *info)
     uint32_t *calls = (uint32_t *)ctx;
     (*calls)++;
     CHECK(info->epoch == *calls);
-    CHECK(info->train_loss > 0.0f && info->lr > 0.0f && info->grad_norm > 0.0f);
+    /* The net does not ask for the gradient norm, nor does this loop
+     * (no grad_tol): unknown, -1. */
+    CHECK(info->train_loss > 0.0f && info->lr > 0.0f && info->grad_norm == -1.0f);
     return info->epoch == 3u;
+}
+
+/* The gradient norm is computed when asked: by the net (opts.grad_norm)
+ * or by the loop's grad_tol. Either way the weights are the same bits. */
+TMLP_TEST(loop_norm_only_when_asked)
+{
+    static float arena2[sizeof g_arena / sizeof(float)];
+    tmlp_desc_t d = mlp2(4, 8, 3, TMLP_ACT_TANH, TMLP_ACT_SOFTMAX);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.1f, 0.9f);
+    tmlp_net_t plain, asked;
+    tmlp_trainer_t tr;
+    tmlp_train_cfg_t c = base_cfg();
+    tmlp_train_result_t r1, r2;
+    uint32_t h1 = 0, h2 = 0;
+    float norm = 0.0f;
+    c.max_epochs = 3;
+    seeded_net(&plain, &d, &o, g_arena, sizeof g_arena, 3, 0);
+    seeded_net_opts(&asked, &d, &(tmlp_opts_t){.optim = &o, .grad_norm = 1}, arena2,
+                    sizeof arena2, 3, 0);
+    CHECK_OK(tmlp_train(&tr, &plain, &g_data, &c, &r1));
+    CHECK_OK(tmlp_train(&tr, &asked, &g_data, &c, &r2));
+    CHECK(r1.grad_norm == -1.0f && r2.grad_norm > 0.0f);
+    CHECK_ERR(tmlp_net_grad_norm(&plain, &norm), TMLP_ERR_STATE);
+    CHECK_OK(tmlp_net_grad_norm(&asked, &norm));
+    CHECK_BITS(norm, r2.grad_norm);
+    CHECK_OK(tmlp_net_crc32(&plain, &h1));
+    CHECK_OK(tmlp_net_crc32(&asked, &h2));
+    CHECK(h1 == h2);
+    /* grad_tol needs the norm: the loop computes it for its rule. */
+    c.max_epochs = 1;
+    c.grad_tol = 1e-9f;
+    CHECK_OK(tmlp_train(&tr, &plain, &g_data, &c, &r1));
+    CHECK(r1.grad_norm > 0.0f);
+    /* The option needs an optimizer and a gradient buffer. */
+    CHECK_ERR(tmlp_net_init(&plain, &d, &(tmlp_opts_t){.grad_norm = 1}, g_arena, sizeof g_arena,
+                            NULL),
+              TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_init(&plain, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = 1, .grad_norm = 1},
+                            g_arena, sizeof g_arena, NULL),
+              TMLP_ERR_ARG);
+    CHECK_ERR(tmlp_net_init(&plain, &d, &(tmlp_opts_t){.optim = &o, .grad_norm = 2}, g_arena,
+                            sizeof g_arena, NULL),
+              TMLP_ERR_ARG);
 }
 
 TMLP_TEST(each_stopping_rule_reports_itself)
@@ -472,6 +517,7 @@ void suite_loop(void)
     RUN(orders_are_reproducible_permutations);
     RUN(loop_hash_same_for_one_call_and_incremental);
     RUN(each_stopping_rule_reports_itself);
+    RUN(loop_norm_only_when_asked);
     RUN(batches_equal_hand_batches);
     RUN(divergence_stops_with_finite_weights);
     RUN(schedules_follow_their_formulas);

@@ -329,8 +329,50 @@ TMLP_TEST(net_step_uses_mean_gradient)
     CHECK_BITS(q[0], 3.5f);
 }
 
+/* A step whose gradient norm would overflow is refused, whether or not the
+ * norm is computed (tmlp_optim_step never keeps it): every element of
+ * 3e38 gives a norm of 6e38; with 1e38 the bound from the largest element
+ * (2 sqrt(4) 1e38 = 4e38) cannot prove it finite, the norm is computed, 2e38,
+ * and the step goes on; with 1e37 the bound proves it. */
+TMLP_TEST(step_refuses_an_overflowing_norm_without_keeping_it)
+{
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 1e-30f, 0.0f);
+    float w[4] = {1.0f, 2.0f, 3.0f, 4.0f}, g[4];
+    uint32_t step = 0, k;
+    for (k = 0; k < 4u; k++) {
+        g[k] = 3e38f;
+    }
+    CHECK_ERR(tmlp_optim_step(&o, w, g, NULL, 4, &step), TMLP_ERR_NUMERIC);
+    CHECK(w[0] == 1.0f && w[3] == 4.0f && step == 0u);
+    for (k = 0; k < 4u; k++) {
+        g[k] = 1e38f;
+    }
+    CHECK_OK(tmlp_optim_step(&o, w, g, NULL, 4, &step));
+    CHECK_BITS(w[0], 1.0f - 1e-30f * 1e38f);
+    for (k = 0; k < 4u; k++) {
+        g[k] = 1e37f;
+    }
+    CHECK_OK(tmlp_optim_step(&o, w, g, NULL, 4, &step));
+    CHECK(step == 2u);
+    /* A non-finite element: refused as before. */
+    g[2] = pinf();
+    CHECK_ERR(tmlp_optim_step(&o, w, g, NULL, 4, &step), TMLP_ERR_NUMERIC);
+    g[2] = qnan();
+    CHECK_ERR(tmlp_optim_step(&o, w, g, NULL, 4, &step), TMLP_ERR_NUMERIC);
+    /* Momentum and EMA take the same rule. */
+    o = make_opt(TMLP_OPT_EMA, 1e-30f, 0.5f);
+    {
+        float st[4] = {0.0f, 0.0f, 0.0f, 0.0f};
+        for (k = 0; k < 4u; k++) {
+            g[k] = 3e38f;
+        }
+        CHECK_ERR(tmlp_optim_step(&o, w, g, st, 4, &step), TMLP_ERR_NUMERIC);
+    }
+}
+
 void suite_optim(void)
 {
+    RUN(step_refuses_an_overflowing_norm_without_keeping_it);
     RUN(sgd_plain_and_decimal);
     RUN(sgd_momentum_first_step_is_gradient);
     RUN(sgd_momentum_constant_gradient_decimal);

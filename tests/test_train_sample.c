@@ -154,10 +154,17 @@ TMLP_TEST(train_sample_unfusable_optimizers_take_the_checked_path)
     o.lr = 0.01f;
     make_pair(&ref, &fused, &d, &o);
     CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 20));
-    /* The checked path computes the norm. */
+    /* The checked path computes the norm when the nets ask for it. */
+    CHECK_ERR(tmlp_net_grad_norm(&ref, &norm_ref), TMLP_ERR_STATE);
+    seeded_net_opts(&ref, &d, &(tmlp_opts_t){.optim = &o, .grad_norm = 1}, g_ref_arena,
+                    sizeof g_ref_arena, 77, 1);
+    seeded_net_opts(&fused, &d, &(tmlp_opts_t){.optim = &o, .grad_norm = 1}, g_fused_arena,
+                    sizeof g_fused_arena, 77, 1);
+    CHECK(run_pair(&ref, &fused, TMLP_LOSS_CE, 20));
     CHECK_OK(tmlp_net_grad_norm(&ref, &norm_ref));
     CHECK_OK(tmlp_net_grad_norm(&fused, &norm_fused));
     CHECK_BITS(norm_ref, norm_fused);
+    CHECK(norm_ref > 0.0f);
 }
 
 /* 2 inputs -> 1 sigmoid output: with BCE, delta = y - t. */
@@ -172,7 +179,10 @@ static void tiny_net_mode(tmlp_net_t *net, int no_grad, float lr, const float w[
     tmlp_desc_t d = tiny_desc();
     tmlp_optim_t o = s_opt(0.9f, 0.0f);
     o.lr = lr;
-    CHECK_OK(tmlp_net_init(net, &d, &(tmlp_opts_t){.optim = &o, .no_grad_buffer = (uint8_t)no_grad},
+    /* With the gradient buffer the net also keeps the norm of each step. */
+    CHECK_OK(tmlp_net_init(net, &d,
+                           &(tmlp_opts_t){.optim = &o, .no_grad_buffer = (uint8_t)no_grad,
+                                          .grad_norm = (uint8_t)!no_grad},
                            g_fused_arena, sizeof g_fused_arena, NULL));
     CHECK_OK(tmlp_net_set_params(net, w, 3));
 }

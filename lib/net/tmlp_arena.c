@@ -225,12 +225,13 @@ tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
 tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opts,
                                  tmlp_i_mode_t *mode, uint32_t *slots)
 {
-    static const tmlp_opts_t none = {NULL, NULL, 0, 0, NULL, NULL};
+    static const tmlp_opts_t none = {NULL, NULL, 0, 0, NULL, NULL, 0};
     size_t n_frozen;
     tmlp_status_t st;
     const tmlp_opts_t *o = opts != NULL ? opts : &none;
     *slots = 0;
-    if (desc == NULL || o->no_grad_buffer > 1u || (o->no_grad_buffer && o->optim == NULL)) {
+    if (desc == NULL || o->no_grad_buffer > 1u || (o->no_grad_buffer && o->optim == NULL) ||
+        o->grad_norm > 1u || (o->grad_norm && (o->optim == NULL || o->no_grad_buffer))) {
         return TMLP_ERR_ARG;
     }
     st = tmlp_desc_check(desc, NULL);

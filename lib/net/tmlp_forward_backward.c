@@ -227,7 +227,12 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_step(tmlp_net_t *net)
 {
-    float norm = 0.0f;
+    return tmlp_i_net_step(net, net != NULL && net->want_norm);
+}
+
+/* See tmlp_internal.h. */
+tmlp_status_t tmlp_i_net_step(tmlp_net_t *net, int want_norm)
+{
     tmlp_status_t st = tmlp_i_net_check(net);
     if (st != TMLP_OK) {
         return st;
@@ -242,11 +247,13 @@ tmlp_status_t tmlp_net_step(tmlp_net_t *net)
     /* The commit pass also zeroes the gradient sums for the next batch. */
     st = tmlp_i_optim_apply_zero(&net->opt, net->train_params, net->grad,
                                  1.0f / (float)net->batch_count, net->opt_state, (size_t)net->n_train,
-                                 net->steps, &norm);
+                                 net->steps, want_norm ? &net->grad_norm : NULL);
     if (st != TMLP_OK) {
-        return st;
+        return st; /* the norm is written only on success */
     }
-    net->grad_norm = norm;
+    if (!want_norm) {
+        net->grad_norm = -1.0f; /* unknown: not computed */
+    }
     tmlp_i_forget_bounds(net);
     if (net->steps < UINT32_MAX) {
         net->steps++;

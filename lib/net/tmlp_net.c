@@ -144,6 +144,9 @@ tmlp_status_t tmlp_net_init(tmlp_net_t *net, const tmlp_desc_t *desc, const tmlp
     }
     assemble(net, desc, mode, opts != NULL ? opts->optim : NULL, slots, params, (float *)arena,
              &lay);
+    if (opts != NULL) {
+        net->want_norm = opts->grad_norm;
+    }
     if (tmlp_i_desc_scaled(desc) && opts != NULL && opts->in_offset != NULL) {
         memcpy(net->in_offset, opts->in_offset, desc->n_in * sizeof(float));
         memcpy(net->in_scale, opts->in_scale, desc->n_in * sizeof(float));

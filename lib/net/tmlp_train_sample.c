@@ -193,7 +193,7 @@ tmlp_status_t tmlp_net_train_sample(tmlp_net_t *net, const float *x, tmlp_loss_t
         /* The checked path; on failure, no gradient stays behind. */
         st = tmlp_net_backward(net, loss, target, NULL);
         if (st == TMLP_OK) {
-            st = tmlp_net_step(net);
+            st = tmlp_i_net_step(net, net->want_norm);
         }
         if (st != TMLP_OK) {
             tmlp_i_zero_grad(net);

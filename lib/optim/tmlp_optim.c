@@ -6,12 +6,16 @@
  * storing it and checks that it is finite, then a commit pass computes the
  * same values again and stores them (and, for a net, zeroes the gradient).
  * Both passes run the same float operations, so they agree bit for bit. The
- * gradient norm needs its own pass before the updates only when clipping is
- * configured; otherwise the dry run of plain SGD (with or without momentum,
- * the common case) computes it alongside, in the same order as
- * tmlp_i_sumsq_scaled(). The SGD loops are in tmlp_optim_sgd.c. */
+ * gradient norm is computed only when something needs it: clipping, or a
+ * caller that asks (tmlp_opts_t.grad_norm, the loop's grad_tol). Clipping
+ * needs its own pass before the updates; otherwise the dry run of plain SGD
+ * (with or without momentum, the common case) computes it alongside, in the
+ * same order as tmlp_i_sumsq_scaled(). Whether or not it is computed, a
+ * step whose norm would not be finite is refused (norm_bound()). The SGD
+ * loops are in tmlp_optim_sgd.c. */
 #include "tmlp_optim.h"
 
+#include <float.h>
 #include <string.h>
 
 static int in_unit(float x) /* 0 <= x < 1 */
@@ -201,29 +205,69 @@ static float grad_norm(const float *g, float gscale, size_t n)
     return m * tmlp_i_sqrtf(tmlp_i_sumsq_scaled(g, gscale / m, n));
 }
 
-/* The step; gz is g (zeroed on success) or NULL. */
+/* Whether grad_norm(g, gscale, n) is finite, told without computing it
+ * where a bound can: 1 finite, 0 not (an element is not finite), -1 the
+ * bound cannot tell (then the caller computes it). The norm is at most
+ * sqrt(n) m, m = max |g[i] gscale| (in grad_norm's scaled fallback every
+ * square is at most 1 and their sum at most n, give or take rounding), so
+ * m 2^(k+1) < FLT_MAX with 4^k >= n is enough: a power of two, exact, no
+ * square root. m comes from the bits alone, with no arithmetic on
+ * subnormal values. */
+static int norm_bound(const float *g, float gscale, size_t n)
+{
+    uint32_t m = tmlp_i_abs_max_bits(g, n), k = 0;
+    if (m >= 0x7f800000u) {
+        return 0;
+    }
+    while (k < 32u && ((uint64_t)1 << (2u * k)) < (uint64_t)n) {
+        k++;
+    }
+    /* 2^(k+1): k + 1 <= 33, a normal float's exponent */
+    return tmlp_i_bits_float(m) * gscale * tmlp_i_bits_float((127u + k + 1u) << 23) < FLT_MAX
+               ? 1
+               : -1;
+}
+
+/* The step; gz is g (zeroed on success) or NULL; norm receives the
+ * gradient norm, or is NULL when nobody needs it (then it is computed only
+ * for clipping). The same new values and the same refusals either way. */
 static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, float *gz,
                            float gscale, float *state, size_t n, uint32_t step, float *norm)
 {
     tmlp_i_step_ctx_t c;
     uint32_t slots = 0;
-    float nrm;
+    float nrm = -1.0f;
     (void)tmlp_i_optim_check(opt, &slots);
     ctx_init(&c, opt, slots, gscale, step);
     if (!(opt->clip_norm > 0.0f) && tmlp_i_sgd_plain(&c)) {
         int ok = 0;
-        nrm = tmlp_i_sqrtf(tmlp_i_sgd_plain_dry(&c, w, g, state, n, &ok));
-        if (!tmlp_i_isfinite(nrm)) {
-            /* Overflowed sum of squares or a non-finite gradient. */
-            nrm = grad_norm(g, gscale, n);
+        if (norm != NULL) {
+            nrm = tmlp_i_sqrtf(tmlp_i_sgd_plain_dry(&c, w, g, state, n, 1, &ok));
+            if (!tmlp_i_isfinite(nrm)) {
+                /* Overflowed sum of squares or a non-finite gradient. */
+                nrm = grad_norm(g, gscale, n);
+            }
+            ok = ok && tmlp_i_isfinite(nrm);
+        } else {
+            int fin = norm_bound(g, gscale, n);
+            if (fin < 0) {
+                fin = tmlp_i_isfinite(grad_norm(g, gscale, n));
+            }
+            if (fin) {
+                (void)tmlp_i_sgd_plain_dry(&c, w, g, state, n, 0, &ok);
+            }
         }
-        if (!tmlp_i_isfinite(nrm) || !ok) {
+        if (!ok) {
             return TMLP_ERR_NUMERIC;
         }
         tmlp_i_sgd_rows(&c.sgd, w, slots != 0u ? state : NULL, g, &c.gscale, n, 1u);
     } else {
-        nrm = grad_norm(g, gscale, n);
-        if (!tmlp_i_isfinite(nrm)) {
+        int fin = opt->clip_norm > 0.0f || norm != NULL ? -1 : norm_bound(g, gscale, n);
+        if (fin < 0) {
+            nrm = grad_norm(g, gscale, n);
+            fin = tmlp_i_isfinite(nrm);
+        }
+        if (!fin) {
             return TMLP_ERR_NUMERIC;
         }
         if (opt->clip_norm > 0.0f) {
@@ -236,7 +280,7 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
         }
         if (tmlp_i_sgd_plain(&c)) {
             int ok = 0;
-            (void)tmlp_i_sgd_plain_dry(&c, w, g, state, n, &ok);
+            (void)tmlp_i_sgd_plain_dry(&c, w, g, state, n, 0, &ok);
             if (!ok) {
                 return TMLP_ERR_NUMERIC;
             }

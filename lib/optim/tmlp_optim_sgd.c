@@ -63,7 +63,7 @@ int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *
  * w' = w - lr v' is finite only if v' is (lr > 0, w finite or w' is not),
  * so w' alone is checked. */
 float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
-                           const float *v, size_t n, int *ok)
+                           const float *v, size_t n, int sumsq, int *ok)
 {
     const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
     const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
@@ -73,17 +73,22 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
     tmlp_f8_t ss = Z, chkv = Z, gv, vv;
     float s[8], ck[8], chk = 0.0f, gi, vi;
     size_t i = 0;
+    /* The squares only when the norm is wanted: one test per block. */
     if (mom) {
         for (; i + 8u <= n; i += 8u) {
             gv = tmlp_f8_mul(tmlp_f8_load(g + i), G);
-            ss = tmlp_f8_add(ss, tmlp_f8_mul(gv, gv));
+            if (sumsq) {
+                ss = tmlp_f8_add(ss, tmlp_f8_mul(gv, gv));
+            }
             vv = tmlp_f8_add(tmlp_f8_mul(MU, tmlp_f8_load(v + i)), tmlp_f8_mul(KEEP, gv));
             chkv = tmlp_f8_add(chkv, tmlp_f8_mul(tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, vv)), Z));
         }
     } else {
         for (; i + 8u <= n; i += 8u) {
             gv = tmlp_f8_mul(tmlp_f8_load(g + i), G);
-            ss = tmlp_f8_add(ss, tmlp_f8_mul(gv, gv));
+            if (sumsq) {
+                ss = tmlp_f8_add(ss, tmlp_f8_mul(gv, gv));
+            }
             chkv = tmlp_f8_add(chkv, tmlp_f8_mul(tmlp_f8_sub(tmlp_f8_load(w + i), tmlp_f8_mul(LR, gv)), Z));
         }
     }
@@ -91,7 +96,9 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
     tmlp_f8_store(ck, chkv);
     for (; i < n; i++) {
         gi = g[i] * gs;
-        s[0] += gi * gi;
+        if (sumsq) {
+            s[0] += gi * gi;
+        }
         vi = mom ? mu * v[i] + keep * gi : gi;
         chk += (w[i] - lr * vi) * zero;
     }
@@ -138,11 +145,9 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
 #define SGD_V_MOM(k) mu * v[i + (k)] + keep * gi
 #define SGD_V_NONE(k) gi
 
-/* Dry run of plain SGD fused with the gradient norm: returns sum_i (g[i]
- * gscale)^2 in the order of tmlp_i_sumsq_scaled() and sets *ok to 1 if
- * every new value is finite. */
+/* See tmlp_optim.h. Without sumsq, one plain loop (the checks only). */
 float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const float *g,
-                           const float *v, size_t n, int *ok)
+                           const float *v, size_t n, int sumsq, int *ok)
 {
     const float gs = c->gscale, lr = c->opt->lr, mu = c->opt->momentum;
     const float keep = 1.0f - c->opt->dampening, zero = 0.0f;
@@ -150,6 +155,16 @@ float tmlp_i_sgd_plain_dry(const tmlp_i_step_ctx_t *c, const float *w, const flo
     float s4 = 0.0f, s5 = 0.0f, s6 = 0.0f, s7 = 0.0f;
     float chk = 0.0f, gi, vi;
     size_t i = 0;
+    if (!sumsq) {
+        const int mom = c->slots != 0u;
+        for (; i < n; i++) {
+            gi = g[i] * gs;
+            vi = mom ? mu * v[i] + keep * gi : gi;
+            chk += (w[i] - lr * vi) * zero;
+        }
+        *ok = chk == 0.0f;
+        return 0.0f;
+    }
     if (c->slots != 0u) {
         SGD_DRY(SGD_V_MOM)
     } else {

@@ -280,7 +280,7 @@ tmlp_status_t tmlp_train_step(tmlp_trainer_t *tr, tmlp_stop_t *stop)
         tr->loss_sum += loss;
     }
     if (st == TMLP_OK && !fused(tr)) {
-        st = tmlp_net_step(tr->net);
+        st = tmlp_i_net_step(tr->net, tr->net->want_norm || tr->cfg.grad_tol > 0.0f);
     }
     {
         /* Sum the differences of successive readings, so a run longer than

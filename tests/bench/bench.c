@@ -13,7 +13,19 @@
  *          bench <W> <infer|train> <label> tinymlp_ns_per_mac= fann_ns_per_mac=
  *                plain_ns_per_mac= speedup_vs_fann=
  *        bench instr             one pass of each W1 workload, for callgrind
- *                                (functions run_<impl>_<infer|train>). */
+ *                                (functions run_<impl>_<infer|train>).
+ *        bench <label> <runs> [peak] [late]  peak: also the peak line;
+ *          late: also the slowdown late in training, per
+ *          training path: the median time of an epoch after LATE_EPOCHS
+ *          epochs over the median of epochs 1..3 (the gradients and
+ *          momentum grow tiny as the fit improves; arithmetic on subnormal
+ *          floats is slow on x86 without flush-to-zero, which would change
+ *          the results):
+ *          bench late <W> <path> slowdown=<late / early>
+ *          paths: fused (tmlp_net_train_sample), three-call (tmlp_net_forward
+ *          + tmlp_net_backward + tmlp_net_step per sample), clip (the same
+ *          with clip_norm 1000: the gradient norm is computed every step),
+ *          norm (three-call with the net asked for the norm, opts.grad_norm). */
 #define _POSIX_C_SOURCE 199309L
 #include <math.h>
 #include <stdio.h>
@@ -101,6 +113,9 @@ static volatile float sink;
 /* ---- tinymlp ---- */
 static tmlp_net_t tnet;
 static float *tarena;
+/* The training path of the late-training measurement (see the top). */
+enum { PATH_FUSED, PATH_THREE_CALL, PATH_CLIP, PATH_NORM };
+static int tpath = PATH_FUSED;
 
 static void tmlp_setup(const workload_t *w)
 {
@@ -121,6 +136,7 @@ static void tmlp_setup(const workload_t *w)
     opt.kind = TMLP_OPT_SGD;
     opt.lr = LR;
     opt.momentum = MOMENTUM;
+    opt.clip_norm = tpath == PATH_CLIP ? 1000.0f : 0.0f;
     init.kind = TMLP_INIT_UNIFORM;
     init.a = -0.1f;
     init.b = 0.1f;
@@ -131,7 +147,9 @@ static void tmlp_setup(const workload_t *w)
     }
     tarena = malloc(bytes);
     if (tarena == NULL ||
-        tmlp_net_init(&tnet, &desc, &(tmlp_opts_t){.optim = &opt}, tarena, bytes, NULL) != TMLP_OK) {
+        tmlp_net_init(&tnet, &desc,
+                      &(tmlp_opts_t){.optim = &opt, .grad_norm = (uint8_t)(tpath == PATH_NORM)},
+                      tarena, bytes, NULL) != TMLP_OK) {
         exit(3);
     }
     if (tmlp_rng_seed(&rng, 1u) != TMLP_OK ||
@@ -159,6 +177,14 @@ static __attribute__((noinline)) void run_tinymlp_train(const workload_t *w)
         tmlp_target_t tg;
         memset(&tg, 0, sizeof tg);
         tg.values = w->t + (size_t)s * N_OUT;
+        if (tpath != PATH_FUSED) {
+            if (tmlp_net_forward(&tnet, w->x + (size_t)s * (size_t)w->n_in, NULL) != TMLP_OK ||
+                tmlp_net_backward(&tnet, TMLP_LOSS_HALF_SSE, &tg, NULL) != TMLP_OK ||
+                tmlp_net_step(&tnet) != TMLP_OK) {
+                exit(5);
+            }
+            continue;
+        }
         /* Per-sample SGD: the fused step (same bits as forward, backward
          * and tmlp_net_step). */
         if (tmlp_net_train_sample(&tnet, w->x + (size_t)s * (size_t)w->n_in, TMLP_LOSS_HALF_SSE,
@@ -336,6 +362,43 @@ static double time_ns_per_mac(run_fn f, const workload_t *w, int train, int runs
 double tmlp_bench_peak_ns_per_mac(void); /* bench_peak.c */
 #endif
 
+#define LATE_EPOCHS 60
+
+/* Median time of 3 epochs of tinymlp training on the path. */
+static double epoch_ns(const workload_t *w)
+{
+    double t[3];
+    int r;
+    for (r = 0; r < 3; r++) {
+        double t0 = now_ns();
+        run_tinymlp_train(w);
+        t[r] = now_ns() - t0;
+    }
+    qsort(t, 3, sizeof t[0], cmp_double);
+    return t[1];
+}
+
+/* `bench late` lines for workload w (see the top). */
+static void late_slowdown(const workload_t *w)
+{
+    static const char *const names[] = {"fused", "three-call", "clip", "norm"};
+    int path, e;
+    for (path = PATH_FUSED; path <= PATH_NORM; path++) {
+        double early, late;
+        tpath = path;
+        tmlp_setup(w);
+        run_tinymlp_train(w); /* epoch 0: warm-up */
+        early = epoch_ns(w);  /* epochs 1..3 */
+        for (e = 4; e < LATE_EPOCHS; e++) {
+            run_tinymlp_train(w);
+        }
+        late = epoch_ns(w);
+        printf("bench late %s %s slowdown=%.2f\n", w->name, names[path], late / early);
+        fflush(stdout);
+    }
+    tpath = PATH_FUSED;
+}
+
 int main(int argc, char **argv)
 {
     workload_t wl[2] = {{"W1", 64, 32, 10000, NULL, NULL}, {"W2", 784, 128, 2000, NULL, NULL}};
@@ -387,8 +450,14 @@ int main(int argc, char **argv)
             fflush(stdout);
         }
     }
+    for (k = 3; k < argc; k++) {
+        if (strcmp(argv[k], "late") == 0) {
+            late_slowdown(&wl[0]);
+            late_slowdown(&wl[1]);
+        }
+    }
 #ifndef TMLP_BENCH_NO_PEAK
-    if (argc > 3 && strcmp(argv[3], "peak") == 0) {
+    if ((argc > 3 && strcmp(argv[3], "peak") == 0) || (argc > 4 && strcmp(argv[4], "peak") == 0)) {
         printf("bench peak dot_ns_per_mac=%.4f\n", tmlp_bench_peak_ns_per_mac());
     }
 #endif
