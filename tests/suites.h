@@ -28,6 +28,7 @@ void suite_ckpt_weak(void); /* test_ckpt_weak.c: checkpoints on a flash with wea
 void suite_train_sample(void);      /* test_train_sample.c: tmlp_net_train_sample, the fused batch-1 SGD step */
 /* test_small.c: the cases that fit an 8-bit AVR (weights-hash lines) */
 void suite_small_train(void);
+void suite_small_softmax(void);
 void suite_small_files(void);
 void suite_handles(void);   /* test_handles.c: uninitialised handles, stale trainers, impossible state */
 

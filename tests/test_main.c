@@ -17,6 +17,7 @@ int main(void)
     suite_worked_examples();
     suite_train();
     suite_small_train();
+    suite_small_softmax();
     suite_small_files();
     suite_loop();
     suite_train_sample();

@@ -19,8 +19,8 @@
 # sigmoid, a 4-6-3 ReLU/softmax net with Nesterov momentum and weight decay:
 # exp, log, tanh, the losses, backward and SGD), a model file round trip,
 # CRC-32, arena sizes past 64 KB (refused, not wrapped) and arena alignment.
-# The training suite alone is about 31 KB of flash, so each suite is its own
-# image. Each image ends with "avr harness: stack .. static .. free .. RAM
+# Each training run's image is about 31 KB of flash, so each suite is its
+# own image. Each image ends with "avr harness: stack .. static .. free .. RAM
 # .." (tests/avr/avr_main.c), the measured RAM use.
 #
 # simavr does not pass on the program's status: tests/avr/run_simavr.sh
@@ -34,7 +34,7 @@ AVR_SIMAVR  ?= simavr
 AVR_MCU     ?= atmega328p
 AVR_F_CPU   ?= 16000000
 AVR_TIMEOUT ?= 600
-AVR_SUITES  := suite_small_train suite_small_files
+AVR_SUITES  := suite_small_train suite_small_softmax suite_small_files
 
 AVR_DIR := tests/avr
 AVR_OUT := $(BUILDDIR)/avr
@@ -68,7 +68,8 @@ $(AVR_OUT)/main-%.o: $(AVR_DIR)/avr_main.c
 	$(AVR_CC) $(AVR_CFLAGS) -DTMLP_AVR_SUITE=$* -MMD -MP -c $< -o $@
 
 $(AVR_OUT)/suite_%.elf: $(AVR_OUT)/main-suite_%.o $(AVR_OBJS)
-	$(AVR_CC) $(AVR_LDFLAGS) $^ -o $@
+	@echo "  LD      $@"
+	@$(AVR_CC) $(AVR_LDFLAGS) $^ -o $@
 	@$(AVR_SIZE) $@ | sed 1d
 
 $(AVR_OUT)/port.elf: $(AVR_DIR)/port_main.c port/avr/tmlp_port.c port/tmlp_port.h
