@@ -239,9 +239,15 @@ tmlp_status_t tmlp_i_build_check(const tmlp_desc_t *desc, const tmlp_opts_t *opt
         return st;
     }
     n_frozen = tmlp_i_n_frozen(desc);
-    if (o->optim != NULL && (!TMLP_WITH_TRAINING || (!TMLP_WITH_CHECKED_STEP && !o->no_grad_buffer))) {
+#if !TMLP_WITH_TRAINING
+    if (o->optim != NULL) {
         return TMLP_ERR_UNSUPPORTED;
     }
+#elif !TMLP_WITH_CHECKED_STEP
+    if (o->optim != NULL && !o->no_grad_buffer) {
+        return TMLP_ERR_UNSUPPORTED; /* only the fused step: no gradient buffer */
+    }
+#endif
     if (o->optim == NULL) {
         *mode = o->params != NULL ? TMLP_I_INFER_BORROWED : TMLP_I_INFER;
     } else {

@@ -227,7 +227,11 @@ tmlp_status_t tmlp_net_backward(tmlp_net_t *net, tmlp_loss_t loss, const tmlp_ta
 /* See tinymlp.h. */
 tmlp_status_t tmlp_net_step(tmlp_net_t *net)
 {
-    return tmlp_i_net_step(net, net != NULL && net->want_norm);
+    tmlp_status_t st = tmlp_i_net_check(net);
+    if (st != TMLP_OK) {
+        return st;
+    }
+    return tmlp_i_net_step(net, net->want_norm);
 }
 
 /* See tmlp_internal.h. */
