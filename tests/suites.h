@@ -29,7 +29,8 @@ void suite_train_sample(void);      /* test_train_sample.c: tmlp_net_train_sampl
 /* test_small.c: the cases that fit an 8-bit AVR (weights-hash lines) */
 void suite_small_train(void);
 void suite_small_softmax(void);
-void suite_small_files(void);
+void suite_small_arith(void); /* test_small_arith.c: +, -, *, /, conversions as IEEE-754 */
+void suite_small_api(void);
 void suite_handles(void);   /* test_handles.c: uninitialised handles, stale trainers, impossible state */
 
 /* test_ckpt.c's 2-3-1 training net (SGD + momentum) whose weights depend on

@@ -18,7 +18,8 @@ int main(void)
     suite_train();
     suite_small_train();
     suite_small_softmax();
-    suite_small_files();
+    suite_small_arith();
+    suite_small_api();
     suite_loop();
     suite_train_sample();
     suite_model();

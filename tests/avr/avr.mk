@@ -13,15 +13,17 @@
 #
 # Why a reduced suite: the chip has 2 KB of RAM and 32 KB of flash, and
 # avr-gcc keeps string constants in RAM. The whole suite's static arenas
-# alone need about 70 KB (tests/qemu/qemu.mk splits it even for the 16 KB
+# alone need about 74 KB (tests/qemu/qemu.mk splits it even for the 16 KB
 # micro:bit). tests/test_small.c holds the cases that fit: two training runs
 # whose weights-hash lines every target prints (XOR 2-4-1 with tanh and
 # sigmoid, a 4-6-3 ReLU/softmax net with Nesterov momentum and weight decay:
 # exp, log, tanh, the losses, backward and SGD), a model file round trip,
-# CRC-32, arena sizes past 64 KB (refused, not wrapped) and arena alignment.
-# Each training run's image is about 31 KB of flash, so each suite is its
-# own image. Each image ends with "avr harness: stack .. static .. free .. RAM
-# .." (tests/avr/avr_main.c), the measured RAM use.
+# CRC-32, arena sizes past 64 KB (refused, not wrapped) and arena alignment;
+# tests/test_small_arith.c checks the float operations themselves against
+# x86-64's correctly rounded ones. A training run's image is about 30 KB of
+# flash, so each suite is its own image. Each image ends with "avr harness:
+# stack .. static .. free .. RAM .." (tests/avr/avr_main.c), the measured
+# RAM use.
 #
 # simavr does not pass on the program's status: tests/avr/run_simavr.sh
 # reads the "N passed, M failed" lines. Debian packages: gcc-avr, avr-libc,
@@ -34,21 +36,23 @@ AVR_SIMAVR  ?= simavr
 AVR_MCU     ?= atmega328p
 AVR_F_CPU   ?= 16000000
 AVR_TIMEOUT ?= 600
-AVR_SUITES  := suite_small_train suite_small_softmax suite_small_files
+AVR_SUITES  := suite_small_train suite_small_softmax suite_small_arith suite_small_api
 
 AVR_DIR := tests/avr
 AVR_OUT := $(BUILDDIR)/avr
+AVR_FP_DIR := $(FP_DIR)/$(AVR_MCU)
 AVR_LOG := $(BUILDDIR)/simavr-$(AVR_MCU).log
 AVR_WARN = $(if $(WARN),$(WARN),-Wall -Wextra -Wpedantic -Wshadow -Wconversion \
   -Wdouble-promotion -Wcast-qual -Wundef -Wmissing-prototypes -Werror)
-# -mcall-prologues: shared register save/restore code, about 1 KB less flash.
+# -mcall-prologues (shared register save/restore code) and -flto (as the
+# Arduino build) keep about 2.5 KB of the 32 KB spare in the training images.
 AVR_CFLAGS = -mmcu=$(AVR_MCU) -DF_CPU=$(AVR_F_CPU)UL -std=c99 -Os -mcall-prologues \
-  -ffp-contract=off -ffunction-sections -fdata-sections $(AVR_WARN) -Ilib -Iport -Itests \
+  -ffp-contract=off -ffunction-sections -fdata-sections $(AVR_WARN) -flto -Ilib -Iport -Itests \
   -DTMLP_TEST_CONFIG=\"simavr-$(AVR_MCU)\"
-AVR_LDFLAGS = -mmcu=$(AVR_MCU) -Wl,--gc-sections
+AVR_LDFLAGS = -mmcu=$(AVR_MCU) -Os -mcall-prologues -flto -Wl,--gc-sections
 AVR_SIM = $(AVR_SIMAVR) -m $(AVR_MCU) -f $(AVR_F_CPU)
 
-AVR_SRCS = $(LIB_SRCS) tests/tmlp_test.c tests/test_small.c
+AVR_SRCS = $(LIB_SRCS) tests/tmlp_test.c tests/test_small.c tests/test_small_arith.c
 AVR_OBJS = $(patsubst %.c,$(AVR_OUT)/%.o,$(AVR_SRCS))
 AVR_IMAGES = $(patsubst %,$(AVR_OUT)/%.elf,$(AVR_SUITES)) $(AVR_OUT)/port.elf
 
@@ -59,11 +63,11 @@ AVR_TOOLS_OK := $(shell command -v $(AVR_CC) >/dev/null 2>&1 && \
 TARGET_TESTS += test-avr
 TARGET_LOGS  += $(AVR_LOG)
 
-$(AVR_OUT)/%.o: %.c
+$(AVR_OUT)/%.o: %.c $(AVR_DIR)/avr.mk
 	@mkdir -p $(@D)
 	$(AVR_CC) $(AVR_CFLAGS) -MMD -MP -c $< -o $@
 
-$(AVR_OUT)/main-%.o: $(AVR_DIR)/avr_main.c
+$(AVR_OUT)/main-%.o: $(AVR_DIR)/avr_main.c $(AVR_DIR)/avr.mk
 	@mkdir -p $(@D)
 	$(AVR_CC) $(AVR_CFLAGS) -DTMLP_AVR_SUITE=$* -MMD -MP -c $< -o $@
 
@@ -113,7 +117,6 @@ include tests/arduino/arduino.mk
 # Stack: tools/scripts/footprint.py --arch avr, with the 2-byte return
 # address of each call level added.
 AVR_FP_NET := -DFP_IN=4 -DFP_HID=8 -DFP_OUT=3 -DFP_FLASH_BYTES=64
-AVR_FP_DIR := $(FP_DIR)/$(AVR_MCU)
 avrfp_cflags = -mmcu=$(AVR_MCU) -DF_CPU=$(AVR_F_CPU)UL -std=c99 -Os -mcall-prologues -ffp-contract=off \
   -ffunction-sections -fdata-sections $(AVR_WARN) -Ilib -Iport
 

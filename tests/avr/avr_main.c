@@ -10,6 +10,7 @@
  * before the suite ran), static is .data + .bss, free is what was never
  * touched. Test harness only; not part of the library or the port. */
 #include <avr/io.h>
+#include <avr/pgmspace.h>
 #include <avr/sleep.h>
 #include <avr/interrupt.h>
 #include <stdint.h>
@@ -55,7 +56,7 @@ static void report_memory(void)
     while (p <= (const uint8_t *)RAMEND && *p == PAINT) {
         p++;
     }
-    printf("avr harness: stack %u B, static %u B, free %u B, RAM %u B\n",
+    printf_P(PSTR("avr harness: stack %u B, static %u B, free %u B, RAM %u B\n"),
            (unsigned)((const uint8_t *)RAMEND + 1 - p),
            (unsigned)(&__bss_end - &__data_start),
            (unsigned)(p - &__bss_end),
