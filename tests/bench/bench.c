@@ -458,7 +458,7 @@ int main(int argc, char **argv)
     }
 #ifndef TMLP_BENCH_NO_PEAK
     if ((argc > 3 && strcmp(argv[3], "peak") == 0) || (argc > 4 && strcmp(argv[4], "peak") == 0)) {
-        printf("bench peak dot_ns_per_mac=%.4f\n", tmlp_bench_peak_ns_per_mac());
+        printf("bench fastmath-matvec ns_per_mac=%.4f\n", tmlp_bench_peak_ns_per_mac());
     }
 #endif
 #ifndef TMLP_BENCH_FANN
