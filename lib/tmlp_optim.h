@@ -5,6 +5,7 @@
 #define TMLP_OPTIM_H
 
 #include "tmlp_internal.h"
+#include "tmlp_vec.h"
 
 /* Everything one element's update needs, fixed for the whole step. */
 typedef struct {
@@ -33,6 +34,20 @@ static inline int tmlp_i_sgd_plain(const tmlp_i_step_ctx_t *c)
  * returns 1 if every new value is finite; commit = 1: stores them. */
 int tmlp_i_sgd_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *v, size_t n,
                    int commit);
+/* Whether the plain-SGD dry run computes the gradient norm's squares even
+ * when nobody asks for the norm: yes on cores with a scalar FPU and no
+ * vector kernels (Cortex-M4F/M7/M33: the squares ride in the unrolled dry
+ * run for about nothing, and the FPU takes subnormals without a penalty,
+ * while a bound over the gradient would cost a pass of its own); no with
+ * GNU C vectors (x86 takes a microcode assist per subnormal) and on soft
+ * float (two library calls per element). Either way the same results and
+ * the same refusals. */
+#if !TMLP_VEC && defined(__ARM_FP)
+#define TMLP_I_SQUARES_FREE 1
+#else
+#define TMLP_I_SQUARES_FREE 0
+#endif
+
 /* Dry run of plain SGD: sets *ok to 1 if every new value is finite; with
  * sumsq also the gradient norm's sum: returns sum_i (g[i] gscale)^2 in the
  * order of tmlp_i_sumsq_scaled() (else 0). */

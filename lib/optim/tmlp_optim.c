@@ -241,7 +241,7 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
     ctx_init(&c, opt, slots, gscale, step);
     if (!(opt->clip_norm > 0.0f) && tmlp_i_sgd_plain(&c)) {
         int ok = 0;
-        if (norm != NULL) {
+        if (norm != NULL || TMLP_I_SQUARES_FREE) {
             nrm = tmlp_i_sqrtf(tmlp_i_sgd_plain_dry(&c, w, g, state, n, 1, &ok));
             if (!tmlp_i_isfinite(nrm)) {
                 /* Overflowed sum of squares or a non-finite gradient. */
