@@ -99,9 +99,9 @@ float tmlp_i_act_param(const tmlp_layer_desc_t *layer);
  * out of line (tmlp_net.c), since it has some thirty callers. */
 tmlp_status_t tmlp_i_net_check(const tmlp_net_t *net);
 
-/* Training modes (TRAIN, FINETUNE and their FUSED forms). */
-/* The mode tests below are constants where tmlp_config.h leaves a feature
- * out, so the compiler drops the code behind them. */
+/* Training modes (TRAIN, FINETUNE and their FUSED forms). This and the
+ * next tests are constants where tmlp_config.h leaves a feature out, so the
+ * compiler drops the code behind them. */
 static inline int tmlp_i_mode_trains(unsigned mode)
 {
     return TMLP_WITH_TRAINING && mode >= (unsigned)TMLP_I_TRAIN &&
@@ -140,9 +140,8 @@ static inline int tmlp_i_has_grad(const tmlp_net_t *net)
     return tmlp_i_trains(net) && !tmlp_i_mode_fused(net->mode);
 }
 
-/* TMLP_OK for a training net with a gradient buffer; else why not:
- * TMLP_ERR_NOT_TRAINING (inference net) or TMLP_ERR_NO_GRAD. */
-/* TMLP_OK if the net trains; else why not. */
+/* TMLP_OK for a training net; else why not: TMLP_ERR_UNSUPPORTED (a build
+ * without training) or TMLP_ERR_NOT_TRAINING (an inference net). */
 static inline tmlp_status_t tmlp_i_train_check(const tmlp_net_t *net)
 {
     if (!TMLP_WITH_TRAINING) {
@@ -151,7 +150,9 @@ static inline tmlp_status_t tmlp_i_train_check(const tmlp_net_t *net)
     return tmlp_i_trains(net) ? TMLP_OK : TMLP_ERR_NOT_TRAINING;
 }
 
-/* TMLP_OK if the net trains with a gradient buffer; else why not. */
+/* TMLP_OK for a training net with a gradient buffer; else why not:
+ * TMLP_ERR_UNSUPPORTED (a build without the checked path, whatever the
+ * net), TMLP_ERR_NOT_TRAINING or TMLP_ERR_NO_GRAD. */
 static inline tmlp_status_t tmlp_i_grad_check(const tmlp_net_t *net)
 {
     tmlp_status_t st = TMLP_ERR_UNSUPPORTED; /* a build without the checked path */
