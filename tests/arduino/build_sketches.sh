@@ -37,6 +37,22 @@ passed=0 failed=0
 esc=$(printf '\033')
 say() { echo "$*" | tee -a "$log"; }
 
+# The package's metadata, for syntax only: library.properties has the
+# fields the Arduino IDE needs, library.json parses and names the same
+# version (PlatformIO itself is not run).
+version=$(sed -n 's/^version=//p' "$pkg/library.properties")
+if grep -q '^name=tinymlp$' "$pkg/library.properties" && [ -n "$version" ] &&
+    grep -q '^architectures=avr$' "$pkg/library.properties" &&
+    grep -q '^includes=tinymlp.h$' "$pkg/library.properties" &&
+    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["version"] != sys.argv[2] or d["name"] != "tinymlp")' \
+        "$pkg/library.json" "$version"; then
+    passed=$((passed + 1))
+    say "arduino package: library.properties and library.json (version $version) read back"
+else
+    failed=$((failed + 1))
+    say "FAIL arduino package: library.properties or library.json"
+fi
+
 # $1 = sketch name, $2 = extra flags, $3 = output folder
 build() {
     name=$1 extra=$2 dir=$3

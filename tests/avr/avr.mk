@@ -13,7 +13,7 @@
 #
 # Why a reduced suite: the chip has 2 KB of RAM and 32 KB of flash, and
 # avr-gcc keeps string constants in RAM. The whole suite's static arenas
-# alone need about 74 KB (tests/qemu/qemu.mk splits it even for the 16 KB
+# alone need about 80 KB (tests/qemu/qemu.mk splits it even for the 16 KB
 # micro:bit). tests/test_small.c holds the cases that fit: two training runs
 # whose weights-hash lines every target prints (XOR 2-4-1 with tanh and
 # sigmoid, a 4-6-3 ReLU/softmax net with Nesterov momentum and weight decay:
