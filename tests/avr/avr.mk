@@ -170,3 +170,24 @@ else
 size-avr:
 	@echo "SKIPPED size-avr: $(AVR_CC) or avr-libc not found (apt-get install gcc-avr avr-libc)"
 endif
+
+# make bench-avr: cycles per multiply-accumulate on the ATmega328P under
+# simavr (tests/avr/bench_main.c: a 4-8-3 net, the -Os -mcall-prologues
+# library of size-avr, timed with port/avr's Timer1), in the format of
+# make bench-qemu.
+AVR_BENCH := $(AVR_FP_DIR)/bench.elf
+
+$(AVR_BENCH): $(AVR_DIR)/bench_main.c port/avr/tmlp_port.c $(FP_HDRS) $(AVR_FP_DIR)/default/libtinymlp.a
+	$(AVR_CC) $(avrfp_cflags) -Wl,--gc-sections $(AVR_DIR)/bench_main.c port/avr/tmlp_port.c \
+	    $(AVR_FP_DIR)/default/libtinymlp.a -o $@
+
+.PHONY: bench-avr
+ifeq ($(AVR_TOOLS_OK),yes)
+bench-avr: $(AVR_BENCH) ## cycles per multiply-accumulate on the ATmega328P under simavr (4-8-3 net)
+	@echo "== $(AVR_SIM) $(AVR_BENCH)"
+	@timeout 300 $(AVR_SIM) $(AVR_BENCH) 2>&1 >/dev/null | sed "s/`printf '\033'`\[[0-9;]*m//g; s/\.$$//" | \
+	    grep -v '^$$' | tee $(AVR_FP_DIR)/bench.log; grep -q cycles_per_mac $(AVR_FP_DIR)/bench.log
+else
+bench-avr:
+	@echo "SKIPPED bench-avr: $(AVR_CC), avr-libc or $(AVR_SIMAVR) not found (apt-get install gcc-avr avr-libc simavr)"
+endif

@@ -214,3 +214,26 @@ else
 size-riscv:
 	@echo "SKIPPED size-riscv: $(RV_CC) or picolibc not found (apt-get install gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf)"
 endif
+
+# make bench-riscv: instructions per multiply-accumulate on rv32imac and
+# rv32imafc (tests/riscv/bench_main.c, the -Os library of size-riscv),
+# counted by minstret under qemu-system-riscv32 -icount shift=0, in the
+# format of make bench-qemu.
+RV_BENCH_ELFS := $(foreach p,$(RV_FP_CPUS),$(FP_DIR)/$(p)/bench.elf)
+
+$(FP_DIR)/rv32%/bench.elf: $(RV_DIR)/bench_main.c $(FP_HDRS) $(FP_DIR)/rv32%/default/libtinymlp.a
+	$(RV_CC) $(RV_SPECS) $(call rvfp_cflags,rv32$*) -DTMLP_BENCH_CPU=\"rv32$*\" $(RV_MEM) \
+	    -Wl,--gc-sections $< $(FP_DIR)/rv32$*/default/libtinymlp.a -o $@
+
+.PHONY: bench-riscv
+ifeq ($(RV_TOOLS_OK),yes)
+bench-riscv: $(RV_BENCH_ELFS) ## instructions per multiply-accumulate on rv32imac and rv32imafc under QEMU (-icount)
+	@rc=0; for p in $(RV_FP_CPUS); do \
+	  echo "== $(rv_qemu) -icount shift=0 -kernel $(FP_DIR)/$$p/bench.elf"; \
+	  timeout 300 $(rv_qemu) -icount shift=0 -kernel $(FP_DIR)/$$p/bench.elf > $(FP_DIR)/bench-$$p.log 2>&1 || rc=1; \
+	  tr -d '\r' < $(FP_DIR)/bench-$$p.log; \
+	done; exit $$rc
+else
+bench-riscv:
+	@echo "SKIPPED bench-riscv: $(RV_CC), picolibc or $(RV_QEMU) not found (apt-get install gcc-riscv64-unknown-elf picolibc-riscv64-unknown-elf qemu-system-misc)"
+endif
