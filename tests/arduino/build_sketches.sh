@@ -41,10 +41,12 @@ say() { echo "$*" | tee -a "$log"; }
 # fields the Arduino IDE needs, library.json parses and names the same
 # version (PlatformIO itself is not run).
 version=$(sed -n 's/^version=//p' "$pkg/library.properties")
-if grep -q '^name=tinymlp$' "$pkg/library.properties" && [ -n "$version" ] &&
+if [ ! -x /usr/bin/python3 ]; then
+    say "SKIPPED arduino package metadata: /usr/bin/python3 is not installed (it reads library.json)"
+elif grep -q '^name=tinymlp$' "$pkg/library.properties" && [ -n "$version" ] &&
     grep -q '^architectures=avr$' "$pkg/library.properties" &&
     grep -q '^includes=tinymlp.h$' "$pkg/library.properties" &&
-    python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["version"] != sys.argv[2] or d["name"] != "tinymlp")' \
+    /usr/bin/python3 -c 'import json, sys; d = json.load(open(sys.argv[1])); sys.exit(d["version"] != sys.argv[2] or d["name"] != "tinymlp")' \
         "$pkg/library.json" "$version"; then
     passed=$((passed + 1))
     say "arduino package: library.properties and library.json (version $version) read back"

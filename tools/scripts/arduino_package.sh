@@ -8,6 +8,8 @@
 #   (examples/arduino/, plus the exported iris_model.h for ExportedModel);
 #   OUT/tinymlp-<version>.zip holding the folder.
 # usage: arduino_package.sh OUT "core/tmlp_fmath.c core/..."   (TINYMLP_SRC_NAMES)
+# Without zip it fails, unless ARDUINO_ZIP_OPTIONAL=1 (make test-arduino,
+# which needs only the folder): then one SKIPPED line for the zip.
 set -eu
 out=$1
 names=$2
@@ -59,5 +61,14 @@ cat > "$pkg/library.json" <<JSON
   }
 }
 JSON
-(cd "$out" && zip -qr "tinymlp-$version.zip" tinymlp)
-echo "arduino: $pkg and $out/tinymlp-$version.zip ($(find "$pkg/src" -name '*.c' | wc -l) sources, $(ls "$pkg/examples" | wc -l) examples)"
+n_src=$(find "$pkg/src" -name '*.c' | wc -l)
+n_ex=$(ls "$pkg/examples" | wc -l)
+if command -v zip >/dev/null 2>&1; then
+    (cd "$out" && zip -qr "tinymlp-$version.zip" tinymlp)
+    echo "arduino: $pkg and $out/tinymlp-$version.zip ($n_src sources, $n_ex examples)"
+elif [ "${ARDUINO_ZIP_OPTIONAL:-0}" = 1 ]; then
+    echo "arduino: $pkg ($n_src sources, $n_ex examples); SKIPPED the zip: zip is not installed (apt-get install zip)"
+else
+    echo "arduino: zip is not installed (apt-get install zip)"
+    exit 1
+fi
