@@ -190,6 +190,12 @@ include tests/qemu/qemu.mk
 #                    momentum, batch 1; MACs counted 3x) on mps2-an386 under
 #                    qemu-system-arm -icount shift=0, library at -Os:
 #                      qemu <config> cortex-m4f instr_per_mac=<x>
+#                    and for the M4F the estimated Cortex-M4 cycles, the
+#                    executed instruction mix (a QEMU plugin built with the
+#                    host's compiler) weighted by the manual's timings
+#                    (tools/scripts/m4_cycles.py gives the rules):
+#                      qemu <config> cortex-m4f cycles_per_mac_est=<y>
+#                    Per-function mix in $(BUILDDIR)/footprint/cycles-cortex-m4f.txt.
 #   make test-cmake  configure and build examples/cmake with CMake in
 #                    $(BUILDDIR)/cmake, run it, check its output; writes
 #                    $(BUILDDIR)/cmake.log ("N passed, M failed"). Without
@@ -318,6 +324,19 @@ $(foreach p,$(FP_CPUS),$(eval $(call FP_BENCH_RULES,$(p))))
 fp_qemu_cmd = $(FP_QEMU) -M $(fp_board_$(1)) -icount shift=0 -nographic \
   -semihosting-config enable=on,target=native
 
+# The instruction-mix plugin: host code, any C compiler of the host.
+FP_MIX := $(FP_DIR)/qemu_insn_mix.so
+$(FP_MIX): tools/scripts/qemu_insn_mix.c
+	@mkdir -p $(@D)
+	$(CC) -std=c99 -O2 -Wall -Wextra -Werror -shared -fPIC -fvisibility=hidden $< -o $@
+
+# The M4F run goes through m4_cycles.py (the program's own lines, plus the
+# cycle estimates), the M0+ run straight to QEMU.
+fp_bench_run_cortex-m4f = $(FP_PYTHON) tools/scripts/m4_cycles.py --elf $(FP_DIR)/$(1)/bench.elf \
+  --plugin $(FP_MIX) --prefix $(FP_PREFIX) --counts $(FP_DIR)/mix-$(1).txt \
+  --details $(FP_DIR)/cycles-$(1).txt -- $(call fp_qemu_cmd,$(1))
+fp_bench_run_cortex-m0plus = $(call fp_qemu_cmd,$(1)) -kernel $(FP_DIR)/$(1)/bench.elf
+
 .PHONY: size size-options bench-qemu test-cmake
 
 ifeq ($(FP_TOOLS_OK),yes)
@@ -333,10 +352,10 @@ size: $(FP_ELFS) ## footprint on Cortex-M0+ and M4F (then RISC-V and AVR): text/
 size-options: ## text each TMLP_WITH_* option saves (infer and train, M4F and M0+)
 	@sh tools/scripts/size_options.sh $(BUILDDIR)
 
-bench-qemu: $(FP_BENCH) ## instructions per multiply-accumulate, M4F and M0+ code, under QEMU (-icount)
+bench-qemu: $(FP_BENCH) $(FP_MIX) ## instructions per multiply-accumulate under QEMU (-icount), M4F and M0+ code; estimated M4 cycles
 	@if command -v $(FP_QEMU) >/dev/null 2>&1; then rc=0; \
-	  $(foreach p,$(FP_CPUS),echo "== $(call fp_qemu_cmd,$(p)) -kernel $(FP_DIR)/$(p)/bench.elf"; \
-	  timeout 300 $(call fp_qemu_cmd,$(p)) -kernel $(FP_DIR)/$(p)/bench.elf \
+	  $(foreach p,$(FP_CPUS),echo "== $(call fp_bench_run_$(p),$(p))"; \
+	  timeout 300 $(call fp_bench_run_$(p),$(p)) \
 	    > $(FP_DIR)/bench-qemu-$(p).log 2>&1 || rc=1; \
 	  grep -v '^qemu harness:' $(FP_DIR)/bench-qemu-$(p).log;) exit $$rc; \
 	else echo "SKIPPED bench-qemu: $(FP_QEMU) is not installed (apt-get install qemu-system-arm)"; fi

@@ -60,6 +60,22 @@ static __attribute__((noinline)) void spin(uint32_t n)
     __asm__ volatile(".syntax unified\n1: subs %0, %0, #1\n\tbne 1b" : "+r"(n) : : "cc");
 }
 
+/* The bounds of each measured region for an instruction-mix trace
+ * (tools/scripts/m4_cycles.py runs this program with a QEMU plugin that
+ * counts every executed instruction between a call of region_begin and the
+ * next call of region_end). Empty, never inlined, outside the timed span. */
+__attribute__((noinline)) void bench_region_begin(void);
+__attribute__((noinline)) void bench_region_end(void);
+__attribute__((noinline)) void bench_region_begin(void)
+{
+    __asm__ volatile("");
+}
+
+__attribute__((noinline)) void bench_region_end(void)
+{
+    __asm__ volatile("");
+}
+
 static uint32_t time_spin(uint32_t n)
 {
     uint32_t t0 = now();
@@ -78,6 +94,7 @@ static uint32_t measure(int op, uint32_t instr_per_tick, int *ok)
     t0 = now();
     t1 = now();
     base = elapsed(t0, t1);
+    bench_region_begin();
     t0 = now();
     for (r = 0; r < REPS; r++) {
         const float *x = xs[r % N_SAMPLES];
@@ -96,6 +113,7 @@ static uint32_t measure(int op, uint32_t instr_per_tick, int *ok)
         }
     }
     t1 = now();
+    bench_region_end();
     return (elapsed(t0, t1) - base) * instr_per_tick / REPS;
 }
 
@@ -127,6 +145,14 @@ static int setup(void)
     ok &= tmlp_net_init(&infer_net, &desc, &(tmlp_opts_t){.params = params, .n_params = n_params}, infer_arena,
                               sizeof infer_arena, NULL) == TMLP_OK;
     return ok;
+}
+
+/* Region k (in the order measured) for m4_cycles.py: its name, calls, MACs
+ * per call (0: no per-MAC figure) and the instructions counted here. */
+static void region(int k, const char *config, uint32_t macs, uint32_t instr)
+{
+    printf("bench: region %d %s calls=%u macs=%lu instructions=%lu\n", k, config, REPS,
+           (unsigned long)macs, (unsigned long)instr);
 }
 
 static void report(const char *config, uint32_t instr, uint32_t macs)
@@ -178,6 +204,10 @@ int main(void)
            "(forward + backward %lu, tmlp_net_step %lu, %lu per parameter)\n",
            (unsigned long)unfused, (unsigned long)fwd_bwd, (unsigned long)(unfused - fwd_bwd),
            (unsigned long)((unfused - fwd_bwd) / TMLP_MLP2_PARAMS(N_IN, N_HID, N_OUT)));
+    region(1, "infer", MACS, infer);
+    region(2, "forward-backward", 0u, fwd_bwd);
+    region(3, "train-3-calls", 3u * MACS, unfused);
+    region(4, "train", 3u * MACS, train);
     report("infer", infer, MACS);
     report("train", train, 3u * MACS);
     report("train-3-calls", unfused, 3u * MACS);
