@@ -346,17 +346,26 @@ float tmlp_i_dot(const float *TMLP_RESTRICT a, const float *TMLP_RESTRICT b, siz
 #if TMLP_VFP_ASM
     size_t blocks = n / 8u;
     if (blocks != 0u) {
+        /* VMUL, then VADD: VMLA's roundings in 2 Cortex-M4 cycles, not 3. */
         __asm__ volatile("1:\n\t"
                          "vldmia %[a]!, {s16-s23}\n\t"
                          "vldmia %[b]!, {s24-s31}\n\t"
-                         "vmla.f32 %[s0], s16, s24\n\t"
-                         "vmla.f32 %[s1], s17, s25\n\t"
-                         "vmla.f32 %[s2], s18, s26\n\t"
-                         "vmla.f32 %[s3], s19, s27\n\t"
-                         "vmla.f32 %[s4], s20, s28\n\t"
-                         "vmla.f32 %[s5], s21, s29\n\t"
-                         "vmla.f32 %[s6], s22, s30\n\t"
-                         "vmla.f32 %[s7], s23, s31\n\t"
+                         "vmul.f32 s24, s16, s24\n\t"
+                         "vmul.f32 s25, s17, s25\n\t"
+                         "vmul.f32 s26, s18, s26\n\t"
+                         "vmul.f32 s27, s19, s27\n\t"
+                         "vmul.f32 s28, s20, s28\n\t"
+                         "vmul.f32 s29, s21, s29\n\t"
+                         "vmul.f32 s30, s22, s30\n\t"
+                         "vmul.f32 s31, s23, s31\n\t"
+                         "vadd.f32 %[s0], %[s0], s24\n\t"
+                         "vadd.f32 %[s1], %[s1], s25\n\t"
+                         "vadd.f32 %[s2], %[s2], s26\n\t"
+                         "vadd.f32 %[s3], %[s3], s27\n\t"
+                         "vadd.f32 %[s4], %[s4], s28\n\t"
+                         "vadd.f32 %[s5], %[s5], s29\n\t"
+                         "vadd.f32 %[s6], %[s6], s30\n\t"
+                         "vadd.f32 %[s7], %[s7], s31\n\t"
                          "subs %[k], %[k], #1\n\t"
                          "bne 1b"
                          : [a] "+r"(a), [b] "+r"(b), [k] "+r"(blocks), [s0] "+t"(s0),
@@ -392,24 +401,35 @@ void tmlp_i_axpy(float *TMLP_RESTRICT y, float a, const float *TMLP_RESTRICT x, 
 #if TMLP_VFP_ASM
     size_t blocks = n / 8u;
     if (blocks != 0u) {
+        /* VMUL, then VADD: VMLA's roundings in 2 Cortex-M4 cycles, not 3.
+         * In s0-s15 only, which the calling convention does not preserve
+         * (s16-s31 would cost a save and restore of 16 registers a call). */
         __asm__ volatile("1:\n\t"
-                         "vldmia %[x]!, {s16-s23}\n\t"
-                         "vldmia %[y], {s24-s31}\n\t"
-                         "vmla.f32 s24, s16, %[a]\n\t"
-                         "vmla.f32 s25, s17, %[a]\n\t"
-                         "vmla.f32 s26, s18, %[a]\n\t"
-                         "vmla.f32 s27, s19, %[a]\n\t"
-                         "vmla.f32 s28, s20, %[a]\n\t"
-                         "vmla.f32 s29, s21, %[a]\n\t"
-                         "vmla.f32 s30, s22, %[a]\n\t"
-                         "vmla.f32 s31, s23, %[a]\n\t"
-                         "vstmia %[y]!, {s24-s31}\n\t"
+                         "vldmia %[x]!, {s0-s7}\n\t"
+                         "vldmia %[y], {s8-s15}\n\t"
+                         "vmul.f32 s0, s0, %[a]\n\t"
+                         "vmul.f32 s1, s1, %[a]\n\t"
+                         "vmul.f32 s2, s2, %[a]\n\t"
+                         "vmul.f32 s3, s3, %[a]\n\t"
+                         "vmul.f32 s4, s4, %[a]\n\t"
+                         "vmul.f32 s5, s5, %[a]\n\t"
+                         "vmul.f32 s6, s6, %[a]\n\t"
+                         "vmul.f32 s7, s7, %[a]\n\t"
+                         "vadd.f32 s8, s8, s0\n\t"
+                         "vadd.f32 s9, s9, s1\n\t"
+                         "vadd.f32 s10, s10, s2\n\t"
+                         "vadd.f32 s11, s11, s3\n\t"
+                         "vadd.f32 s12, s12, s4\n\t"
+                         "vadd.f32 s13, s13, s5\n\t"
+                         "vadd.f32 s14, s14, s6\n\t"
+                         "vadd.f32 s15, s15, s7\n\t"
+                         "vstmia %[y]!, {s8-s15}\n\t"
                          "subs %[k], %[k], #1\n\t"
                          "bne 1b"
                          : [x] "+r"(x), [y] "+r"(y), [k] "+r"(blocks)
                          : [a] "t"(a)
-                         : "cc", "memory", "s16", "s17", "s18", "s19", "s20", "s21", "s22",
-                           "s23", "s24", "s25", "s26", "s27", "s28", "s29", "s30", "s31");
+                         : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
+                           "s9", "s10", "s11", "s12", "s13", "s14", "s15");
     }
     n = n % 8u;
 #endif
@@ -461,39 +481,87 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
 {
     size_t j = 0;
 #if TMLP_VFP_ASM
-    /* Two rows per pass over x, all in registers: the 16 sums (s0-s7 row
-     * j, s8-s15 row j+1) start from 0 loaded from `zeros`; per block of 8,
-     * x's block goes to s16-s23 and each row's block to s24-s31; the tail
-     * goes to s0 / s8 in order; then each row's sums are combined in
-     * tmlp_i_dot's tree. */
-    static const float zeros[16] = {0.0f};
-    for (; j + 2u <= n_out; j += 2u) {
-        const float *u = w + j * n_in, *v = u + n_in, *xp = x;
-        size_t blocks = n_in / 8u, tail = n_in % 8u;
-        float r[2];
-        __asm__ volatile("vldmia %[zp], {s0-s15}\n\t"
+    /* Two rows per pass over x, all in registers: 16 sums (s0-s7 row j,
+     * s8-s15 row j+1); per block of 8, x's block goes to s16-s23 and each
+     * row's block to s24-s31, multiplied in place (VMUL) and added to the
+     * sums (VADD): the C code's rounded product, then its sum. VMLA would
+     * round the same way, but the Cortex-M4 takes 3 cycles for it and 1
+     * each for VMUL and VADD. No sum starts from 0: the first block's
+     * products are the sums, and one +0 is added at the end instead, which
+     * gives the same bits (a sum that starts at +0 differs from one that
+     * does not only where the latter is -0, and adding +0 to the sums, to
+     * any sum of them, maps -0 to +0 and leaves every other value as it
+     * is). The tail goes to s0 / s8 in order; each row's sums are combined
+     * in tmlp_i_dot's tree, then +0 (from k, which the loops leave at 0)
+     * and the bias added. The loop over pairs is in the assembly too; an
+     * odd last row, and rows shorter than 8, go through tmlp_i_dot. */
+    if (n_in >= 8u && n_out >= 2u) {
+        const float *u = w, *v = w + n_in, *xp = x, *bp = b;
+        float *zp = z;
+        size_t pairs = n_out / 2u, k, t;
+        /* Per pair: blocks after the first in bits 3 and up, tail in 0-2. */
+        const size_t counts = (n_in / 8u - 1u) * 8u + n_in % 8u;
+        const size_t row_bytes = n_in * sizeof(float);
+        __asm__ volatile("0:\n\t"
+                         "lsr %[k], %[c], #3\n\t"
+                         "and %[t], %[c], #7\n\t"
+                         "vldmia %[x]!, {s16-s23}\n\t"
+                         "vldmia %[u]!, {s0-s7}\n\t"
+                         "vldmia %[v]!, {s8-s15}\n\t"
+                         "vmul.f32 s0, s16, s0\n\t"
+                         "vmul.f32 s1, s17, s1\n\t"
+                         "vmul.f32 s2, s18, s2\n\t"
+                         "vmul.f32 s3, s19, s3\n\t"
+                         "vmul.f32 s4, s20, s4\n\t"
+                         "vmul.f32 s5, s21, s5\n\t"
+                         "vmul.f32 s6, s22, s6\n\t"
+                         "vmul.f32 s7, s23, s7\n\t"
+                         "vmul.f32 s8, s16, s8\n\t"
+                         "vmul.f32 s9, s17, s9\n\t"
+                         "vmul.f32 s10, s18, s10\n\t"
+                         "vmul.f32 s11, s19, s11\n\t"
+                         "vmul.f32 s12, s20, s12\n\t"
+                         "vmul.f32 s13, s21, s13\n\t"
+                         "vmul.f32 s14, s22, s14\n\t"
+                         "vmul.f32 s15, s23, s15\n\t"
                          "cmp %[k], #0\n\t"
                          "beq 2f\n"
                          "1:\n\t"
                          "vldmia %[x]!, {s16-s23}\n\t"
                          "vldmia %[u]!, {s24-s31}\n\t"
-                         "vmla.f32 s0, s16, s24\n\t"
-                         "vmla.f32 s1, s17, s25\n\t"
-                         "vmla.f32 s2, s18, s26\n\t"
-                         "vmla.f32 s3, s19, s27\n\t"
-                         "vmla.f32 s4, s20, s28\n\t"
-                         "vmla.f32 s5, s21, s29\n\t"
-                         "vmla.f32 s6, s22, s30\n\t"
-                         "vmla.f32 s7, s23, s31\n\t"
+                         "vmul.f32 s24, s16, s24\n\t"
+                         "vmul.f32 s25, s17, s25\n\t"
+                         "vmul.f32 s26, s18, s26\n\t"
+                         "vmul.f32 s27, s19, s27\n\t"
+                         "vmul.f32 s28, s20, s28\n\t"
+                         "vmul.f32 s29, s21, s29\n\t"
+                         "vmul.f32 s30, s22, s30\n\t"
+                         "vmul.f32 s31, s23, s31\n\t"
+                         "vadd.f32 s0, s0, s24\n\t"
+                         "vadd.f32 s1, s1, s25\n\t"
+                         "vadd.f32 s2, s2, s26\n\t"
+                         "vadd.f32 s3, s3, s27\n\t"
+                         "vadd.f32 s4, s4, s28\n\t"
+                         "vadd.f32 s5, s5, s29\n\t"
+                         "vadd.f32 s6, s6, s30\n\t"
+                         "vadd.f32 s7, s7, s31\n\t"
                          "vldmia %[v]!, {s24-s31}\n\t"
-                         "vmla.f32 s8, s16, s24\n\t"
-                         "vmla.f32 s9, s17, s25\n\t"
-                         "vmla.f32 s10, s18, s26\n\t"
-                         "vmla.f32 s11, s19, s27\n\t"
-                         "vmla.f32 s12, s20, s28\n\t"
-                         "vmla.f32 s13, s21, s29\n\t"
-                         "vmla.f32 s14, s22, s30\n\t"
-                         "vmla.f32 s15, s23, s31\n\t"
+                         "vmul.f32 s24, s16, s24\n\t"
+                         "vmul.f32 s25, s17, s25\n\t"
+                         "vmul.f32 s26, s18, s26\n\t"
+                         "vmul.f32 s27, s19, s27\n\t"
+                         "vmul.f32 s28, s20, s28\n\t"
+                         "vmul.f32 s29, s21, s29\n\t"
+                         "vmul.f32 s30, s22, s30\n\t"
+                         "vmul.f32 s31, s23, s31\n\t"
+                         "vadd.f32 s8, s8, s24\n\t"
+                         "vadd.f32 s9, s9, s25\n\t"
+                         "vadd.f32 s10, s10, s26\n\t"
+                         "vadd.f32 s11, s11, s27\n\t"
+                         "vadd.f32 s12, s12, s28\n\t"
+                         "vadd.f32 s13, s13, s29\n\t"
+                         "vadd.f32 s14, s14, s30\n\t"
+                         "vadd.f32 s15, s15, s31\n\t"
                          "subs %[k], %[k], #1\n\t"
                          "bne 1b\n"
                          "2:\n\t"
@@ -502,9 +570,11 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
                          "3:\n\t"
                          "vldmia %[x]!, {s16}\n\t"
                          "vldmia %[u]!, {s24}\n\t"
-                         "vmla.f32 s0, s16, s24\n\t"
                          "vldmia %[v]!, {s25}\n\t"
-                         "vmla.f32 s8, s16, s25\n\t"
+                         "vmul.f32 s24, s16, s24\n\t"
+                         "vmul.f32 s25, s16, s25\n\t"
+                         "vadd.f32 s0, s0, s24\n\t"
+                         "vadd.f32 s8, s8, s25\n\t"
                          "subs %[t], %[t], #1\n\t"
                          "bne 3b\n"
                          "4:\n\t"
@@ -522,16 +592,26 @@ void tmlp_i_dense_forward(const float *TMLP_RESTRICT w, const float *TMLP_RESTRI
                          "vadd.f32 s8, s8, s10\n\t"
                          "vadd.f32 s12, s12, s14\n\t"
                          "vadd.f32 s1, s8, s12\n\t"
-                         "vstmia %[out], {s0-s1}"
-                         : [x] "+r"(xp), [u] "+r"(u), [v] "+r"(v), [k] "+r"(blocks),
-                           [t] "+r"(tail)
-                         : [zp] "r"(zeros), [out] "r"(r)
+                         "vmov s4, %[k]\n\t"
+                         "vldmia %[b]!, {s2-s3}\n\t"
+                         "vadd.f32 s0, s0, s4\n\t"
+                         "vadd.f32 s1, s1, s4\n\t"
+                         "vadd.f32 s0, s0, s2\n\t"
+                         "vadd.f32 s1, s1, s3\n\t"
+                         "vstmia %[z]!, {s0-s1}\n\t"
+                         "sub %[x], %[x], %[rb]\n\t"
+                         "mov %[u], %[v]\n\t"
+                         "add %[v], %[v], %[rb]\n\t"
+                         "subs %[p], %[p], #1\n\t"
+                         "bne 0b"
+                         : [x] "+r"(xp), [u] "+r"(u), [v] "+r"(v), [k] "=&r"(k), [t] "=&r"(t),
+                           [b] "+r"(bp), [z] "+r"(zp), [p] "+r"(pairs)
+                         : [c] "r"(counts), [rb] "r"(row_bytes)
                          : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
                            "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18",
                            "s19", "s20", "s21", "s22", "s23", "s24", "s25", "s26", "s27", "s28",
                            "s29", "s30", "s31");
-        z[j] = r[0] + b[j];
-        z[j + 1u] = r[1] + b[j + 1u];
+        j = n_out - n_out % 2u;
     }
 #endif
     for (; j < n_out; j++) {
