@@ -26,7 +26,8 @@ tables), with these rules:
   executed);
 - each time an instruction branches (control goes elsewhere than the next
   instruction: taken branches, BL, BX, POP or LDR into pc) it costs P = 2
-  more cycles (the manual's pipeline refill, 1 to 3).
+  more cycles (the manual's pipeline refill, 1 to 3); a branch to the very
+  next instruction counts as not taken.
 
 The regions' instruction counts from the trace are checked against the
 program's SysTick counts (which include the same loop overhead): they must
@@ -63,7 +64,7 @@ def base_cycles(mnem, ops):
     """Cycles of one execution, not counting the refill of a branch."""
     m = mnem.split(".")[0]
     if m.startswith(("vldm", "vstm", "vpush", "vpop")):
-        return 1 + reg_count(ops), "vldm/vstm" if m.startswith(("vldm", "vpop")) else "vstm/vpush"
+        return 1 + reg_count(ops), "vldm/vpop" if m.startswith(("vldm", "vpop")) else "vstm/vpush"
     if m.startswith(("vldr", "vstr")):
         return (3 if re.match(r"\s*d", ops) else 2), m[:4]
     if m.startswith(FP_MAC):
@@ -95,17 +96,26 @@ def base_cycles(mnem, ops):
     return 1, "other"
 
 
+def can_branch(mnem, ops):
+    """Whether the instruction can send control elsewhere than the next one."""
+    m = mnem.split(".")[0]
+    if re.fullmatch(r"(b|bl|blx|bx|cbz|cbnz|tbb|tbh)(eq|ne|cs|cc|hs|lo|mi|pl|vs|vc|hi|ls|ge|lt|gt|le|al)?", m):
+        return True
+    return m.startswith(("pop", "ldm", "ldr", "mov", "add", "sub")) and re.match(r"\s*pc\b|.*\bpc\}", ops)
+
+
 def run(cmd):
     return subprocess.run(cmd, check=True, capture_output=True, text=True).stdout
 
 
 def disassemble(prefix, elf):
-    """{address: (mnemonic, operands)} and sorted [(address, function)]."""
+    """{address: (mnemonic, operands, bytes)} and sorted [(address, function)]."""
     insns = {}
     for line in run([prefix + "objdump", "-d", elf]).splitlines():
-        m = re.match(r"\s*([0-9a-f]+):\t[0-9a-f ]+\t(\S+)\s*(.*)", line)
+        m = re.match(r"\s*([0-9a-f]+):\t([0-9a-f ]+)\t(\S+)\s*(.*)", line)
         if m:
-            insns[int(m.group(1), 16)] = (m.group(2), m.group(3))
+            size = len(m.group(2).replace(" ", "")) // 2
+            insns[int(m.group(1), 16)] = (m.group(3), m.group(4), size)
     funcs = []
     for line in run([prefix + "nm", "-n", elf]).splitlines():
         f = line.split()
@@ -150,14 +160,18 @@ def main():
     starts = [f[0] for f in funcs]
     with open(a.counts) as f:
         for line in f:
-            r, ad, k, taken = line.split()
-            r, ad, k, taken = int(r), int(ad, 16), int(k), int(taken)
+            r, ad, k, seq2, seq4 = line.split()
+            r, ad, k = int(r), int(ad, 16), int(k)
             if r == 0:
                 continue
             if ad not in insns:
                 print("m4_cycles: no instruction at 0x%x in the disassembly" % ad)
                 return 1
-            c, cls = base_cycles(*insns[ad])
+            mnem, ops, size = insns[ad]
+            c, cls = base_cycles(mnem, ops)
+            # Control went elsewhere than the next instruction: counted for
+            # instructions that can branch (a trace ends a region mid-flow).
+            taken = k - int(seq2 if size == 2 else seq4) if can_branch(mnem, ops) else 0
             c = c * k + P_REFILL * taken
             n[r] += k
             cyc[r] += c

@@ -1,8 +1,9 @@
 /* SPDX-License-Identifier: MIT */
 /* A QEMU TCG plugin for `make bench-qemu` (tools/scripts/m4_cycles.py):
- * counts how often each guest instruction runs and how often control left
- * it for an address other than the next instruction (a taken branch), per
- * region of the program. Host code, built with the host's C compiler; not
+ * counts how often each guest instruction runs and how often the next one
+ * to run is 2 or 4 bytes further on, per region of the program: with the
+ * instruction's size (from the disassembly; QEMU's own figure can include
+ * a halfword it peeked at) that tells how often control went elsewhere. Host code, built with the host's C compiler; not
  * part of the library.
  *
  * Arguments (-plugin qemu_insn_mix.so,begin=A,end=B,out=FILE,limit=L):
@@ -10,7 +11,7 @@
  *          starts the next region, numbered from 1)
  *   end    address of the function that closes it (back to region 0)
  *   out    file written at exit, one line per instruction seen:
- *            <region> <address, hex> <executions> <taken>
+ *            <region> <address, hex> <executions> <next at +2> <next at +4>
  *   limit  addresses counted are below this (the code's end), default 256 KB
  *
  * The callback runs before each executed instruction, so an instruction
@@ -37,7 +38,6 @@ void qemu_plugin_register_vcpu_tb_trans_cb(qemu_plugin_id_t id, tb_trans_cb_t cb
 size_t qemu_plugin_tb_n_insns(const struct qemu_plugin_tb *tb);
 struct qemu_plugin_insn *qemu_plugin_tb_get_insn(const struct qemu_plugin_tb *tb, size_t idx);
 uint64_t qemu_plugin_insn_vaddr(const struct qemu_plugin_insn *insn);
-size_t qemu_plugin_insn_size(const struct qemu_plugin_insn *insn);
 void qemu_plugin_register_vcpu_insn_exec_cb(struct qemu_plugin_insn *insn, vcpu_udata_cb_t cb,
                                             int flags, void *userdata);
 void qemu_plugin_register_atexit_cb(qemu_plugin_id_t id, udata_cb_t cb, void *userdata);
@@ -50,8 +50,8 @@ EXPORT int qemu_plugin_version = 1;
 /* One per instruction address (Thumb: 2-byte steps), allocated at start. */
 typedef struct {
     uint64_t n[MAX_REGIONS];
-    uint64_t taken[MAX_REGIONS];
-    uint32_t size;
+    uint64_t seq2[MAX_REGIONS];
+    uint64_t seq4[MAX_REGIONS];
 } site_t;
 
 static site_t *sites;
@@ -66,8 +66,13 @@ static void on_insn(unsigned int vcpu, void *ud)
     site_t *s = ud;
     uint64_t addr = (uint64_t)(s - sites) * 2u;
     (void)vcpu;
-    if (prev != NULL && addr != (uint64_t)(prev - sites) * 2u + prev->size) {
-        prev->taken[prev_region]++;
+    if (prev != NULL) {
+        uint64_t from = (uint64_t)(prev - sites) * 2u;
+        if (addr == from + 2u) {
+            prev->seq2[prev_region]++;
+        } else if (addr == from + 4u) {
+            prev->seq4[prev_region]++;
+        }
     }
     if (addr == begin_addr && n_regions + 1u < MAX_REGIONS) {
         region = ++n_regions;
@@ -87,12 +92,9 @@ static void on_translate(qemu_plugin_id_t id, struct qemu_plugin_tb *tb)
         struct qemu_plugin_insn *insn = qemu_plugin_tb_get_insn(tb, i);
         uint64_t addr = qemu_plugin_insn_vaddr(insn);
         if (addr < limit) {
-            site_t *s = &sites[addr / 2u];
-            s->size = (uint32_t)qemu_plugin_insn_size(insn);
-            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_insn, CB_NO_REGS, s);
+            qemu_plugin_register_vcpu_insn_exec_cb(insn, on_insn, CB_NO_REGS, &sites[addr / 2u]);
         } else {
-            /* Outside the counted code (e.g. RAM): ends a taken-branch
-             * chain without being counted. */
+            /* Outside the counted code (e.g. RAM): a sink, not reported. */
             qemu_plugin_register_vcpu_insn_exec_cb(insn, on_insn, CB_NO_REGS, &sites[limit / 2u]);
         }
     }
@@ -112,8 +114,9 @@ static void write_counts(qemu_plugin_id_t id, void *ud)
     for (a = 0; a < limit / 2u; a++) {
         for (r = 0; r <= n_regions; r++) {
             if (sites[a].n[r] != 0u) {
-                fprintf(f, "%u %llx %llu %llu\n", r, (unsigned long long)(a * 2u),
-                        (unsigned long long)sites[a].n[r], (unsigned long long)sites[a].taken[r]);
+                fprintf(f, "%u %llx %llu %llu %llu\n", r, (unsigned long long)(a * 2u),
+                        (unsigned long long)sites[a].n[r], (unsigned long long)sites[a].seq2[r],
+                        (unsigned long long)sites[a].seq4[r]);
             }
         }
     }
