@@ -78,31 +78,34 @@ static void sgd_row(const tmlp_i_sgd_t *k, float *TMLP_RESTRICT w, float *TMLP_R
 #else /* !TMLP_KERNEL_VEC */
 
 #if TMLP_VFP_ASM
-/* Cortex-M4F/M7/M33, momentum without dampening (the common case), blocks
- * of 8: x into s8-s15, p = base + a x there (VMUL, then VADD of the base:
- * the product rounded, then added to the base, as the C below); v into
- * s16-s23, v' = mu v + p (VMUL, VADD); w into s0-s7, lr v' into s8-s15
- * (VMUL), w' = w - lr v' (VSUB). The same roundings as VMLA/VMLS, which
- * the Cortex-M4 takes 3 cycles for, against 1 for each VMUL, VADD, VSUB:
- * 97 instead of 130 cycles per block by the manual's timings. Returns the
- * elements done (a multiple of 8). */
-static size_t update_momentum_vfp(float *w, float *v, const float *x, float base, float a,
-                                  float mu, float lr, size_t n)
+/* Cortex-M4F/M7/M33, momentum without dampening (the common case): rows
+ * of `blocks` blocks of 8, contiguous in w and v, each with its own a (from
+ * a[]) and the same x. Per block: x into s8-s15, p = base + a x there
+ * (VMUL, then VADD of the base: the product rounded, then added to the
+ * base, as the C below); v into s16-s23, v' = mu v + p (VMUL, VADD); w
+ * into s0-s7, lr v' into s8-s15 (VMUL), w' = w - lr v' (VSUB). The same
+ * roundings as VMLA/VMLS, which the Cortex-M4 takes 3 cycles for, against
+ * 1 for each VMUL, VADD, VSUB: 97 instead of 130 cycles per block by the
+ * manual's timings. The loop over rows is in the assembly too (x rewound,
+ * the next a loaded). blocks and rows are not 0. */
+static void momentum_rows_vfp(float *w, float *v, const float *x, float base, const float *a,
+                              float mu, float lr, size_t blocks, size_t rows)
 {
-    size_t blocks = n / 8u;
-    if (blocks == 0u) {
-        return 0;
-    }
-    __asm__ volatile("1:\n\t"
+    const size_t x_bytes = blocks * 8u * sizeof(float);
+    size_t k;
+    __asm__ volatile("0:\n\t"
+                     "vldmia %[ap]!, {s24}\n\t"
+                     "mov %[k], %[nb]\n"
+                     "1:\n\t"
                      "vldmia %[x]!, {s8-s15}\n\t"
-                     "vmul.f32 s8, %[a], s8\n\t"
-                     "vmul.f32 s9, %[a], s9\n\t"
-                     "vmul.f32 s10, %[a], s10\n\t"
-                     "vmul.f32 s11, %[a], s11\n\t"
-                     "vmul.f32 s12, %[a], s12\n\t"
-                     "vmul.f32 s13, %[a], s13\n\t"
-                     "vmul.f32 s14, %[a], s14\n\t"
-                     "vmul.f32 s15, %[a], s15\n\t"
+                     "vmul.f32 s8, s24, s8\n\t"
+                     "vmul.f32 s9, s24, s9\n\t"
+                     "vmul.f32 s10, s24, s10\n\t"
+                     "vmul.f32 s11, s24, s11\n\t"
+                     "vmul.f32 s12, s24, s12\n\t"
+                     "vmul.f32 s13, s24, s13\n\t"
+                     "vmul.f32 s14, s24, s14\n\t"
+                     "vmul.f32 s15, s24, s15\n\t"
                      "vadd.f32 s8, %[z], s8\n\t"
                      "vadd.f32 s9, %[z], s9\n\t"
                      "vadd.f32 s10, %[z], s10\n\t"
@@ -148,13 +151,17 @@ static size_t update_momentum_vfp(float *w, float *v, const float *x, float base
                      "vstmia %[v]!, {s16-s23}\n\t"
                      "vstmia %[w]!, {s0-s7}\n\t"
                      "subs %[k], %[k], #1\n\t"
-                     "bne 1b"
-                     : [x] "+r"(x), [v] "+r"(v), [w] "+r"(w), [k] "+r"(blocks)
-                     : [z] "t"(base), [a] "t"(a), [mu] "t"(mu), [lr] "t"(lr)
+                     "bne 1b\n\t"
+                     "sub %[x], %[x], %[xb]\n\t"
+                     "subs %[r], %[r], #1\n\t"
+                     "bne 0b"
+                     : [x] "+r"(x), [v] "+r"(v), [w] "+r"(w), [k] "=&r"(k), [ap] "+r"(a),
+                       [r] "+r"(rows)
+                     : [z] "t"(base), [mu] "t"(mu), [lr] "t"(lr), [nb] "r"(blocks),
+                       [xb] "r"(x_bytes)
                      : "cc", "memory", "s0", "s1", "s2", "s3", "s4", "s5", "s6", "s7", "s8",
                        "s9", "s10", "s11", "s12", "s13", "s14", "s15", "s16", "s17", "s18",
-                       "s19", "s20", "s21", "s22", "s23");
-    return n - n % 8u;
+                       "s19", "s20", "s21", "s22", "s23", "s24");
 }
 #endif
 
@@ -189,10 +196,6 @@ static void sgd_row(const tmlp_i_sgd_t *k, float *TMLP_RESTRICT w, float *TMLP_R
     } else if (keep == 1.0f) {
         /* No dampening (the common case): 1 p = p exactly, so the multiply
          * is left out (on soft-float cores, one float call per element). */
-#if TMLP_VFP_ASM
-        /* The base: +0 for from_zero, else -0 (-0 + y = y). */
-        i = update_momentum_vfp(w, v, x, from_zero ? 0.0f : -0.0f, a, mu, lr, n);
-#endif
         for (; i < n; i++) {
             p = grad_of(from_zero, a, x[i]);
             vi = mu * v[i] + p;
@@ -217,6 +220,29 @@ void tmlp_i_sgd_rows(const tmlp_i_sgd_t *k, float *w, float *v, const float *x, 
                      size_t n, size_t rows)
 {
     size_t j;
+#if TMLP_VFP_ASM
+    /* Momentum without dampening (sgd_row's case for it) in assembly: all
+     * rows in one call when their length is a multiple of 8, else a call
+     * per row and its last n % 8 elements as sgd_row. The base: +0 for
+     * from_zero, else -0 (-0 + y = y). */
+    if (v != NULL && !k->first && k->keep == 1.0f && n >= 8u) {
+        const size_t step = n % 8u == 0u ? rows : 1u, n8 = n - n % 8u;
+        const float base = k->from_zero ? 0.0f : -0.0f;
+        float p, vi;
+        size_t i;
+        for (j = 0; j < rows; j += step) {
+            float *wj = w + j * n, *vj = v + j * n;
+            momentum_rows_vfp(wj, vj, x, base, a + j, k->mu, k->lr, n / 8u, step);
+            for (i = n8; i < n; i++) {
+                p = grad_of(k->from_zero, a[j], x[i]);
+                vi = k->mu * vj[i] + p;
+                vj[i] = vi;
+                wj[i] = wj[i] - k->lr * vi;
+            }
+        }
+        return;
+    }
+#endif
     for (j = 0; j < rows; j++) {
         sgd_row(k, w + j * n, v != NULL ? v + j * n : NULL, x, a[j], n);
     }
