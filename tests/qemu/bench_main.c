@@ -5,7 +5,9 @@
  *   qemu infer cortex-m4f instr_per_mac=<x>   forward pass, const weights
  *   qemu train cortex-m4f instr_per_mac=<x>   forward + backward + SGD with
  *                                             momentum at batch 1, MACs x3
- * plus the calibration and the raw counts.
+ * plus the calibration, the raw counts and one "bench: region" line per
+ * measured call (for tools/scripts/m4_cycles.py, which adds the estimated
+ * Cortex-M4 cycles from an instruction-mix trace of the same run).
  *
  * Counting: with -icount shift=0 QEMU advances virtual time by exactly 1 ns
  * per instruction, and SysTick (core clock, 25 MHz on this board) counts
