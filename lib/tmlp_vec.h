@@ -33,11 +33,12 @@
 /* Cortex-M4F/M7/M33 and other VFP targets (gcc or clang, hard or softfp
  * float ABI): the blocks of 8 elements of the dot product and of y += a x
  * in inline assembly, because neither compiler loads 8 consecutive floats
- * with one VLDM from C. The float operations are VMLA.F32, VFP's chained
- * multiply-accumulate (product rounded, then the sum: the same bits as a
- * separate VMUL and VADD, as gcc emits it from the portable C loops), in
- * the same order as those loops, so results are identical (the Cortex-M4F QEMU suite
- * checks the stored weight hashes). -DTMLP_NO_ASM selects the C code. */
+ * with one VLDM from C. The float operations are separate VMUL.F32 and
+ * VADD.F32 (or VSUB.F32): the product rounded, then the sum, as the
+ * portable C loops (VFP's chained VMLA rounds the same way but takes 3
+ * Cortex-M4 cycles against 2), in the same order as those loops, so
+ * results are identical (the Cortex-M4F QEMU suite checks the stored
+ * weight hashes). -DTMLP_NO_ASM selects the C code. */
 #if !defined(TMLP_NO_ASM) && defined(__GNUC__) && defined(__arm__) && defined(__ARM_FP) && \
     (__ARM_FP & 4) && defined(__thumb2__)
 #define TMLP_VFP_ASM 1
