@@ -155,9 +155,11 @@ static float update_one(const tmlp_i_step_ctx_t *c, float w, float g, float *s0,
 /* Pass 2 (commit = 0): 1 if every new value is finite. Pass 3 (commit = 1):
  * stores them. state is only touched when the optimizer has slots. EMA,
  * Adam and RMSprop; apply() sends SGD to tmlp_i_sgd_all() itself, so that
- * the deepest stack path holds one loop's frame, not a dispatcher's too. */
-static int update_all(const tmlp_i_step_ctx_t *c, float *w, const float *g, float *state,
-                      size_t n, int commit)
+ * the deepest stack path holds one loop's frame, not a dispatcher's too.
+ * Never inlined: inlined (as gcc does on the Cortex-M0+ when Adam is left
+ * out) it would grow apply()'s frame, which sits on the deepest path. */
+TMLP_I_NOINLINE static int update_all(const tmlp_i_step_ctx_t *c, float *w, const float *g,
+                                      float *state, size_t n, int commit)
 {
     size_t i;
     float zero = 0.0f;
