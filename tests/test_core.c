@@ -6,6 +6,7 @@
 #include "fixtures.h"
 #include "suites.h"
 #include "tinymlp.h"
+#include "tmlp_internal.h"
 #include "tmlp_test.h"
 
 /* tmlp_arena_size for the choices `build` (TMLP_BUILD_* bits but SCALE,
@@ -371,6 +372,113 @@ TMLP_TEST(weights_hash_is_crc_of_little_endian_params)
     CHECK(a == b);
 }
 
+/* ---- The kernels against the scalar order --------------------------------
+ * Each target runs its own kernels (GNU C vectors, VFP assembly or portable
+ * C); all must give the bits of the order the library states: 8 partial
+ * sums (element i to sum i mod 8 for full blocks, the tail to sum 0 in
+ * order), each started at +0, combined as ((s0+s1)+(s2+s3))+((s4+s5)+(s6+s7));
+ * the update of tmlp_kernel_sgd.c. The values mix +0, -0, subnormals and
+ * ordinary magnitudes, where a kernel that starts a sum with its first
+ * product, fuses, or reorders would show. */
+static uint32_t k_rng = 1u;
+
+static float kernel_value(void)
+{
+    uint32_t r;
+    k_rng = k_rng * 1664525u + 1013904223u;
+    r = k_rng >> 8;
+    switch (r & 7u) {
+    case 0:
+        return (r & 8u) ? -0.0f : 0.0f;
+    case 1: /* a subnormal, either sign */
+        return from_bits(((r & 8u) ? 0x80000000u : 0u) | (1u + ((r >> 4) & 0x7ffffu)));
+    default: /* +-[1/1024, 16) */
+        return (float)(int32_t)((r >> 4) & 0x3fffu) * (1.0f / 1024.0f) * ((r & 8u) ? -1.0f : 1.0f);
+    }
+}
+
+static float ref_dot(const float *a, const float *b, size_t n)
+{
+    float s[8] = {0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f, 0.0f};
+    size_t i, full = n - n % 8u;
+    for (i = 0; i < full; i++) {
+        s[i % 8u] = s[i % 8u] + a[i] * b[i];
+    }
+    for (; i < n; i++) {
+        s[0] = s[0] + a[i] * b[i];
+    }
+    return ((s[0] + s[1]) + (s[2] + s[3])) + ((s[4] + s[5]) + (s[6] + s[7]));
+}
+
+TMLP_TEST(kernels_match_the_scalar_order)
+{
+    static float w[10 * 70], x[70], b[10], z[10], y[70], y2[70], v[10 * 70], w2[10 * 70],
+        v2[10 * 70], d[10];
+    static const size_t widths[] = {1, 2, 3, 7, 8, 9, 15, 16, 17, 24, 31, 32, 33, 64, 70};
+    uint32_t bad = 0;
+    size_t wi, n_out, i, j, from_zero, mom;
+    for (wi = 0; wi < sizeof widths / sizeof widths[0]; wi++) {
+        size_t n = widths[wi];
+        for (n_out = 1; n_out <= 10u; n_out++) {
+            for (i = 0; i < n_out * n; i++) {
+                w[i] = kernel_value();
+            }
+            for (i = 0; i < n; i++) {
+                x[i] = kernel_value();
+            }
+            for (j = 0; j < n_out; j++) {
+                b[j] = kernel_value();
+                d[j] = kernel_value();
+            }
+            /* The dense forward and the dot product. */
+            tmlp_i_dense_forward(w, b, x, z, n, n_out);
+            for (j = 0; j < n_out; j++) {
+                bad += tmlp_test_bits(z[j]) != tmlp_test_bits(ref_dot(w + j * n, x, n) + b[j]);
+                bad += tmlp_test_bits(tmlp_i_dot(w + j * n, x, n)) !=
+                       tmlp_test_bits(ref_dot(w + j * n, x, n));
+            }
+            /* y += a x, per element. */
+            for (i = 0; i < n; i++) {
+                y[i] = kernel_value();
+                y2[i] = y[i] + d[0] * w[i];
+            }
+            tmlp_i_axpy(y, d[0], w, n);
+            for (i = 0; i < n; i++) {
+                bad += tmlp_test_bits(y[i]) != tmlp_test_bits(y2[i]);
+            }
+            /* The SGD rows: every momentum case, both gradient forms. */
+            for (mom = 0; mom < 4u; mom++) {
+                for (from_zero = 0; from_zero < 2u; from_zero++) {
+                    tmlp_i_sgd_t k;
+                    k.lr = 0.125f;
+                    k.mu = mom == 0u ? 0.0f : 0.9f;
+                    k.keep = mom == 3u ? 0.75f : 1.0f;
+                    k.first = mom == 1u;
+                    k.from_zero = (int)from_zero;
+                    for (i = 0; i < n_out * n; i++) {
+                        w2[i] = w[i];
+                        v[i] = kernel_value();
+                        v2[i] = v[i];
+                    }
+                    tmlp_i_sgd_rows(&k, w2, mom == 0u ? NULL : v2, x, d, n, n_out);
+                    for (j = 0; j < n_out; j++) {
+                        for (i = 0; i < n; i++) {
+                            float p = d[j] * x[i], vi, wi_ref;
+                            size_t at = j * n + i;
+                            p = from_zero ? 0.0f + p : p;
+                            vi = mom == 0u ? p : (k.first ? p : k.mu * v[at] + k.keep * p);
+                            wi_ref = w[at] - k.lr * vi;
+                            bad += tmlp_test_bits(w2[at]) != tmlp_test_bits(wi_ref);
+                            bad += mom != 0u && tmlp_test_bits(v2[at]) != tmlp_test_bits(vi);
+                        }
+                    }
+                }
+            }
+        }
+    }
+    CHECK(bad == 0u);
+}
+
 void suite_core(void)
 {
     RUN(arena_macros_equal_runtime_sizes);
@@ -381,4 +489,5 @@ void suite_core(void)
     RUN(rng_reproducible_and_well_spread);
     RUN(initialisers_respect_their_bounds);
     RUN(weights_hash_is_crc_of_little_endian_params);
+    RUN(kernels_match_the_scalar_order);
 }
