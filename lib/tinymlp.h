@@ -288,29 +288,57 @@ typedef struct {
  *   max_train = largest trainable layer width
  *   slots     = TMLP_SLOTS_* of the optimizer (0 for inference)
  *   build     = TMLP_BUILD_* bits
- * the arena holds, in floats:
- *   inference: n_params unless borrowed, + 2 max_units (ping-pong
- *              activations), + 3 n_in with input scaling (offset, scale,
- *              the scaled input)
+ * the arena holds these buffers, in floats:
+ *   inference: n_params unless borrowed; 2 max_units (ping-pong
+ *              activations); with input scaling 2 n_in (offset, scale)
+ *              and n_in (the scaled input)
  *   training:  n_params (n_train when borrowed: the frozen layers stay in
- *              the caller's array), + n_train slots (optimizer state)
- *              + n_train unless NO_GRAD (gradient), + n_in + n_units + 2 n_out
- *              (input copy, activations, output logits, target), + 2 max_train
- *              (back-propagated deltas), + 2 n_in with input scaling
+ *              the caller's array); n_train unless NO_GRAD (gradient);
+ *              slots n_train (optimizer state); n_in (input copy); n_units
+ *              (activations); n_out (output logits); n_out (target);
+ *              2 max_train (back-propagated deltas); with input scaling
+ *              2 n_in (offset, scale)
  * Nothing else: the handle holds the bookkeeping. Without frozen layers
- * n_train = n_params and max_train = max_units. The generated header of
- * `tinymlp export` defines the ready-made sizes of its model. */
+ * n_train = n_params and max_train = max_units. With TMLP_CACHE_LINE > 0
+ * (tmlp_config.h: hosts) each buffer is rounded up to whole cache lines and
+ * the arena has one line less 4 bytes more, in front; with 0 (the
+ * microcontrollers' default) it is exactly the floats above.
+ * TMLP_ARENA_BYTES_LINE gives the size for another line than this build's
+ * (a host tool sizing a board's arena: line 0, or 32 for a Cortex-M7).
+ * The generated header of `tinymlp export` defines the ready-made sizes of
+ * its model. */
 #define TMLP_ARENA_BYTES(n_in, n_out, n_units, max_units, n_params, n_train, max_train, slots, \
                          build)                                                               \
-    (sizeof(float) *                                                                          \
-     (((build) & TMLP_BUILD_TRAIN)                                                            \
-          ? (((build) & TMLP_BUILD_BORROW) ? (size_t)(n_train) : (size_t)(n_params)) +         \
-                (size_t)(n_train) *                                                           \
-                    ((size_t)(slots) + (((build) & TMLP_BUILD_NO_GRAD) ? 0u : 1u)) +          \
-                (size_t)(n_in) + (size_t)(n_units) + 2u * (size_t)(n_out) +                  \
-                2u * (size_t)(max_train) + (((build) & TMLP_BUILD_SCALE) ? 2u * (size_t)(n_in) : 0u) \
-          : (((build) & TMLP_BUILD_BORROW) ? 0u : (size_t)(n_params)) +                       \
-                2u * (size_t)(max_units) + (((build) & TMLP_BUILD_SCALE) ? 3u * (size_t)(n_in) : 0u)))
+    TMLP_ARENA_BYTES_LINE(TMLP_CACHE_LINE, n_in, n_out, n_units, max_units, n_params, n_train, \
+                          max_train, slots, build)
+
+/* Floats of one line (1 for line 0, so that rounding to it changes nothing),
+ * and n floats rounded up to whole lines. */
+#define TMLP_LINE_FLOATS(line) ((line) != 0 ? (size_t)(line) / sizeof(float) : (size_t)1)
+#define TMLP_LINE_ROUND(n, line) \
+    (((size_t)(n) + TMLP_LINE_FLOATS(line) - 1u) / TMLP_LINE_FLOATS(line) * TMLP_LINE_FLOATS(line))
+
+#define TMLP_ARENA_BYTES_LINE(line, n_in, n_out, n_units, max_units, n_params, n_train, \
+                              max_train, slots, build)                                  \
+    (sizeof(float) *                                                                    \
+     (TMLP_LINE_FLOATS(line) - 1u +                                                     \
+      (((build) & TMLP_BUILD_TRAIN)                                                     \
+           ? TMLP_LINE_ROUND(((build) & TMLP_BUILD_BORROW) ? (size_t)(n_train)          \
+                                                           : (size_t)(n_params),        \
+                             line) +                                                    \
+                 TMLP_LINE_ROUND(((build) & TMLP_BUILD_NO_GRAD) ? 0u : (size_t)(n_train), \
+                                 line) +                                                \
+                 TMLP_LINE_ROUND((size_t)(slots) * (size_t)(n_train), line) +           \
+                 TMLP_LINE_ROUND(n_in, line) + TMLP_LINE_ROUND(n_units, line) +         \
+                 2u * TMLP_LINE_ROUND(n_out, line) +                                    \
+                 TMLP_LINE_ROUND(2u * (size_t)(max_train), line) +                      \
+                 (((build) & TMLP_BUILD_SCALE) ? TMLP_LINE_ROUND(2u * (size_t)(n_in), line) \
+                                               : 0u)                                    \
+           : TMLP_LINE_ROUND(((build) & TMLP_BUILD_BORROW) ? 0u : (size_t)(n_params), line) + \
+                 TMLP_LINE_ROUND(2u * (size_t)(max_units), line) +                      \
+                 (((build) & TMLP_BUILD_SCALE) ? TMLP_LINE_ROUND(2u * (size_t)(n_in), line) + \
+                                                     TMLP_LINE_ROUND(n_in, line)        \
+                                               : 0u))))
 
 /* The same for the common shapes without frozen layers: MLP2 = input i, one
  * hidden layer h, output o; MLP3 = two hidden layers h1, h2. */
@@ -337,7 +365,9 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, 
 /* Builds a net in `arena` (aligned for a float: 4 bytes on 32-bit cores, any
  * address on the AVR; declaring it as a float array is the easy way), as
  * `opts` says (NULL: inference, parameters in the arena).
- * Parameters in the arena start at 0. The arena (and opts->params) must
+ * Parameters in the arena start at 0. With TMLP_CACHE_LINE > 0 the buffers
+ * start at the arena's first line boundary (whatever its address, the
+ * size tmlp_arena_size() gives is enough). The arena (and opts->params) must
  * outlive the net; nothing is freed, ever. A net with
  * TMLP_DESC_INPUT_SCALE takes its scaling from opts (in_offset, in_scale);
  * without them it has none until tmlp_net_set_input_scale or a load gives

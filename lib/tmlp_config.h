@@ -90,6 +90,33 @@
 #define TMLP_WITH_SCHEDULES 1
 #endif
 
+/* ---- Layout ---------------------------------------------------------------
+ * Data-cache line in bytes (0, or a power of two from 8 to 256). With C > 0
+ * every buffer of the arena (parameters, gradients, optimizer state, input,
+ * activations, ...) starts on a C-byte boundary whatever the arena's own
+ * address, so no vector load of a kernel straddles two lines more often
+ * than it must: each buffer is rounded up to whole lines and the arena
+ * holds C - 4 bytes more in front. That costs RAM (at most C - 4 bytes per
+ * buffer, about a dozen buffers) and helps only a core with a data cache:
+ * 64 by default on x86 and AArch64, 0 everywhere else (Cortex-M0+/M3/M4/M33,
+ * RISC-V microcontrollers, AVR: no data cache, the arena exactly the floats
+ * docs/memory.md lists). Build a Cortex-M7 with -DTMLP_CACHE_LINE=32 (its
+ * L1 data-cache line). Results are the same bits whatever the value: the
+ * kernels never depend on where a buffer starts. TMLP_ARENA_BYTES and
+ * tmlp_arena_size() include the padding. */
+#ifndef TMLP_CACHE_LINE
+#if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(_M_X64) || \
+    defined(_M_IX86) || defined(_M_ARM64)
+#define TMLP_CACHE_LINE 64
+#else
+#define TMLP_CACHE_LINE 0
+#endif
+#endif
+#if TMLP_CACHE_LINE != 0 && (TMLP_CACHE_LINE < 8 || TMLP_CACHE_LINE > 256 || \
+                             (TMLP_CACHE_LINE & (TMLP_CACHE_LINE - 1)) != 0)
+#error "TMLP_CACHE_LINE must be 0 or a power of two from 8 to 256"
+#endif
+
 /* Internal invariant checks (TMLP_ASSERT). Off by default: the public entry
  * points check their arguments whether or not this is set. */
 /* #define TMLP_DEBUG 1 */

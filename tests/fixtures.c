@@ -158,20 +158,21 @@ tmlp_loss_t fx_loss(uint8_t out_act, tmlp_target_t *t)
 /* ------------------------------------------------------------------------ */
 
 unsigned char snap_handle[sizeof(tmlp_net_t)];
-float snap_region[NP * 4u];
+float snap_region[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) /
+                  sizeof(float)];
 static float snap_params[NP];
 static const float *snap_arena;
 static size_t snap_keep, snap_np;
 
-void snapshot(const tmlp_net_t *net, const float *arena, size_t keep)
+void snapshot(const tmlp_net_t *net, const float *region, size_t keep)
 {
     const float *p = NULL;
     size_t n = 0;
     memcpy(snap_handle, net, sizeof *net);
-    snap_arena = arena;
+    snap_arena = region;
     snap_keep = keep <= sizeof snap_region / sizeof snap_region[0] ? keep : 0u;
-    if (arena != NULL && snap_keep > 0u) {
-        memcpy(snap_region, arena, snap_keep * sizeof(float));
+    if (region != NULL && snap_keep > 0u) {
+        memcpy(snap_region, region, snap_keep * sizeof(float));
     }
     snap_np = 0;
     if (tmlp_net_params(net, &p, &n) == TMLP_OK && n <= NP) {
@@ -225,11 +226,24 @@ int failed_init_refused(const tmlp_net_t *net)
 /* Fixture nets                                                              */
 /* ------------------------------------------------------------------------ */
 
+/* 1 if a net's buffers start where they should in `arena`: at its first
+ * TMLP_CACHE_LINE boundary (its start without one). */
+static int aligned_base(const float *base, const float *arena)
+{
+    uintptr_t line = (uintptr_t)(FX_LINES(1u) * sizeof(float)), a = (uintptr_t)arena;
+    if (TMLP_CACHE_LINE == 0) {
+        return base == arena;
+    }
+    return (uintptr_t)base == (a + line - 1u) / line * line;
+}
+
 float fx_arena[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) / sizeof(float)];
 tmlp_net_t fx_net;
+const float *fx_base;
 size_t fx_keep;
 
 float inf_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, 0) / sizeof(float)];
+const float *inf_base;
 tmlp_net_t inf_net;
 float const_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, TMLP_BUILD_BORROW) / sizeof(float)];
 tmlp_net_t const_net;
@@ -272,11 +286,13 @@ tmlp_net_t *train_fx(const tmlp_optim_t *opt, uint8_t out_act, int history, int 
     CHECK_OK(tmlp_optim_slots(opt, &slots));
     CHECK_OK(tmlp_net_shape(&fx_net, &n_in, &n_out, &n_params));
     CHECK(n_params == NP);
-    /* The layout the snapshot relies on: parameters first. */
+    /* The layout the snapshot relies on: parameters first, at the arena's
+     * first cache-line boundary, then gradients and state. */
     CHECK_OK(tmlp_net_params(&fx_net, &p, &n_params));
-    CHECK(p == fx_arena);
-    fx_keep = n_params * (2u + slots);
-    snapshot(&fx_net, fx_arena, fx_keep);
+    CHECK(aligned_base(p, fx_arena));
+    fx_base = p;
+    fx_keep = 2u * FX_LINES(n_params) + FX_LINES(slots * n_params);
+    snapshot(&fx_net, fx_base, fx_keep);
     return &fx_net;
 }
 
@@ -290,11 +306,14 @@ tmlp_net_t *infer_fx(void)
 {
     tmlp_desc_t d;
     float y[2];
+    size_t n = 0;
     base_desc(&d, TMLP_ACT_IDENTITY);
     CHECK_OK(tmlp_net_init(&inf_net, &d, NULL, inf_arena, sizeof inf_arena, NULL));
     CHECK_OK(tmlp_net_set_params(&inf_net, const_params, NP));
     CHECK_OK(tmlp_net_forward(&inf_net, X0, y));
-    snapshot(&inf_net, inf_arena, NP);
+    CHECK_OK(tmlp_net_params(&inf_net, &inf_base, &n));
+    CHECK(aligned_base(inf_base, inf_arena));
+    snapshot(&inf_net, inf_base, NP);
     return &inf_net;
 }
 

@@ -88,11 +88,16 @@ tmlp_loss_t fx_loss(uint8_t out_act, tmlp_target_t *t);
 /* ---- snapshots ------------------------------------------------------------ */
 
 /* The last snapshot's copy of the handle, and of the arena region it kept
- * (its first `keep` floats). */
+ * (`keep` floats from `region`, the start of the net's buffers). */
 extern unsigned char snap_handle[sizeof(tmlp_net_t)];
-extern float snap_region[NP * 4u];
+extern float snap_region[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) /
+                         sizeof(float)];
 
-void snapshot(const tmlp_net_t *net, const float *arena, size_t keep);
+void snapshot(const tmlp_net_t *net, const float *region, size_t keep);
+
+/* Floats a buffer of n floats takes in this build's arena: n rounded up to
+ * whole cache lines (tmlp_config.h, TMLP_CACHE_LINE). */
+#define FX_LINES(n) TMLP_LINE_ROUND(n, TMLP_CACHE_LINE)
 
 /* Bit mask of what differs from the snapshot: 1 handle, 2 arena region
  * (parameters, gradients, optimizer state), 4 parameters. */
@@ -112,16 +117,19 @@ int failed_init_refused(const tmlp_net_t *net);
 
 /* ---- fixture nets ---------------------------------------------------------- */
 
-/* The training net (2-3-2 in an arena big enough for Adam) and the number
- * of leading arena floats its snapshots keep. */
+/* The training net (2-3-2 in an arena big enough for Adam), where its
+ * buffers start (its parameters, then gradients and optimizer state, each
+ * FX_LINES() long) and the number of floats from there its snapshots keep. */
 extern float fx_arena[TMLP_MLP2_BYTES(2, 3, 2, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN) /
                       sizeof(float)];
 extern tmlp_net_t fx_net;
+extern const float *fx_base;
 extern size_t fx_keep;
 
-/* The inference net, parameters in its arena. */
+/* The inference net, parameters in its arena (from inf_base). */
 extern float inf_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, 0) / sizeof(float)];
 extern tmlp_net_t inf_net;
+extern const float *inf_base;
 
 /* The inference net with borrowed const parameters. */
 extern float const_arena[TMLP_MLP2_BYTES(2, 3, 2, 0, TMLP_BUILD_BORROW) / sizeof(float)];

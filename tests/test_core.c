@@ -130,7 +130,9 @@ TMLP_TEST(arena_macros_equal_runtime_sizes)
 
     CHECK(run_size(&d, 0, NULL) == TMLP_MLP2_BYTES(64, 32, 10, 0, 0));
     CHECK(run_size(&d, TMLP_BUILD_BORROW, NULL) == TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW));
-    CHECK(TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW) == 2u * 32u * sizeof(float));
+    CHECK(TMLP_MLP2_BYTES(64, 32, 10, 0, TMLP_BUILD_BORROW) ==
+          TMLP_ARENA_BYTES_LINE(TMLP_CACHE_LINE, 64, 10, 42, 32, 2410, 2410, 32, 0,
+                                TMLP_BUILD_BORROW));
     CHECK(run_size(&d, TMLP_BUILD_TRAIN, &sgd) ==
           TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_SGD, TMLP_BUILD_TRAIN));
     CHECK(run_size(&d, TMLP_BUILD_TRAIN, &mom) ==
@@ -139,10 +141,30 @@ TMLP_TEST(arena_macros_equal_runtime_sizes)
           TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_ADAM, TMLP_BUILD_TRAIN));
     CHECK(run_size(&d, TMLP_BUILD_TRAIN, &rms) ==
           TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_RMSPROP_MOMENTUM, TMLP_BUILD_TRAIN));
-    /* The worked example of README.md: 64-32-10 with momentum is
-     * 2410 params x 3 + 64 + 42 + 20 + 64 floats = 7420 floats. */
-    CHECK(TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) == 7420u * 4u);
-    CHECK(TMLP_MLP2_BYTES(64, 32, 10, 0, 0) == (2410u + 64u) * 4u);
+    /* The worked example of README.md: without a cache line, 64-32-10
+     * with momentum is 2410 params x 3 + 64 + 42 + 20 + 64 floats = 7420
+     * floats. With 64-byte lines (16 floats) every buffer is rounded up to
+     * whole lines: 2416 x 3 + 64 + 48 + 16 + 16 + 64 = 7456, and 15 floats
+     * in front, 7471; with 32-byte lines (8 floats) the same buffers come to
+     * 7456 floats, and 7 in front, 7463. */
+    CHECK(TMLP_ARENA_BYTES_LINE(0, 64, 10, 42, 32, 2410, 2410, 32, TMLP_SLOTS_MOMENTUM,
+                                TMLP_BUILD_TRAIN) == 7420u * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(64, 64, 10, 42, 32, 2410, 2410, 32, TMLP_SLOTS_MOMENTUM,
+                                TMLP_BUILD_TRAIN) == 7471u * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(32, 64, 10, 42, 32, 2410, 2410, 32, TMLP_SLOTS_MOMENTUM,
+                                TMLP_BUILD_TRAIN) == 7463u * 4u);
+    /* Inference: 2410 + 2 x 32 floats; with lines 2416 + 64, and the lead. */
+    CHECK(TMLP_ARENA_BYTES_LINE(0, 64, 10, 42, 32, 2410, 2410, 32, 0, 0) == (2410u + 64u) * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(64, 64, 10, 42, 32, 2410, 2410, 32, 0, 0) == 2495u * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(32, 64, 10, 42, 32, 2410, 2410, 32, 0, 0) == 2487u * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(0, 64, 10, 42, 32, 2410, 2410, 32, 0, TMLP_BUILD_BORROW) ==
+          2u * 32u * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(64, 64, 10, 42, 32, 2410, 2410, 32, 0, TMLP_BUILD_BORROW) ==
+          (64u + 15u) * 4u);
+    /* This build's macros are the ones for its own line. */
+    CHECK(TMLP_MLP2_BYTES(64, 32, 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) ==
+          TMLP_ARENA_BYTES_LINE(TMLP_CACHE_LINE, 64, 10, 42, 32, 2410, 2410, 32,
+                                TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN));
 
     /* Output wider than the hidden layer, and three layers. */
     d = mlp2(3, 4, 7, TMLP_ACT_TANH, TMLP_ACT_IDENTITY);
@@ -161,6 +183,99 @@ TMLP_TEST(arena_macros_equal_runtime_sizes)
     CHECK(run_size(&d3, 0, NULL) == TMLP_MLP3_BYTES(16, 32, 16, 4, 0, 0));
     CHECK(run_size(&d3, TMLP_BUILD_BORROW, NULL) ==
           TMLP_MLP3_BYTES(16, 32, 16, 4, 0, TMLP_BUILD_BORROW));
+}
+
+/* 1 if the n bytes at p all equal v. */
+static int bytes_are(const unsigned char *p, size_t n, unsigned char v)
+{
+    size_t i;
+    for (i = 0; i < n && p[i] == v; i++) {
+    }
+    return i == n;
+}
+
+/* 1 if p lies in [lo, lo + n) and, with a cache line, starts one. */
+static int on_line_within(const float *p, const float *lo, size_t n)
+{
+    return p >= lo && p < lo + n &&
+           (TMLP_CACHE_LINE == 0 || (uintptr_t)p % (uintptr_t)(FX_LINES(1u) * sizeof(float)) == 0u);
+}
+
+/* With TMLP_CACHE_LINE > 0 every buffer starts on a line wherever the arena
+ * starts, in exactly tmlp_arena_size() bytes, nothing outside is written,
+ * and the results are the same bits at every offset (0 builds: offset 0
+ * and one float in, the buffers then at the arena's start). */
+TMLP_TEST(buffers_start_on_cache_lines)
+{
+    enum { N_IN = 5, LEAD = FX_LINES(1u) - 1u, GUARD = 8 };
+    static float arena[TMLP_MLP2_BYTES(N_IN, 7, 3, TMLP_SLOTS_MOMENTUM,
+                                       TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE) /
+                           sizeof(float) +
+                       LEAD + 1u + GUARD];
+    const float x[N_IN] = {0.1f, -2.0f, 0.5f, 3.0f, -0.25f}, tv[3] = {0.5f, -1.0f, 2.0f};
+    const float off_in[N_IN] = {0.5f, 0.0f, -1.0f, 0.25f, 2.0f};
+    const float sc_in[N_IN] = {2.0f, 0.5f, 1.0f, 4.0f, 0.125f};
+    tmlp_desc_t d = mlp2(N_IN, 7, 3, TMLP_ACT_RELU, TMLP_ACT_IDENTITY);
+    tmlp_optim_t o = make_opt(TMLP_OPT_SGD, 0.05f, 0.9f);
+    tmlp_target_t t = {tv, 0};
+    tmlp_opts_t opts;
+    tmlp_net_t net;
+    float params[TMLP_MLP2_PARAMS(N_IN, 7, 3)], y[3], y0[3] = {0.0f, 0.0f, 0.0f}, value;
+    size_t k, s, off, need = 0, n_off = LEAD + 2u;
+    int train;
+    for (k = 0; k < sizeof params / sizeof params[0]; k++) {
+        params[k] = (float)((int)(k % 11u) - 5) * 0.0625f;
+    }
+    d.flags = TMLP_WITH_INPUT_SCALE ? (uint8_t)TMLP_DESC_INPUT_SCALE : 0u;
+    for (train = 0; train < 2; train++) {
+        if (train) {
+            REQUIRE(TMLP_WITH_TRAINING);
+        }
+        memset(&opts, 0, sizeof opts);
+        opts.optim = train ? &o : NULL;
+        opts.no_grad_buffer = (uint8_t)(train && !TMLP_WITH_CHECKED_STEP);
+        opts.in_offset = TMLP_WITH_INPUT_SCALE ? off_in : NULL;
+        opts.in_scale = TMLP_WITH_INPUT_SCALE ? sc_in : NULL;
+        CHECK_OK(tmlp_arena_size(&d, &opts, &need));
+        CHECK(need / sizeof(float) + n_off - 1u + GUARD <= sizeof arena / sizeof(float));
+        for (off = 0; off < n_off; off++) {
+            float *a = arena + off;
+            size_t n = need / sizeof(float);
+            memset(arena, 0x5a, sizeof arena);
+            CHECK_ERR(tmlp_net_init(&net, &d, &opts, a, need - sizeof(float), NULL),
+                      TMLP_ERR_NOMEM);
+            CHECK_OK(tmlp_net_init(&net, &d, &opts, a, need, NULL));
+            CHECK_OK(tmlp_net_set_params(&net, params, sizeof params / sizeof params[0]));
+            CHECK(on_line_within(net.params, a, n) && on_line_within(net.acts, a, n));
+            if (TMLP_WITH_INPUT_SCALE) {
+                CHECK(on_line_within(net.in_offset, a, n));
+            }
+            if (train) {
+                CHECK(on_line_within(net.opt_state, a, n) && on_line_within(net.input, a, n) &&
+                      on_line_within(net.logits, a, n) && on_line_within(net.target, a, n) &&
+                      on_line_within(net.delta, a, n));
+                CHECK(net.grad == NULL || on_line_within(net.grad, a, n));
+                for (s = 0; s < 4; s++) {
+                    CHECK_OK(tmlp_net_train_sample(&net, x, TMLP_LOSS_HALF_SSE, &t, &value));
+                }
+            } else if (!TMLP_WITH_INPUT_SCALE) {
+                CHECK(net.x_scaled == NULL);
+            } else {
+                CHECK(on_line_within(net.x_scaled, a, n));
+            }
+            CHECK_OK(tmlp_net_forward(&net, x, y));
+            for (s = 0; s < 3; s++) {
+                if (off == 0) {
+                    y0[s] = y[s];
+                }
+                CHECK_BITS(y[s], y0[s]);
+            }
+            /* Nothing before or after the arena was written. */
+            CHECK(bytes_are((const unsigned char *)arena, off * sizeof(float), 0x5a));
+            CHECK(bytes_are((const unsigned char *)(a + n), sizeof arena - (off + n) * sizeof(float),
+                            0x5a));
+        }
+    }
 }
 
 /* A 2-2-1 net whose outputs are computed here with the same float
@@ -492,4 +607,5 @@ void suite_core(void)
     RUN(initialisers_respect_their_bounds);
     RUN(weights_hash_is_crc_of_little_endian_params);
     RUN(kernels_match_the_scalar_order);
+    RUN(buffers_start_on_cache_lines);
 }

@@ -15,7 +15,10 @@
 #define K_NP TMLP_MLP2_PARAMS(2, 3, 1)
 
 static float k_arena[K_BYTES / sizeof(float)];
-static float k_arena2[TMLP_MLP2_BYTES(3, 3, 1, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN) / sizeof(float)];
+/* Room for a 3-3-1 net, or the 2-3-1 one with input scaling. */
+static float k_arena2[TMLP_MLP2_BYTES(3, 3, 1, TMLP_SLOTS_MOMENTUM,
+                                      TMLP_BUILD_TRAIN | TMLP_BUILD_SCALE) /
+                      sizeof(float)];
 static uint8_t k_file[512], k_file2[512];
 static uint8_t k_dev[1024];
 

@@ -158,8 +158,9 @@ TMLP_TEST(train_loop_errors)
     /* ... before any step: the weights and the optimizer state are as they
      * were (the header: "the net keeps its last finite weights, its
      * gradient sums are cleared") */
-    CHECK(unchanged(net, 1u | 2u) && memcmp(snap_region, fx_arena, NP * sizeof(float)) == 0 &&
-          memcmp(snap_region + 2u * NP, fx_arena + 2u * NP, NP * sizeof(float)) == 0);
+    CHECK(unchanged(net, 1u | 2u) && memcmp(snap_region, fx_base, NP * sizeof(float)) == 0 &&
+          memcmp(snap_region + 2u * FX_LINES(NP), fx_base + 2u * FX_LINES(NP),
+                 NP * sizeof(float)) == 0);
     /* a stopped loop refuses more steps */
     CHECK_ERR(tmlp_train_step(&tr, &stop), TMLP_ERR_STATE);
     CHECK(stop == TMLP_STOP_ERROR);

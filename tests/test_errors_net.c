@@ -525,7 +525,8 @@ TMLP_TEST(scaled_net_refuses_without_scaling)
     memset(&opts, 0, sizeof opts);
     opts.optim = &o;
     CHECK_OK(tmlp_net_init(&net, &d, &opts, arena, sizeof arena, NULL));
-    snapshot(&net, arena, NP);
+    CHECK_OK(tmlp_net_params(&net, &po, &len));
+    snapshot(&net, po, NP);
     CHECK_ERR(tmlp_net_forward(&net, x, y), TMLP_ERR_NO_SCALE);
     CHECK(y[0] == 7.0f && y[1] == 7.0f);
     CHECK_ERR(tmlp_net_train_sample(&net, x, loss, &t, &value), TMLP_ERR_NO_SCALE);

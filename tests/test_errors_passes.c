@@ -97,7 +97,7 @@ TMLP_TEST(forward_overflow)
         tmlp_net_t *net = which == 0 ? busy_fx() : infer_fx();
         CHECK_OK(tmlp_net_loss(net, TMLP_LOSS_HALF_SSE, &t, &v));
         CHECK_OK(tmlp_net_set_params(net, huge, NP));
-        snapshot(net, which == 0 ? fx_arena : inf_arena, which == 0 ? fx_keep : NP);
+        snapshot(net, which == 0 ? fx_base : inf_base, which == 0 ? fx_keep : NP);
         CHECK_ERR(tmlp_net_forward(net, X0, y), TMLP_ERR_NUMERIC);
         CHECK_MODEL_UNCHANGED(net);
         /* everything in the handle but the two flags (private fields, read
@@ -184,7 +184,7 @@ TMLP_TEST(loss_errors)
         p[16] = 3e38f; /* b2[1] */
         CHECK_OK(tmlp_net_set_params(net, p, NP));
         CHECK_OK(tmlp_net_forward(net, X0, NULL));
-        snapshot(net, fx_arena, fx_keep);
+        snapshot(net, fx_base, fx_keep);
         tv[0] = 0.0f;
         tv[1] = 3e38f;
         CHECK_ERR(tmlp_net_loss(net, TMLP_LOSS_MSE, &bad, &v), TMLP_ERR_NUMERIC);
@@ -253,12 +253,12 @@ TMLP_TEST(backward_errors)
     /* the forward is still usable after the failed attempts */
     CHECK_OK(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, NULL));
     /* two backwards after one forward */
-    snapshot(net, fx_arena, fx_keep);
+    snapshot(net, fx_base, fx_keep);
     CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
     CHECK_UNCHANGED(net);
     /* backward after a step, without a new forward */
     CHECK_OK(tmlp_net_step(net));
-    snapshot(net, fx_arena, fx_keep);
+    snapshot(net, fx_base, fx_keep);
     CHECK_ERR(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, &v), TMLP_ERR_STATE);
     CHECK_UNCHANGED(net);
     /* backward without any forward */
@@ -279,7 +279,7 @@ TMLP_TEST(backward_errors)
         p[15] = 3e38f;
         CHECK_OK(tmlp_net_set_params(net, p, NP));
         CHECK_OK(tmlp_net_forward(net, X0, NULL));
-        snapshot(net, fx_arena, fx_keep);
+        snapshot(net, fx_base, fx_keep);
         tv[0] = -3e38f;
         tv[1] = 0.0f;
         bad.values = tv;
@@ -306,7 +306,7 @@ TMLP_TEST(step_errors)
     CHECK_ERR(tmlp_net_step(net), TMLP_ERR_STATE);
     CHECK_UNCHANGED(net);
     CHECK_OK(tmlp_net_forward(net, X0, NULL));
-    snapshot(net, fx_arena, fx_keep);
+    snapshot(net, fx_base, fx_keep);
     CHECK_ERR(tmlp_net_step(net), TMLP_ERR_STATE);
     CHECK_UNCHANGED(net);
     net = train_fx(&o, TMLP_ACT_IDENTITY, 3, 0);
@@ -314,7 +314,7 @@ TMLP_TEST(step_errors)
     CHECK_UNCHANGED(net);
     net = busy_fx();
     CHECK_OK(tmlp_net_zero_grad(net));
-    snapshot(net, fx_arena, fx_keep);
+    snapshot(net, fx_base, fx_keep);
     CHECK_ERR(tmlp_net_step(net), TMLP_ERR_STATE);
     CHECK_UNCHANGED(net);
     /* inference nets */
@@ -358,7 +358,7 @@ TMLP_TEST(step_overflow)
             CHECK_OK(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, NULL));
             o.lr = 3e38f;
             CHECK_OK(tmlp_net_set_optim(net, &o));
-            snapshot(net, fx_arena, fx_keep);
+            snapshot(net, fx_base, fx_keep);
             if (!CHECK_ERR(tmlp_net_step(net), TMLP_ERR_NUMERIC)) {
                 printf("  (optimizer #%u, fresh %d)\n", (unsigned)c, fresh);
             }
@@ -394,7 +394,7 @@ TMLP_TEST(step_nonfinite_gradient)
     t.values = far;
     t.label = 0;
     CHECK_OK(tmlp_net_backward(net, TMLP_LOSS_HALF_SSE, &t, NULL));
-    snapshot(net, fx_arena, fx_keep);
+    snapshot(net, fx_base, fx_keep);
     CHECK_ERR(tmlp_net_step(net), TMLP_ERR_NUMERIC);
     CHECK_UNCHANGED(net);
     CHECK_ERR(tmlp_net_step(net), TMLP_ERR_NUMERIC); /* still there */
@@ -424,7 +424,7 @@ TMLP_TEST(gradcheck_errors)
     /* a forward done, nothing accumulated */
     net = train_fx(&o, TMLP_ACT_IDENTITY, 3, 0);
     CHECK_OK(tmlp_net_forward(net, X1, NULL));
-    snapshot(net, fx_arena, fx_keep);
+    snapshot(net, fx_base, fx_keep);
     CHECK_ERR(tmlp_net_gradcheck(NULL, X0, TMLP_LOSS_HALF_SSE, &t, 1e-3f, &err), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_gradcheck(net, NULL, TMLP_LOSS_HALF_SSE, &t, 1e-3f, &err), TMLP_ERR_ARG);
     CHECK_ERR(tmlp_net_gradcheck(net, X0, TMLP_LOSS_HALF_SSE, NULL, 1e-3f, &err), TMLP_ERR_ARG);
@@ -466,7 +466,7 @@ TMLP_TEST(gradcheck_argument_errors_keep_handle)
         tmlp_status_t st = TMLP_OK, want = TMLP_OK;
         /* a pending forward each time (backward_ready set) */
         CHECK_OK(tmlp_net_forward(net, X1, NULL));
-        snapshot(net, fx_arena, fx_keep);
+        snapshot(net, fx_base, fx_keep);
         switch (k) {
         case 0: st = tmlp_net_gradcheck(net, xb, TMLP_LOSS_HALF_SSE, &t, 1e-3f, &err); want = TMLP_ERR_NUMERIC; break;
         case 1: st = tmlp_net_gradcheck(net, X0, TMLP_LOSS_HALF_SSE, &bad, 1e-3f, &err); want = TMLP_ERR_LABEL; break;

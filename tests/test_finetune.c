@@ -79,10 +79,23 @@ TMLP_TEST(frozen_arena_sizes)
     CHECK_OK(tmlp_arena_size(&d, &(tmlp_opts_t){.optim = &o, .params = g_base}, &n));
     CHECK(n == sizeof g_fine - 16u * sizeof(float));
     /* The formula of README.md by hand: P_t (2 + S) + n_in + U + 2 n_out
-     * + 2 max_train = 18 * 3 + 6 + 16 + 6 + 6 floats. */
-    CHECK(n == (18u * 3u + 6u + 16u + 6u + 6u) * 4u);
-    /* 64-32-10 with only the last layer trained: the README's figure. */
-    CHECK(TMLP_ARENA_BYTES(64, 10, 42, 0, 0, TMLP_DENSE_PARAMS(32, 10), 10, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) == 4544u);
+     * + 2 max_train = 18 * 3 + 6 + 16 + 6 + 6 floats without a cache line;
+     * with 64-byte lines (16 floats) each buffer is whole lines, 32 * 3 +
+     * 16 * 5, and 15 floats in front. */
+    CHECK(TMLP_ARENA_BYTES_LINE(0, FI, FO, F_UNITS, 0, 0, F_TRAIN, FO, TMLP_SLOTS_MOMENTUM,
+                                TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) ==
+          (18u * 3u + 6u + 16u + 6u + 6u) * 4u);
+    CHECK(TMLP_ARENA_BYTES_LINE(64, FI, FO, F_UNITS, 0, 0, F_TRAIN, FO, TMLP_SLOTS_MOMENTUM,
+                                TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) ==
+          (32u * 3u + 16u * 5u + 15u) * 4u);
+    /* 64-32-10 with only the last layer trained: the README's figure on a
+     * microcontroller, and with 64-byte lines 336 * 3 + 64 + 48 + 16 + 16
+     * + 32 floats, and 15 in front. */
+    CHECK(TMLP_ARENA_BYTES_LINE(0, 64, 10, 42, 0, 0, TMLP_DENSE_PARAMS(32, 10), 10,
+                                TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) == 4544u);
+    CHECK(TMLP_ARENA_BYTES_LINE(64, 64, 10, 42, 0, 0, TMLP_DENSE_PARAMS(32, 10), 10,
+                                TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW) ==
+          (336u * 3u + 64u + 48u + 16u + 16u + 32u + 15u) * 4u);
     /* Rules: frozen layers first; something to train; fine-tuning needs a
      * frozen layer. */
     d.layer[1].flags = 0;

@@ -152,6 +152,12 @@ static void count_units(const tmlp_desc_t *desc, tmlp_i_layout_t *layout, size_t
     layout->n_train = layout->n_params - tmlp_i_layer_offset(desc, layout->n_frozen);
 }
 
+/* n floats rounded up to whole cache lines (TMLP_CACHE_LINE; none: n). */
+static size_t line_round(size_t n)
+{
+    return TMLP_LINE_ROUND(n, TMLP_CACHE_LINE);
+}
+
 /* See tmlp_internal.h. */
 void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
                    tmlp_i_layout_t *layout)
@@ -159,33 +165,37 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
     size_t n_units, at = 0, n_in = desc->n_in;
     size_t n_out = desc->layer[desc->n_layers - 1].units;
     int train = tmlp_i_mode_trains((unsigned)mode);
+    int scaled = tmlp_i_desc_scaled(desc);
     count_units(desc, layout, &n_units);
-    /* Same order and sizes as the TMLP_ARENA_*_BYTES macros in tinymlp.h. */
+    /* The buffers of TMLP_ARENA_BYTES_LINE (tinymlp.h), in its order and
+     * sizes, each rounded up to whole lines; the offsets count from the
+     * first line boundary in the arena, at most `lead` floats in. */
+    layout->lead = TMLP_LINE_FLOATS(TMLP_CACHE_LINE) - 1u;
     layout->params = at;
-    at += mode == TMLP_I_INFER_BORROWED               ? 0u
-          : tmlp_i_mode_finetune((unsigned)mode) ? layout->n_train
-                                                   : layout->n_params;
+    at += line_round(mode == TMLP_I_INFER_BORROWED               ? 0u
+                     : tmlp_i_mode_finetune((unsigned)mode) ? layout->n_train
+                                                              : layout->n_params);
     layout->grad = at;
-    at += train && !tmlp_i_mode_fused((unsigned)mode) ? layout->n_train : 0u;
+    at += line_round(train && !tmlp_i_mode_fused((unsigned)mode) ? layout->n_train : 0u);
     layout->state = at;
-    at += train ? (size_t)slots * layout->n_train : 0u;
+    at += line_round(train ? (size_t)slots * layout->n_train : 0u);
     layout->input = at;
-    at += train ? n_in : 0u;
+    at += line_round(train ? n_in : 0u);
     layout->acts = at;
-    at += train ? n_units : 2u * layout->max_units;
+    at += line_round(train ? n_units : 2u * layout->max_units);
     layout->logits = at;
-    at += train ? n_out : 0u;
+    at += line_round(train ? n_out : 0u);
     layout->target = at;
-    at += train ? n_out : 0u;
+    at += line_round(train ? n_out : 0u);
     layout->delta = at;
-    at += train ? 2u * layout->max_train : 0u;
+    at += line_round(train ? 2u * layout->max_train : 0u);
     layout->scale = at;
-    at += tmlp_i_desc_scaled(desc) ? 2u * n_in : 0u;
+    at += line_round(scaled ? 2u * n_in : 0u);
     layout->x_scaled = at;
-    at += (tmlp_i_desc_scaled(desc) && !train) ? n_in : 0u;
-    layout->total = at;
+    at += line_round((scaled && !train) ? n_in : 0u);
+    layout->used = at;
+    layout->total = layout->lead + at;
 }
-
 
 /* The largest layout the limits allow, in bytes (parameters with the most
  * optimizer state, plus every other buffer, bounded generously). With the
@@ -194,9 +204,10 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
  * them, or a 16-bit size_t (AVR), gets the check, so the arena can never be
  * under-sized by a wrap. The check bounds this net's own layout (every
  * buffer but the parameters and their state is at most 8 floats per input
- * and unit), not the limits', which alone pass 64 KB. */
+ * and unit, plus 16 cache lines of padding), not the limits', which alone
+ * pass 64 KB. */
 #if (TMLP_MAX_WIDTH) * ((TMLP_MAX_WIDTH) + 1) * (TMLP_MAX_LAYERS) * 16 + \
-        (TMLP_MAX_WIDTH) * (TMLP_MAX_LAYERS) * 64 > SIZE_MAX
+        (TMLP_MAX_WIDTH) * (TMLP_MAX_LAYERS) * 64 + (TMLP_CACHE_LINE) * 16 > SIZE_MAX
 #define TMLP_I_CHECK_SIZES 1
 #endif
 
@@ -210,7 +221,9 @@ tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
         n_params += (uint64_t)desc->layer[l].units * ((uint64_t)tmlp_i_layer_in(desc, l) + 1u);
         n_units += desc->layer[l].units;
     }
-    bound = n_params * (2u + (uint64_t)slots) + 8u * n_units;
+    /* + 16 lines: every buffer's rounding and the lead */
+    bound = n_params * (2u + (uint64_t)slots) + 8u * n_units +
+            16u * (uint64_t)TMLP_LINE_FLOATS(TMLP_CACHE_LINE);
     if (n_params > UINT32_MAX || bound > (uint64_t)(SIZE_MAX / sizeof(float))) {
         return TMLP_ERR_SHAPE;
     }

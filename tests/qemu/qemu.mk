@@ -70,7 +70,7 @@ qemu_board_m7  := mps2-an500
 qemu_cpu_m7    := -mcpu=cortex-m7 -mfloat-abi=hard -mfpu=fpv5-d16
 qemu_ld_m7     := mps2.ld
 qemu_specs_m7  := -specs=rdimon.specs
-qemu_defs_m7   := -DTMLP_PORT_CPU_HZ=25000000u
+qemu_defs_m7   := -DTMLP_PORT_CPU_HZ=25000000u -DTMLP_CACHE_LINE=32
 
 qemu_board_m33 := mps2-an505
 qemu_cpu_m33   := -mcpu=cortex-m33 -mfloat-abi=hard -mfpu=fpv5-sp-d16
