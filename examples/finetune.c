@@ -26,7 +26,20 @@
  * 1 with SGD + momentum, so no gradient buffer; the first layer frozen in
  * flash; input scaling (the model's own). */
 #define FT_ARENA_BYTES digits_ARENA_FINETUNE_BYTES(TMLP_SLOTS_MOMENTUM, TMLP_BUILD_NO_GRAD)
-#define FULL_ARENA_BYTES digits_ARENA_TRAIN_BYTES(TMLP_SLOTS_MOMENTUM, 0)
+
+/* The RAM this example reports: these sizes on a microcontroller without a
+ * data cache (TMLP_CACHE_LINE 0, the board's figure on every machine it
+ * runs on; a host build rounds each buffer up to its cache line). The
+ * model scales its inputs. */
+#define BOARD_BYTES(n_train, max_train, slots, build)                                      \
+    TMLP_ARENA_BYTES_LINE(0, digits_N_IN, digits_N_OUT, digits_N_UNITS, digits_MAX_UNITS, \
+                          digits_N_PARAMS, n_train, max_train, slots, (build) | TMLP_BUILD_SCALE)
+#define BOARD_INFER_CONST_BYTES BOARD_BYTES(digits_N_PARAMS, digits_MAX_UNITS, 0, TMLP_BUILD_BORROW)
+#define BOARD_FT_BYTES                                                  \
+    BOARD_BYTES(digits_N_LAST_PARAMS, digits_N_OUT, TMLP_SLOTS_MOMENTUM, \
+                TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD)
+#define BOARD_FULL_BYTES \
+    BOARD_BYTES(digits_N_PARAMS, digits_MAX_UNITS, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
 
 /* A checkpoint of this net is a partial model file: the trained layer, the
  * input scaling and the optimizer state, not the frozen layer (it stays in
@@ -205,9 +218,16 @@ int main(void)
     if (!accuracies(&net, &held, &orig)) {
         return 1;
     }
-    printf("RAM (arena bytes): inference, const weights %lu; this fine-tuning (batch 1, no "
-           "gradient buffer) %lu; training, SGD + momentum %lu\n",
-           (unsigned long)sizeof infer_arena, (unsigned long)sizeof ft_arena,
-           (unsigned long)FULL_ARENA_BYTES);
+    /* Without a cache line this build's arenas are the board's figures. */
+    if (TMLP_CACHE_LINE == 0 &&
+        (sizeof infer_arena != BOARD_INFER_CONST_BYTES || sizeof ft_arena != BOARD_FT_BYTES ||
+         digits_ARENA_TRAIN_BYTES(TMLP_SLOTS_MOMENTUM, 0) != BOARD_FULL_BYTES)) {
+        printf("the arena sizes differ from the board's formula\n");
+        return 1;
+    }
+    printf("RAM (arena bytes, no data cache): inference, const weights %lu; this fine-tuning "
+           "(batch 1, no gradient buffer) %lu; training, SGD + momentum %lu\n",
+           (unsigned long)BOARD_INFER_CONST_BYTES, (unsigned long)BOARD_FT_BYTES,
+           (unsigned long)BOARD_FULL_BYTES);
     return checkpoint(&net) ? 0 : 1;
 }

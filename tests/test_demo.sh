@@ -58,7 +58,7 @@ else bad "the epoch lines' legend or the labelled done: line is missing"; fi
 # ---- figures: label<TAB>value for every figure the demo labels ---------------
 awk '
 function put(label, value) { printf "%s\t%s\n", label, value }
-/^arena bytes$/ { arena = 1; next }
+/^arena bytes( |$)/ { arena = 1; next }
 arena && /^  [^ ]/ {
     if (match($0, / +[0-9]+$/)) { v = substr($0, RSTART); gsub(/ /, "", v)
         put(substr($0, 3, RSTART - 3), v) }
@@ -72,8 +72,8 @@ arena && /^  [^ ]/ {
     n = split($0, c, /\|/); label = c[2]; gsub(/^ +| +$/, "", label)
     for (i = 3; i < n; i++) { v = c[i]; gsub(/ /, "", v); put(label " [" col[i] "]", v) }
 }
-/^RAM \(arena bytes\): / {
-    n = split(substr($0, 20), part, /; /)
+/^RAM \(arena bytes[^)]*\): / {
+    n = split(substr($0, index($0, "): ") + 3), part, /; /)
     for (i = 1; i <= n; i++) { m = match(part[i], / [0-9]+$/)
         put(substr(part[i], 1, RSTART - 1), substr(part[i], RSTART + 1)) }
 }

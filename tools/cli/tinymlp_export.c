@@ -326,10 +326,36 @@ int cmd_export(int argc, char **argv)
 
 /* ---- info ------------------------------------------------------------------- */
 
-/* Arena bytes of the ways to build the model; the fine-tuning rows train
- * the output layer, the others frozen in place (as NAME_init_finetune of
- * the exported header builds it). */
-static void print_arena(const tmlp_desc_t *d)
+/* Arena bytes of desc (its frozen flags as they will be built) with `build`
+ * and `slots`, for cache line `line` (TMLP_ARENA_BYTES_LINE). */
+static size_t arena_for_line(const tmlp_desc_t *d, unsigned build, uint32_t slots, unsigned line)
+{
+    size_t n_params = 0, n_train = 0, n_units = 0, max_units = 0, max_train = 0;
+    unsigned l, prev = d->n_in;
+    for (l = 0; l < d->n_layers; l++) {
+        size_t u = d->layer[l].units, p = TMLP_DENSE_PARAMS(prev, u);
+        int trained = !(d->layer[l].flags & TMLP_LAYER_FROZEN);
+        n_params += p;
+        n_units += u;
+        max_units = u > max_units ? u : max_units;
+        n_train += trained ? p : 0u;
+        max_train = trained && u > max_train ? u : max_train;
+        prev = (unsigned)u;
+    }
+    if (d->flags & TMLP_DESC_INPUT_SCALE) {
+        build |= TMLP_BUILD_SCALE;
+    }
+    return TMLP_ARENA_BYTES_LINE(line, d->n_in, tool_n_out(d), n_units, max_units, n_params,
+                                 n_train, max_train, slots, build);
+}
+
+/* Arena bytes of the ways to build the model on a microcontroller without
+ * a data cache (TMLP_CACHE_LINE 0: the board's figure, whatever the host's
+ * line); the fine-tuning rows train the output layer, the others frozen in
+ * place (as NAME_init_finetune of the exported header builds it). Each is
+ * checked against tmlp_arena_size() of this build, through the same
+ * formula at this build's line. */
+static int print_arena(const tmlp_desc_t *d)
 {
     static const struct {
         const char *what;
@@ -350,12 +376,13 @@ static void print_arena(const tmlp_desc_t *d)
     static const float some_params[1]; /* only its address counts for the size */
     size_t i, bytes;
     unsigned l;
-    printf("arena bytes\n");
+    printf("arena bytes on a microcontroller without a data cache (TMLP_CACHE_LINE 0)\n");
     for (i = 0; i < sizeof rows / sizeof rows[0]; i++) {
         tmlp_desc_t desc = *d;
         tmlp_optim_t opt;
         tmlp_opts_t opts;
         tmlp_status_t st;
+        uint32_t slots = 0;
         int finetune = (rows[i].build & (TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW)) ==
                        (TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW);
         memset(&opt, 0, sizeof opt);
@@ -374,12 +401,21 @@ static void print_arena(const tmlp_desc_t *d)
             continue;
         }
         st = tmlp_arena_size(&desc, &opts, &bytes);
-        if (st == TMLP_OK) {
-            printf("  %-28s %zu\n", rows[i].what, bytes);
-        } else {
-            printf("  %-28s n/a (%s)\n", rows[i].what, tmlp_status_str(st));
+        if (st == TMLP_OK && opts.optim != NULL) {
+            st = tmlp_optim_slots(&opt, &slots);
         }
+        if (st != TMLP_OK) {
+            printf("  %-28s n/a (%s)\n", rows[i].what, tmlp_status_str(st));
+            continue;
+        }
+        if (bytes != arena_for_line(&desc, rows[i].build, slots, TMLP_CACHE_LINE)) {
+            tool_err("info: %s: the library's arena size %zu differs from its formula",
+                     rows[i].what, bytes);
+            return -1;
+        }
+        printf("  %-28s %zu\n", rows[i].what, arena_for_line(&desc, rows[i].build, slots, 0));
     }
+    return 0;
 }
 
 int cmd_info(int argc, char **argv)
@@ -387,6 +423,7 @@ int cmd_info(int argc, char **argv)
     tool_model_t m;
     const tmlp_desc_t *d = &m.desc;
     unsigned l, prev;
+    int rc;
     if (argc != 3) {
         tool_err("usage: tinymlp info MODEL.tmlp");
         return 2;
@@ -419,7 +456,7 @@ int cmd_info(int argc, char **argv)
                m.info.optim.kind < 4u ? kinds[m.info.optim.kind] : "?", (double)m.info.optim.lr,
                (unsigned)m.info.steps);
     }
-    print_arena(d);
+    rc = print_arena(d);
     tool_model_free(&m);
-    return tool_stdout_done() == 0 ? 0 : 1;
+    return tool_stdout_done() == 0 && rc == 0 ? 0 : 1;
 }

@@ -49,7 +49,7 @@ say "Export it for the firmware: weights const in flash"
 echo "wrote $D/digits_model.h ($(wc -c < "$D/digits_model.h") bytes of C); tinymlp info on the model:"
 "$B/tinymlp" info "$D/digits.tmlp"
 
-say "RAM it needs: the arena (the same on every target) and the handle (per target)"
+say "RAM it needs: the arena (a board without a data cache; M7 and this host also shown) and the handle (per target)"
 "$B/memory"
 echo "the digits model scales its inputs (--scale standard): its figures are the \"scaled\""
 echo "column, as tinymlp info printed them in section 3"
