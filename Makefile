@@ -100,11 +100,12 @@ cc_clang-O3-native := clang
 flags_clang-O3-native := -O3 -march=native
 cc_gcc-asan        := gcc
 flags_gcc-asan     := -O1 -g -fsanitize=address,undefined,float-cast-overflow -fno-sanitize-recover=all -fno-omit-frame-pointer
-# The lean profiles (PROFILE_*, above), under the sanitizers too.
+# The lean profiles (PROFILE_*, above), under the sanitizers too, and
+# without a cache line (TMLP_CACHE_LINE 0), as on the boards they are for.
 cc_gcc-infer-lean  := gcc
-flags_gcc-infer-lean := $(flags_gcc-asan) $(PROFILE_infer-lean)
+flags_gcc-infer-lean := $(flags_gcc-asan) $(PROFILE_infer-lean) -DTMLP_CACHE_LINE=0
 cc_clang-finetune-lean := clang
-flags_clang-finetune-lean := $(flags_gcc-asan) $(PROFILE_finetune-lean)
+flags_clang-finetune-lean := $(flags_gcc-asan) $(PROFILE_finetune-lean) -DTMLP_CACHE_LINE=0
 
 TEST_INPUTS := $(LIB_SRCS) $(LIB_HDRS) port/host/tmlp_port.c $(TEST_SRCS) $(TEST_HDRS)
 
