@@ -55,15 +55,17 @@ typedef enum {
     TMLP_I_FINETUNE_NO_GRAD = 5
 } tmlp_i_mode_t;
 
+/* Floats the buffers' base may lie past the arena's start: one line less
+ * one float (0 without a line). */
+#define TMLP_I_LEAD (TMLP_LINE_FLOATS(TMLP_CACHE_LINE) - 1u)
+
 /* Arena layout: offsets in floats from the buffers' base, the arena's
  * first TMLP_CACHE_LINE boundary (its start when the line is 0). A region
- * that a mode does not have gets the offset `used` and size 0. */
+ * that a mode does not have gets the offset of the buffers' end and size 0. */
 typedef struct {
     size_t params, grad, state, input, acts, logits, target, delta;
     size_t scale, x_scaled; /* input scaling: offset then scale; scaled input */
-    size_t lead;      /* floats the base may lie past the arena's start */
-    size_t used;      /* floats from the base to the end of the last buffer */
-    size_t total;     /* floats the arena must hold: lead + used */
+    size_t total;     /* floats the arena must hold: TMLP_I_LEAD + the buffers */
     size_t n_params;  /* parameters of the whole model */
     size_t n_train;   /* parameters of the trainable layers (a suffix) */
     size_t n_frozen;  /* leading frozen layers */

@@ -165,12 +165,10 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
     size_t n_units, at = 0, n_in = desc->n_in;
     size_t n_out = desc->layer[desc->n_layers - 1].units;
     int train = tmlp_i_mode_trains((unsigned)mode);
-    int scaled = tmlp_i_desc_scaled(desc);
     count_units(desc, layout, &n_units);
     /* The buffers of TMLP_ARENA_BYTES_LINE (tinymlp.h), in its order and
      * sizes, each rounded up to whole lines; the offsets count from the
-     * first line boundary in the arena, at most `lead` floats in. */
-    layout->lead = TMLP_LINE_FLOATS(TMLP_CACHE_LINE) - 1u;
+     * first line boundary in the arena, at most TMLP_I_LEAD floats in. */
     layout->params = at;
     at += line_round(mode == TMLP_I_INFER_BORROWED               ? 0u
                      : tmlp_i_mode_finetune((unsigned)mode) ? layout->n_train
@@ -190,11 +188,10 @@ void tmlp_i_layout(const tmlp_desc_t *desc, tmlp_i_mode_t mode, uint32_t slots,
     layout->delta = at;
     at += line_round(train ? 2u * layout->max_train : 0u);
     layout->scale = at;
-    at += line_round(scaled ? 2u * n_in : 0u);
+    at += line_round(tmlp_i_desc_scaled(desc) ? 2u * n_in : 0u);
     layout->x_scaled = at;
-    at += line_round((scaled && !train) ? n_in : 0u);
-    layout->used = at;
-    layout->total = layout->lead + at;
+    at += line_round((tmlp_i_desc_scaled(desc) && !train) ? n_in : 0u);
+    layout->total = TMLP_I_LEAD + at;
 }
 
 /* The largest layout the limits allow, in bytes (parameters with the most
@@ -223,7 +220,7 @@ tmlp_status_t tmlp_i_size_check(const tmlp_desc_t *desc, uint32_t slots)
     }
     /* + 16 lines: every buffer's rounding and the lead */
     bound = n_params * (2u + (uint64_t)slots) + 8u * n_units +
-            16u * (uint64_t)TMLP_LINE_FLOATS(TMLP_CACHE_LINE);
+            16u * (uint64_t)(TMLP_CACHE_LINE / sizeof(float));
     if (n_params > UINT32_MAX || bound > (uint64_t)(SIZE_MAX / sizeof(float))) {
         return TMLP_ERR_SHAPE;
     }

@@ -47,8 +47,8 @@ static void assemble_training(tmlp_net_t *net, float *a, const tmlp_i_layout_t *
     net->max_units = (uint16_t)lay->max_train;
 }
 
-/* Lays the net out from a, the buffers' base (lay->used floats, all
- * zeroed), and fills the handle; `params` are the caller's borrowed ones, or NULL. */
+/* Lays the net out from a, the buffers' base (lay->total - TMLP_I_LEAD
+ * floats, all zeroed), and fills the handle; `params` are the caller's borrowed ones, or NULL. */
 static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_i_mode_t mode,
                      const tmlp_optim_t *opt, uint32_t slots, const float *params, float *a,
                      const tmlp_i_layout_t *lay)
@@ -73,7 +73,7 @@ static void assemble(tmlp_net_t *net, const tmlp_desc_t *desc, tmlp_i_mode_t mod
     }
     /* Everything the arena holds starts at zero: parameters, gradients,
      * state, and the activations (so nothing uninitialised is ever read). */
-    memset(a, 0, lay->used * sizeof(float));
+    memset(a, 0, (lay->total - TMLP_I_LEAD) * sizeof(float));
     if (tmlp_i_desc_scaled(desc)) {
         size_t i;
         net->in_offset = a + lay->scale;
@@ -100,7 +100,7 @@ typedef struct {
 } float_align_t;
 
 /* Floats from a float-aligned arena to its first TMLP_CACHE_LINE boundary,
- * where the buffers start: at most the layout's `lead`. */
+ * where the buffers start: at most TMLP_I_LEAD. */
 static size_t line_pad(const void *arena)
 {
 #if TMLP_CACHE_LINE > 0
