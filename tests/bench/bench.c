@@ -14,7 +14,14 @@
  *                plain_ns_per_mac= speedup_vs_fann=
  *        bench instr             one pass of each W1 workload, for callgrind
  *                                (functions run_<impl>_<infer|train>).
- *        bench <label> <runs> [peak] [late]  peak: also the peak line;
+ *        bench <label> <runs> [peak] [late] [align]  peak: also the peak line;
+ *          align: what a cache-line split costs inference, per workload:
+ *          the weights borrowed (opts.params) from a 64-byte boundary and
+ *          from 16 bytes past one, in turn, `runs` * 4 pairs, the median of
+ *          the pairs' time ratios (the arena's own buffers start on a line
+ *          in a host build, TMLP_CACHE_LINE 64; borrowed weights start where
+ *          the caller put them):
+ *          bench align <W> infer split16_over_aligned=<time ratio>
  *          late: also the slowdown late in training, per
  *          training path: the median time of an epoch after LATE_EPOCHS
  *          epochs over the median of epochs 1..3 (the gradients and
@@ -362,6 +369,66 @@ static double time_ns_per_mac(run_fn f, const workload_t *w, int train, int runs
 double tmlp_bench_peak_ns_per_mac(void); /* bench_peak.c */
 #endif
 
+/* Inference of every sample of w through net. */
+static void infer_all(tmlp_net_t *net, const workload_t *w)
+{
+    float y[N_OUT];
+    int s;
+    for (s = 0; s < w->n_samples; s++) {
+        if (tmlp_net_forward(net, w->x + (size_t)s * (size_t)w->n_in, y) != TMLP_OK) {
+            exit(5);
+        }
+    }
+    sink = y[0];
+}
+
+/* `bench align` line for workload w (see the top); tnet holds its weights. */
+static void align_effect(const workload_t *w, int runs)
+{
+    enum { LINE = 64, SPLIT = 16 };
+    tmlp_net_t nets[2];
+    void *arenas[2];
+    const float *p = NULL;
+    size_t n = 0, bytes = 0;
+    double ratio[128];
+    unsigned char *raw;
+    int k, r, pairs = runs * 4 > 128 ? 128 : runs * 4;
+    if (tmlp_net_params(&tnet, &p, &n) != TMLP_OK ||
+        (raw = malloc(n * sizeof(float) + 2 * LINE)) == NULL) {
+        exit(3);
+    }
+    for (k = 0; k < 2; k++) {
+        /* k = 0: a line boundary; k = 1: 16 bytes past one */
+        float *at = (float *)(void *)(raw + (LINE - (size_t)raw % LINE) + (k ? SPLIT : 0));
+        tmlp_opts_t opts;
+        memcpy(at, p, n * sizeof(float));
+        memset(&opts, 0, sizeof opts);
+        opts.params = at;
+        opts.n_params = n;
+        if (tmlp_arena_size(&tnet.desc, &opts, &bytes) != TMLP_OK ||
+            (arenas[k] = malloc(bytes)) == NULL ||
+            tmlp_net_init(&nets[k], &tnet.desc, &opts, arenas[k], bytes, NULL) != TMLP_OK) {
+            exit(3);
+        }
+        infer_all(&nets[k], w); /* warm-up */
+    }
+    for (r = 0; r < pairs; r++) {
+        double t[2];
+        for (k = 0; k < 2; k++) {
+            double t0 = now_ns();
+            infer_all(&nets[k], w);
+            t[k] = now_ns() - t0;
+        }
+        ratio[r] = t[1] / t[0];
+    }
+    qsort(ratio, (size_t)pairs, sizeof ratio[0], cmp_double);
+    printf("bench align %s infer split16_over_aligned=%.2f\n", w->name, ratio[pairs / 2]);
+    fflush(stdout);
+    free(arenas[0]);
+    free(arenas[1]);
+    free(raw);
+}
+
 #define LATE_EPOCHS 60
 
 /* Median time of 3 epochs of tinymlp training on the path. */
@@ -454,6 +521,12 @@ int main(int argc, char **argv)
         if (strcmp(argv[k], "late") == 0) {
             late_slowdown(&wl[0]);
             late_slowdown(&wl[1]);
+        }
+        if (strcmp(argv[k], "align") == 0) {
+            for (train = 0; train < 2; train++) {
+                tmlp_setup(&wl[train]);
+                align_effect(&wl[train], runs);
+            }
         }
     }
 #ifndef TMLP_BENCH_NO_PEAK

@@ -25,4 +25,4 @@ for cfg in O2 native; do
         "$out/bench_peak.o" -o "$out/bench-$cfg" $fann_libs -lm
 done
 "$out/bench-O2" O2 "$runs"
-"$out/bench-native" native "$runs" peak late
+"$out/bench-native" native "$runs" peak late align
