@@ -30,15 +30,29 @@ uint32_t tmlp_i_abs_max_bits(const float *x, size_t n)
     typedef int32_t lanes_t __attribute__((vector_size(TMLP_VBYTES)));
     typedef int32_t lanes_u_t __attribute__((vector_size(TMLP_VBYTES), aligned(4), may_alias));
     const size_t n_lanes = TMLP_VBYTES / 4u;
-    lanes_t mv = {0}, av, gt;
+    lanes_t m0 = {0}, m1 = {0}, a0, a1, g0, g1;
     size_t k;
-    for (; i + n_lanes <= n; i += n_lanes) {
-        av = *(const lanes_u_t *)(const void *)(x + i) & 0x7fffffff;
-        gt = av > mv; /* all ones where greater; signed is fine: both >= 0 */
-        mv = (av & gt) | (mv & ~gt);
+    /* Two independent maxima, so that the loop is not held to the latency
+     * of one compare-and-select chain (a maximum's order does not matter).
+     * g is all ones where greater; signed is fine: both sides are >= 0. */
+    for (; i + 2u * n_lanes <= n; i += 2u * n_lanes) {
+        a0 = *(const lanes_u_t *)(const void *)(x + i) & 0x7fffffff;
+        a1 = *(const lanes_u_t *)(const void *)(x + i + n_lanes) & 0x7fffffff;
+        g0 = a0 > m0;
+        g1 = a1 > m1;
+        m0 = (a0 & g0) | (m0 & ~g0);
+        m1 = (a1 & g1) | (m1 & ~g1);
     }
+    if (i + n_lanes <= n) {
+        a1 = *(const lanes_u_t *)(const void *)(x + i) & 0x7fffffff;
+        g1 = a1 > m1;
+        m1 = (a1 & g1) | (m1 & ~g1);
+        i += n_lanes;
+    }
+    g0 = m1 > m0;
+    m0 = (m1 & g0) | (m0 & ~g0);
     for (k = 0; k < n_lanes; k++) {
-        a = (uint32_t)mv[k];
+        a = (uint32_t)m0[k];
         m = a > m ? a : m;
     }
 #endif

@@ -208,16 +208,17 @@ static float grad_norm(const float *g, float gscale, size_t n)
 }
 
 /* Whether grad_norm(g, gscale, n) is finite, told without computing it
- * where a bound can: 1 finite, 0 not (an element is not finite), -1 the
- * bound cannot tell (then the caller computes it). The norm is at most
+ * where a bound can, from m = tmlp_i_abs_max_bits(g, n): 1 finite, 0 not
+ * (an element is not finite), -1 the bound cannot tell (then the caller
+ * computes it). The norm is at most
  * sqrt(n) m, m = max |g[i] gscale| (in grad_norm's scaled fallback every
  * square is at most 1 and their sum at most n, give or take rounding), so
  * m 2^(k+1) < FLT_MAX with 4^k >= n is enough: a power of two, exact, no
  * square root. m comes from the bits alone, with no arithmetic on
  * subnormal values. */
-static int norm_bound(const float *g, float gscale, size_t n)
+static int norm_bound(uint32_t m, float gscale, size_t n)
 {
-    uint32_t m = tmlp_i_abs_max_bits(g, n), k = 0;
+    uint32_t k = 0;
     if (m >= 0x7f800000u) {
         return 0;
     }
@@ -228,6 +229,30 @@ static int norm_bound(const float *g, float gscale, size_t n)
     return tmlp_i_bits_float(m) * gscale * tmlp_i_bits_float((127u + k + 1u) << 23) < FLT_MAX
                ? 1
                : -1;
+}
+
+/* 1 if every new value of a plain SGD step is finite for sure, told from
+ * the largest magnitudes alone (mg of g, as norm_bound takes it): no
+ * arithmetic on the elements, so none on subnormal ones, which cost x86 a
+ * microcode assist each and a soft-float core a library call. Rounding to
+ * nearest is monotone, so each new value is at most the same operations
+ * on the largest magnitudes: |v'| <= mu mv + keep (mg gscale), |w'| <= mw
+ * + lr |v'|; a finite bound proves the dry run would pass. 0: the bound
+ * cannot tell (the exact dry run decides). Never inlined: its locals
+ * would join apply()'s frame, on the Cortex-M0+'s deepest stack path. */
+TMLP_I_NOINLINE static int plain_step_proven(const tmlp_i_step_ctx_t *c, const float *w,
+                                             const float *v, size_t n, uint32_t mg)
+{
+    uint32_t mw = tmlp_i_abs_max_bits(w, n);
+    uint32_t mv = c->slots != 0u ? tmlp_i_abs_max_bits(v, n) : 0u;
+    float vb = tmlp_i_bits_float(mg) * c->gscale;
+    if (mg >= 0x7f800000u || mw >= 0x7f800000u || mv >= 0x7f800000u) {
+        return 0;
+    }
+    if (c->slots != 0u) {
+        vb = c->sgd.mu * tmlp_i_bits_float(mv) + c->sgd.keep * vb;
+    }
+    return tmlp_i_bits_float(mw) + c->sgd.lr * vb <= FLT_MAX;
 }
 
 /* The step; gz is g (zeroed on success) or NULL; norm receives the
@@ -251,11 +276,13 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
             }
             ok = ok && tmlp_i_isfinite(nrm);
         } else {
-            int fin = norm_bound(g, gscale, n);
+            uint32_t mg = tmlp_i_abs_max_bits(g, n);
+            int fin = norm_bound(mg, gscale, n);
             if (fin < 0) {
                 fin = tmlp_i_isfinite(grad_norm(g, gscale, n));
             }
-            if (fin) {
+            ok = fin && plain_step_proven(&c, w, state, n, mg);
+            if (fin && !ok) {
                 (void)tmlp_i_sgd_plain_dry(&c, w, g, state, n, 0, &ok);
             }
         }
@@ -264,7 +291,9 @@ static tmlp_status_t apply(const tmlp_optim_t *opt, float *w, const float *g, fl
         }
         tmlp_i_sgd_rows(&c.sgd, w, slots != 0u ? state : NULL, g, &c.gscale, n, 1u);
     } else {
-        int fin = opt->clip_norm > 0.0f || norm != NULL ? -1 : norm_bound(g, gscale, n);
+        int fin = opt->clip_norm > 0.0f || norm != NULL
+                      ? -1
+                      : norm_bound(tmlp_i_abs_max_bits(g, n), gscale, n);
         if (fin < 0) {
             nrm = grad_norm(g, gscale, n);
             fin = tmlp_i_isfinite(nrm);

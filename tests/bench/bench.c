@@ -9,7 +9,10 @@
  *   lr 0.1, loss 1/2 sum (y - t)^2, fixed seed.
  *   MACs = sum of in*out over layers per sample; training counts 3x.
  *
- * Usage: bench <label> [runs]   timed, median of `runs` (default 5); prints
+ * Usage: bench <label> [runs]   timed: the three implementations run in
+ *          turn `runs` times (default 5), each figure the median of its
+ *          runs, speedup_vs_fann the median of the rounds' time ratios (a
+ *          burst of load on a shared machine then hits both sides); prints
  *          bench <W> <infer|train> <label> tinymlp_ns_per_mac= fann_ns_per_mac=
  *                plain_ns_per_mac= speedup_vs_fann=
  *        bench instr             one pass of each W1 workload, for callgrind
@@ -23,11 +26,12 @@
  *          the caller put them):
  *          bench align <W> infer split16_over_aligned=<time ratio>
  *          late: also the slowdown late in training, per
- *          training path: the median time of an epoch after LATE_EPOCHS
- *          epochs over the median of epochs 1..3 (the gradients and
- *          momentum grow tiny as the fit improves; arithmetic on subnormal
- *          floats is slow on x86 without flush-to-zero, which would change
- *          the results):
+ *          training path: the time of an epoch from the state after
+ *          LATE_EPOCHS epochs over that of an epoch from the state after
+ *          epoch 1, both timed in turn, the median of LATE_PAIRS pairs (the
+ *          gradients and momentum grow tiny as the fit improves; arithmetic
+ *          on subnormal floats is slow on x86 without flush-to-zero, which
+ *          would change the results):
  *          bench late <W> <path> slowdown=<late / early>
  *          paths: fused (tmlp_net_train_sample), three-call (tmlp_net_forward
  *          + tmlp_net_backward + tmlp_net_step per sample), clip (the same
@@ -120,6 +124,7 @@ static volatile float sink;
 /* ---- tinymlp ---- */
 static tmlp_net_t tnet;
 static float *tarena;
+static size_t tbytes; /* tarena's size */
 /* The training path of the late-training measurement (see the top). */
 enum { PATH_FUSED, PATH_THREE_CALL, PATH_CLIP, PATH_NORM };
 static int tpath = PATH_FUSED;
@@ -153,6 +158,7 @@ static void tmlp_setup(const workload_t *w)
         exit(3);
     }
     tarena = malloc(bytes);
+    tbytes = bytes;
     if (tarena == NULL ||
         tmlp_net_init(&tnet, &desc,
                       &(tmlp_opts_t){.optim = &opt, .grad_norm = (uint8_t)(tpath == PATH_NORM)},
@@ -350,19 +356,18 @@ static int cmp_double(const void *a, const void *b)
     return x < y ? -1 : x > y;
 }
 
-/* Median ns per MAC of `runs` timed calls (after one warm-up call). */
-static double time_ns_per_mac(run_fn f, const workload_t *w, int train, int runs)
+/* ns per MAC of one call of f on w. */
+static double ns_per_mac(run_fn f, const workload_t *w, int train)
 {
-    double t[32];
-    int r;
+    double t0 = now_ns();
     f(w);
-    for (r = 0; r < runs; r++) {
-        double t0 = now_ns();
-        f(w);
-        t[r] = now_ns() - t0;
-    }
-    qsort(t, (size_t)runs, sizeof t[0], cmp_double);
-    return t[runs / 2] / ((double)w->n_samples * (double)macs_of(w) * (train ? 3.0 : 1.0));
+    return (now_ns() - t0) / ((double)w->n_samples * (double)macs_of(w) * (train ? 3.0 : 1.0));
+}
+
+static double median(double *v, int n)
+{
+    qsort(v, (size_t)n, sizeof v[0], cmp_double);
+    return v[n / 2];
 }
 
 #ifndef TMLP_BENCH_NO_PEAK
@@ -431,37 +436,56 @@ static void align_effect(const workload_t *w, int runs)
 
 #define LATE_EPOCHS 60
 
-/* Median time of 3 epochs of tinymlp training on the path. */
-static double epoch_ns(const workload_t *w)
+/* Time of one epoch of tinymlp training from the state `net` + `arena`
+ * (restored first, so that every timed epoch starts from the same place). */
+static double epoch_from(const tmlp_net_t *net, const float *arena, const workload_t *w)
 {
-    double t[3];
-    int r;
-    for (r = 0; r < 3; r++) {
-        double t0 = now_ns();
-        run_tinymlp_train(w);
-        t[r] = now_ns() - t0;
-    }
-    qsort(t, 3, sizeof t[0], cmp_double);
-    return t[1];
+    double t0;
+    tnet = *net; /* its pointers point into tarena, which gets arena's bytes */
+    memcpy(tarena, arena, tbytes);
+    t0 = now_ns();
+    run_tinymlp_train(w);
+    return now_ns() - t0;
 }
 
-/* `bench late` lines for workload w (see the top). */
+/* `bench late` lines for workload w (see the top): the state after epoch 1
+ * and after LATE_EPOCHS epochs are kept, and an epoch from each is timed in
+ * turn, LATE_PAIRS times; the line gives the median of the pairs' ratios,
+ * so a burst of load on a shared machine hits both sides of a pair. */
+#define LATE_PAIRS 7
 static void late_slowdown(const workload_t *w)
 {
     static const char *const names[] = {"fused", "three-call", "clip", "norm"};
     int path, e;
     for (path = PATH_FUSED; path <= PATH_NORM; path++) {
-        double early, late;
+        tmlp_net_t early_net, late_net;
+        float *early_arena, *late_arena;
+        double ratio[LATE_PAIRS];
         tpath = path;
         tmlp_setup(w);
-        run_tinymlp_train(w); /* epoch 0: warm-up */
-        early = epoch_ns(w);  /* epochs 1..3 */
-        for (e = 4; e < LATE_EPOCHS; e++) {
+        early_arena = malloc(tbytes);
+        late_arena = malloc(tbytes);
+        if (early_arena == NULL || late_arena == NULL) {
+            exit(3);
+        }
+        run_tinymlp_train(w); /* epoch 0 */
+        early_net = tnet;
+        memcpy(early_arena, tarena, tbytes);
+        for (e = 1; e < LATE_EPOCHS; e++) {
             run_tinymlp_train(w);
         }
-        late = epoch_ns(w);
-        printf("bench late %s %s slowdown=%.2f\n", w->name, names[path], late / early);
+        late_net = tnet;
+        memcpy(late_arena, tarena, tbytes);
+        (void)epoch_from(&early_net, early_arena, w); /* warm-up */
+        for (e = 0; e < LATE_PAIRS; e++) {
+            double early = epoch_from(&early_net, early_arena, w);
+            ratio[e] = epoch_from(&late_net, late_arena, w) / early;
+        }
+        qsort(ratio, LATE_PAIRS, sizeof ratio[0], cmp_double);
+        printf("bench late %s %s slowdown=%.2f\n", w->name, names[path], ratio[LATE_PAIRS / 2]);
         fflush(stdout);
+        free(early_arena);
+        free(late_arena);
     }
     tpath = PATH_FUSED;
 }
@@ -496,23 +520,39 @@ int main(int argc, char **argv)
     }
     for (k = 0; k < 2; k++) {
         for (train = 0; train < 2; train++) {
-            double tm, pl, fa = 0.0;
+            double tm[32], pl[32], fa[32], ratio[32];
+            int r;
+            run_fn f_tm = train ? run_tinymlp_train : run_tinymlp_infer;
+            run_fn f_pl = train ? run_plain_train : run_plain_infer;
             tmlp_setup(&wl[k]);
-            tm = time_ns_per_mac(train ? run_tinymlp_train : run_tinymlp_infer, &wl[k], train,
-                                 runs);
             plain_setup(&wl[k]);
-            pl = time_ns_per_mac(train ? run_plain_train : run_plain_infer, &wl[k], train, runs);
+            f_tm(&wl[k]); /* warm-up */
+            f_pl(&wl[k]);
 #ifdef TMLP_BENCH_FANN
             fann_setup(&wl[k]);
-            fa = time_ns_per_mac(train ? run_fann_train : run_fann_infer, &wl[k], train, runs);
+            (train ? run_fann_train : run_fann_infer)(&wl[k]);
+#endif
+            for (r = 0; r < runs; r++) {
+                tm[r] = ns_per_mac(f_tm, &wl[k], train);
+                pl[r] = ns_per_mac(f_pl, &wl[k], train);
+#ifdef TMLP_BENCH_FANN
+                fa[r] = ns_per_mac(train ? run_fann_train : run_fann_infer, &wl[k], train);
+#else
+                fa[r] = 0.0;
+#endif
+                ratio[r] = fa[r] / tm[r];
+            }
+#ifdef TMLP_BENCH_FANN
             printf("bench %s %s %s tinymlp_ns_per_mac=%.4f fann_ns_per_mac=%.4f "
                    "plain_ns_per_mac=%.4f speedup_vs_fann=%.2f\n",
-                   wl[k].name, train ? "train" : "infer", label, tm, fa, pl, fa / tm);
+                   wl[k].name, train ? "train" : "infer", label, median(tm, runs),
+                   median(fa, runs), median(pl, runs), median(ratio, runs));
 #else
-            (void)fa;
+            (void)ratio;
             printf("bench %s %s %s tinymlp_ns_per_mac=%.4f plain_ns_per_mac=%.4f "
                    "(FANN is missing)\n",
-                   wl[k].name, train ? "train" : "infer", label, tm, pl);
+                   wl[k].name, train ? "train" : "infer", label, median(tm, runs),
+                   median(pl, runs));
 #endif
             fflush(stdout);
         }
