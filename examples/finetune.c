@@ -27,19 +27,20 @@
  * flash; input scaling (the model's own). */
 #define FT_ARENA_BYTES digits_ARENA_FINETUNE_BYTES(TMLP_SLOTS_MOMENTUM, TMLP_BUILD_NO_GRAD)
 
-/* The RAM this example reports: these sizes on a microcontroller without a
- * data cache (TMLP_CACHE_LINE 0, the board's figure on every machine it
- * runs on; a host build rounds each buffer up to its cache line). The
- * model scales its inputs. */
-#define BOARD_BYTES(n_train, max_train, slots, build)                                      \
-    TMLP_ARENA_BYTES_LINE(0, digits_N_IN, digits_N_OUT, digits_N_UNITS, digits_MAX_UNITS, \
+/* The same sizes for a cache line of `line` bytes: the RAM this example
+ * reports is line 0's, a microcontroller's without a data cache, on every
+ * machine it runs on (a host build rounds each buffer up to its line, 64
+ * bytes). The model scales its inputs. */
+#define ARENA_AT(line, n_train, max_train, slots, build)                                      \
+    TMLP_ARENA_BYTES_LINE(line, digits_N_IN, digits_N_OUT, digits_N_UNITS, digits_MAX_UNITS, \
                           digits_N_PARAMS, n_train, max_train, slots, (build) | TMLP_BUILD_SCALE)
-#define BOARD_INFER_CONST_BYTES BOARD_BYTES(digits_N_PARAMS, digits_MAX_UNITS, 0, TMLP_BUILD_BORROW)
-#define BOARD_FT_BYTES                                                  \
-    BOARD_BYTES(digits_N_LAST_PARAMS, digits_N_OUT, TMLP_SLOTS_MOMENTUM, \
-                TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD)
-#define BOARD_FULL_BYTES \
-    BOARD_BYTES(digits_N_PARAMS, digits_MAX_UNITS, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
+#define INFER_CONST_AT(line) \
+    ARENA_AT(line, digits_N_PARAMS, digits_MAX_UNITS, 0, TMLP_BUILD_BORROW)
+#define FT_AT(line)                                                            \
+    ARENA_AT(line, digits_N_LAST_PARAMS, digits_N_OUT, TMLP_SLOTS_MOMENTUM,    \
+             TMLP_BUILD_TRAIN | TMLP_BUILD_BORROW | TMLP_BUILD_NO_GRAD)
+#define FULL_AT(line) \
+    ARENA_AT(line, digits_N_PARAMS, digits_MAX_UNITS, TMLP_SLOTS_MOMENTUM, TMLP_BUILD_TRAIN)
 
 /* A checkpoint of this net is a partial model file: the trained layer, the
  * input scaling and the optimizer state, not the frozen layer (it stays in
@@ -218,16 +219,17 @@ int main(void)
     if (!accuracies(&net, &held, &orig)) {
         return 1;
     }
-    /* Without a cache line this build's arenas are the board's figures. */
-    if (TMLP_CACHE_LINE == 0 &&
-        (sizeof infer_arena != BOARD_INFER_CONST_BYTES || sizeof ft_arena != BOARD_FT_BYTES ||
-         digits_ARENA_TRAIN_BYTES(TMLP_SLOTS_MOMENTUM, 0) != BOARD_FULL_BYTES)) {
-        printf("the arena sizes differ from the board's formula\n");
+    /* The formula at this build's line gives this build's arenas (which
+     * digits_init and digits_init_finetune took without TMLP_ERR_NOMEM). */
+    if (sizeof infer_arena != INFER_CONST_AT(TMLP_CACHE_LINE) ||
+        sizeof ft_arena != FT_AT(TMLP_CACHE_LINE) ||
+        digits_ARENA_TRAIN_BYTES(TMLP_SLOTS_MOMENTUM, 0) != FULL_AT(TMLP_CACHE_LINE)) {
+        printf("the arena sizes differ from the formula\n");
         return 1;
     }
     printf("RAM (arena bytes, no data cache): inference, const weights %lu; this fine-tuning "
            "(batch 1, no gradient buffer) %lu; training, SGD + momentum %lu\n",
-           (unsigned long)BOARD_INFER_CONST_BYTES, (unsigned long)BOARD_FT_BYTES,
-           (unsigned long)BOARD_FULL_BYTES);
+           (unsigned long)INFER_CONST_AT(0), (unsigned long)FT_AT(0),
+           (unsigned long)FULL_AT(0));
     return checkpoint(&net) ? 0 : 1;
 }

@@ -303,8 +303,9 @@ typedef struct {
  * (tmlp_config.h: hosts) each buffer is rounded up to whole cache lines and
  * the arena has one line less 4 bytes more, in front; with 0 (the
  * microcontrollers' default) it is exactly the floats above.
- * TMLP_ARENA_BYTES_LINE gives the size for another line than this build's
- * (a host tool sizing a board's arena: line 0, or 32 for a Cortex-M7).
+ * TMLP_ARENA_BYTES_LINE(line_bytes, ...) gives the size for another line
+ * than this build's (a host tool sizing a board's arena: line 0, or 32 for
+ * a Cortex-M7).
  * The generated header of `tinymlp export` defines the ready-made sizes of
  * its model. */
 #define TMLP_ARENA_BYTES(n_in, n_out, n_units, max_units, n_params, n_train, max_train, slots, \
@@ -312,33 +313,41 @@ typedef struct {
     TMLP_ARENA_BYTES_LINE(TMLP_CACHE_LINE, n_in, n_out, n_units, max_units, n_params, n_train, \
                           max_train, slots, build)
 
-/* Floats of one line (1 for line 0, so that rounding to it changes nothing),
- * and n floats rounded up to whole lines. */
-#define TMLP_LINE_FLOATS(line) ((line) != 0 ? (size_t)(line) / sizeof(float) : (size_t)1)
-#define TMLP_LINE_ROUND(n, line) \
-    (((size_t)(n) + TMLP_LINE_FLOATS(line) - 1u) / TMLP_LINE_FLOATS(line) * TMLP_LINE_FLOATS(line))
+/* A cache line of line_bytes bytes (0, or a power of two from 8 to 256, as
+ * TMLP_CACHE_LINE) in floats: 1 without a line, so that rounding to it
+ * changes nothing. TMLP_LINE_ROUND: n floats rounded up to whole lines, in
+ * floats. */
+#define TMLP_LINE_FLOATS(line_bytes) \
+    ((line_bytes) >= sizeof(float) ? (size_t)(line_bytes) / sizeof(float) : (size_t)1)
+#define TMLP_LINE_ROUND(n, line_bytes)                                           \
+    (((size_t)(n) + TMLP_LINE_FLOATS(line_bytes) - 1u) / TMLP_LINE_FLOATS(line_bytes) * \
+     TMLP_LINE_FLOATS(line_bytes))
 
-#define TMLP_ARENA_BYTES_LINE(line, n_in, n_out, n_units, max_units, n_params, n_train, \
-                              max_train, slots, build)                                  \
-    (sizeof(float) *                                                                    \
-     (TMLP_LINE_FLOATS(line) - 1u +                                                     \
-      (((build) & TMLP_BUILD_TRAIN)                                                     \
-           ? TMLP_LINE_ROUND(((build) & TMLP_BUILD_BORROW) ? (size_t)(n_train)          \
-                                                           : (size_t)(n_params),        \
-                             line) +                                                    \
-                 TMLP_LINE_ROUND(((build) & TMLP_BUILD_NO_GRAD) ? 0u : (size_t)(n_train), \
-                                 line) +                                                \
-                 TMLP_LINE_ROUND((size_t)(slots) * (size_t)(n_train), line) +           \
-                 TMLP_LINE_ROUND(n_in, line) + TMLP_LINE_ROUND(n_units, line) +         \
-                 2u * TMLP_LINE_ROUND(n_out, line) +                                    \
-                 TMLP_LINE_ROUND(2u * (size_t)(max_train), line) +                      \
-                 (((build) & TMLP_BUILD_SCALE) ? TMLP_LINE_ROUND(2u * (size_t)(n_in), line) \
-                                               : 0u)                                    \
-           : TMLP_LINE_ROUND(((build) & TMLP_BUILD_BORROW) ? 0u : (size_t)(n_params), line) + \
-                 TMLP_LINE_ROUND(2u * (size_t)(max_units), line) +                      \
-                 (((build) & TMLP_BUILD_SCALE) ? TMLP_LINE_ROUND(2u * (size_t)(n_in), line) + \
-                                                     TMLP_LINE_ROUND(n_in, line)        \
-                                               : 0u))))
+/* TMLP_ARENA_BYTES for a cache line of line_bytes bytes (see above). */
+#define TMLP_ARENA_BYTES_LINE(line_bytes, n_in, n_out, n_units, max_units, n_params, n_train,      \
+                              max_train, slots, build)                                             \
+    (sizeof(float) *                                                                               \
+     (TMLP_LINE_FLOATS(line_bytes) - 1u +                                                          \
+      (((build) & TMLP_BUILD_TRAIN)                                                                \
+           ? TMLP_LINE_ROUND(((build) & TMLP_BUILD_BORROW) ? (size_t)(n_train)                     \
+                                                           : (size_t)(n_params),                   \
+                             line_bytes) +                                                         \
+                 TMLP_LINE_ROUND(((build) & TMLP_BUILD_NO_GRAD) ? 0u : (size_t)(n_train),          \
+                                 line_bytes) +                                                     \
+                 TMLP_LINE_ROUND((size_t)(slots) * (size_t)(n_train), line_bytes) +                \
+                 TMLP_LINE_ROUND(n_in, line_bytes) + TMLP_LINE_ROUND(n_units, line_bytes) +        \
+                 2u * TMLP_LINE_ROUND(n_out, line_bytes) +                                         \
+                 TMLP_LINE_ROUND(2u * (size_t)(max_train), line_bytes) +                           \
+                 (((build) & TMLP_BUILD_SCALE)                                                     \
+                      ? TMLP_LINE_ROUND(2u * (size_t)(n_in), line_bytes)                           \
+                      : 0u)                                                                        \
+           : TMLP_LINE_ROUND(((build) & TMLP_BUILD_BORROW) ? 0u : (size_t)(n_params),              \
+                             line_bytes) +                                                         \
+                 TMLP_LINE_ROUND(2u * (size_t)(max_units), line_bytes) +                           \
+                 (((build) & TMLP_BUILD_SCALE)                                                     \
+                      ? TMLP_LINE_ROUND(2u * (size_t)(n_in), line_bytes) +                         \
+                            TMLP_LINE_ROUND(n_in, line_bytes)                                      \
+                      : 0u))))
 
 /* The same for the common shapes without frozen layers: MLP2 = input i, one
  * hidden layer h, output o; MLP3 = two hidden layers h1, h2. */
@@ -365,7 +374,7 @@ tmlp_status_t tmlp_arena_size(const tmlp_desc_t *desc, const tmlp_opts_t *opts, 
 /* Builds a net in `arena` (aligned for a float: 4 bytes on 32-bit cores, any
  * address on the AVR; declaring it as a float array is the easy way), as
  * `opts` says (NULL: inference, parameters in the arena).
- * Parameters in the arena start at 0. With TMLP_CACHE_LINE > 0 the buffers
+ * Parameters in the arena start as zeros. With TMLP_CACHE_LINE > 0 the buffers
  * start at the arena's first line boundary (whatever its address, the
  * size tmlp_arena_size() gives is enough). The arena (and opts->params) must
  * outlive the net; nothing is freed, ever. A net with

@@ -97,13 +97,17 @@
  * address, so no vector load of a kernel straddles two lines more often
  * than it must: each buffer is rounded up to whole lines and the arena
  * holds C - 4 bytes more in front. That costs RAM (at most C - 4 bytes per
- * buffer, about a dozen buffers) and helps only a core with a data cache:
+ * buffer, at most 10 buffers, plus the lead) and helps only a core with a
+ * data cache:
  * 64 by default on x86 and AArch64, 0 everywhere else (Cortex-M0+/M3/M4/M33,
  * RISC-V microcontrollers, AVR: no data cache, the arena exactly the floats
  * docs/memory.md lists). Build a Cortex-M7 with -DTMLP_CACHE_LINE=32 (its
  * L1 data-cache line). Results are the same bits whatever the value: the
  * kernels never depend on where a buffer starts. TMLP_ARENA_BYTES and
- * tmlp_arena_size() include the padding. */
+ * tmlp_arena_size() include the padding; the library and the code that
+ * sizes its arenas must see the same value. On a target whose floats may
+ * start at any address (AVR) a line > 0 starts the buffers within a float
+ * of a boundary only. */
 #ifndef TMLP_CACHE_LINE
 #if defined(__x86_64__) || defined(__i386__) || defined(__aarch64__) || defined(_M_X64) || \
     defined(_M_IX86) || defined(_M_ARM64)

@@ -61,7 +61,7 @@ typedef enum {
 
 /* Arena layout: offsets in floats from the buffers' base, the arena's
  * first TMLP_CACHE_LINE boundary (its start when the line is 0). A region
- * that a mode does not have gets the offset of the buffers' end and size 0. */
+ * that a mode does not have gets size 0 (and the next buffer's offset). */
 typedef struct {
     size_t params, grad, state, input, acts, logits, target, delta;
     size_t scale, x_scaled; /* input scaling: offset then scale; scaled input */

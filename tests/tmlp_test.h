@@ -13,7 +13,8 @@
 /* 1 when the library is built with a feature left out (tmlp_config.h): a
  * case then ends as skipped, and is counted so, when a call it checks
  * returns TMLP_ERR_UNSUPPORTED, or when it asks for a left-out feature
- * with REQUIRE(). In the full build every such return is a failure. */
+ * with REQUIRE(), unless a check failed before: then it counts as failed.
+ * In the full build every such return is a failure. */
 #define TMLP_TEST_LEAN                                                                        \
     (!TMLP_WITH_TRAINING || !TMLP_WITH_CHECKED_STEP || !TMLP_WITH_ADAM || !TMLP_WITH_SIGMOID || \
      !TMLP_WITH_TANH || !TMLP_WITH_LEAKY_RELU || !TMLP_WITH_SOFTMAX || !TMLP_WITH_INPUT_SCALE ||  \

@@ -5,7 +5,9 @@
  * A step is all or nothing: a dry run computes every new value without
  * storing it and checks that it is finite, then a commit pass computes the
  * same values again and stores them (and, for a net, zeroes the gradient).
- * Both passes run the same float operations, so they agree bit for bit. The
+ * Both passes run the same float operations, so they agree bit for bit.
+ * Plain SGD without a norm to compute skips its dry run when a bound from
+ * the largest magnitudes proves the step finite (plain_step_proven()). The
  * gradient norm is computed only when something needs it: clipping, or a
  * caller that asks (tmlp_opts_t.grad_norm, the loop's grad_tol). Clipping
  * needs its own pass before the updates; otherwise the dry run of plain SGD
@@ -237,7 +239,9 @@ static int norm_bound(uint32_t m, float gscale, size_t n)
  * microcode assist each and a soft-float core a library call. Rounding to
  * nearest is monotone, so each new value is at most the same operations
  * on the largest magnitudes: |v'| <= mu mv + keep (mg gscale), |w'| <= mw
- * + lr |v'|; a finite bound proves the dry run would pass. 0: the bound
+ * + lr |v'| (lr, gscale > 0; momentum and 1 - dampening >= 0, as the
+ * optimizer checks and the callers ensure); a finite bound proves the dry
+ * run would pass. 0: the bound
  * cannot tell (the exact dry run decides). Never inlined: its locals
  * would join apply()'s frame, on the Cortex-M0+'s deepest stack path. */
 TMLP_I_NOINLINE static int plain_step_proven(const tmlp_i_step_ctx_t *c, const float *w,

@@ -404,7 +404,7 @@ static void align_effect(const workload_t *w, int runs)
     }
     for (k = 0; k < 2; k++) {
         /* k = 0: a line boundary; k = 1: 16 bytes past one */
-        float *at = (float *)(void *)(raw + (LINE - (size_t)raw % LINE) + (k ? SPLIT : 0));
+        float *at = (float *)(void *)(raw + (LINE - (uintptr_t)raw % LINE) + (k ? SPLIT : 0));
         tmlp_opts_t opts;
         memcpy(at, p, n * sizeof(float));
         memset(&opts, 0, sizeof opts);
