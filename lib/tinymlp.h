@@ -299,10 +299,10 @@ typedef struct {
  *              2 max_train (back-propagated deltas); with input scaling
  *              2 n_in (offset, scale)
  * Nothing else: the handle holds the bookkeeping. Without frozen layers
- * n_train = n_params and max_train = max_units. With TMLP_CACHE_LINE > 0
- * (tmlp_config.h: hosts) each buffer is rounded up to whole cache lines and
- * the arena has one line less 4 bytes more, in front; with 0 (the
- * microcontrollers' default) it is exactly the floats above.
+ * n_train = n_params and max_train = max_units. With TMLP_CACHE_LINE = C
+ * bytes > 0 (tmlp_config.h: 64 on x86 and AArch64) each buffer is rounded
+ * up to whole lines and the arena holds C - 4 bytes more in front; with 0
+ * (the microcontrollers' default) it is exactly the floats above.
  * TMLP_ARENA_BYTES_LINE(line_bytes, ...) gives the size for another line
  * than this build's (a host tool sizing a board's arena: line 0, or 32 for
  * a Cortex-M7).
@@ -319,7 +319,7 @@ typedef struct {
  * floats. */
 #define TMLP_LINE_FLOATS(line_bytes) \
     ((line_bytes) >= sizeof(float) ? (size_t)(line_bytes) / sizeof(float) : (size_t)1)
-#define TMLP_LINE_ROUND(n, line_bytes)                                           \
+#define TMLP_LINE_ROUND(n, line_bytes)                                                  \
     (((size_t)(n) + TMLP_LINE_FLOATS(line_bytes) - 1u) / TMLP_LINE_FLOATS(line_bytes) * \
      TMLP_LINE_FLOATS(line_bytes))
 

@@ -241,9 +241,9 @@ static int norm_bound(uint32_t m, float gscale, size_t n)
  * on the largest magnitudes: |v'| <= mu mv + keep (mg gscale), |w'| <= mw
  * + lr |v'| (lr, gscale > 0; momentum and 1 - dampening >= 0, as the
  * optimizer checks and the callers ensure); a finite bound proves the dry
- * run would pass. 0: the bound
- * cannot tell (the exact dry run decides). Never inlined: its locals
- * would join apply()'s frame, on the Cortex-M0+'s deepest stack path. */
+ * run would pass. 0: the bound cannot tell (the exact dry run decides).
+ * Never inlined: its locals would join apply()'s frame, on the Cortex-M0+'s
+ * deepest stack path. */
 TMLP_I_NOINLINE static int plain_step_proven(const tmlp_i_step_ctx_t *c, const float *w,
                                              const float *v, size_t n, uint32_t mg)
 {
