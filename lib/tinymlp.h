@@ -317,8 +317,9 @@ typedef struct {
  * TMLP_CACHE_LINE) in floats: 1 without a line, so that rounding to it
  * changes nothing. TMLP_LINE_ROUND: n floats rounded up to whole lines, in
  * floats. */
-#define TMLP_LINE_FLOATS(line_bytes) \
-    ((line_bytes) >= sizeof(float) ? (size_t)(line_bytes) / sizeof(float) : (size_t)1)
+#define TMLP_LINE_FLOATS(line_bytes)                                   \
+    ((size_t)(line_bytes) / sizeof(float) != 0u ? (size_t)(line_bytes) / sizeof(float) \
+                                                : (size_t)1)
 #define TMLP_LINE_ROUND(n, line_bytes)                                                  \
     (((size_t)(n) + TMLP_LINE_FLOATS(line_bytes) - 1u) / TMLP_LINE_FLOATS(line_bytes) * \
      TMLP_LINE_FLOATS(line_bytes))
